@@ -1,0 +1,51 @@
+"""Roles are Django groups (created by migration villages/0002_roles). A user's cadre record
+ties him to a township or village."""
+
+from django.utils.translation import gettext_lazy as _
+
+TOWNSHIP_SECRETARY = "township_secretary"
+VILLAGE_SECRETARY = "village_secretary"
+RESIDENT_CADRE = "resident_cadre"
+COUNTY_SUPERVISOR = "county_supervisor"
+ADMIN = "admin"
+
+ROLES = {
+    TOWNSHIP_SECRETARY: _("乡镇党委书记"),
+    VILLAGE_SECRETARY: _("村党组织书记"),
+    RESIDENT_CADRE: _("驻村干部"),
+    COUNTY_SUPERVISOR: _("市督查人员"),
+    ADMIN: _("管理员"),
+}
+
+# Checked in this order: a user in several groups gets the widest role.
+PRECEDENCE = [ADMIN, COUNTY_SUPERVISOR, TOWNSHIP_SECRETARY, VILLAGE_SECRETARY, RESIDENT_CADRE]
+
+
+def role_of(user):
+    """The user's role key, or None. Cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_chishui_role"):
+        names = {g.name for g in user.groups.all()}
+        role = next((r for r in PRECEDENCE if r in names), None)
+        if role is None and user.is_superuser:
+            role = ADMIN
+        user._chishui_role = role
+    return user._chishui_role
+
+
+def sees_whole_county(user):
+    return role_of(user) in (ADMIN, COUNTY_SUPERVISOR)
+
+
+def cadre_of(user):
+    """The user's cadre record (with township and village), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_chishui_cadre"):
+        from villages.models import Cadre
+
+        user._chishui_cadre = (
+            Cadre.objects.select_related("township", "village").filter(user=user).first()
+        )
+    return user._chishui_cadre
