@@ -1,0 +1,93 @@
+"""The fixed cast of users and places shared by every test.
+
+Two townships (A, B) with one village each; a township secretary for each; a village
+secretary and a resident cadre in township A's village; a county supervisor; an admin;
+a user with no role.
+"""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from villages import roles
+from villages.models import Cadre, Township, Village
+
+PASSWORD = "test-password-123"
+
+
+def make_user(username, role=None, **cadre_fields):
+    user = User.objects.create_user(username=username, password=PASSWORD)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if role == roles.ADMIN:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    if cadre_fields:
+        Cadre.objects.create(user=user, code=f"C-{username}", name=username, **cadre_fields)
+    return user
+
+
+@pytest.fixture
+def township_a(db):
+    return Township.objects.create(code="T-A", name="甲镇", kind=Township.Kind.TOWN, poverty=True)
+
+
+@pytest.fixture
+def township_b(db):
+    return Township.objects.create(code="T-B", name="乙乡", kind=Township.Kind.TOWNSHIP)
+
+
+@pytest.fixture
+def village_a(township_a):
+    return Village.objects.create(code="V-A1", township=township_a, name="甲一村", poverty=True)
+
+
+@pytest.fixture
+def village_b(township_b):
+    return Village.objects.create(code="V-B1", township=township_b, name="乙一村")
+
+
+@pytest.fixture
+def secretary_a(township_a):
+    return make_user("secretary_a", roles.TOWNSHIP_SECRETARY,
+                     role=Cadre.Role.TOWNSHIP_SECRETARY, township=township_a)
+
+
+@pytest.fixture
+def secretary_b(township_b):
+    return make_user("secretary_b", roles.TOWNSHIP_SECRETARY,
+                     role=Cadre.Role.TOWNSHIP_SECRETARY, township=township_b)
+
+
+@pytest.fixture
+def village_secretary(village_a):
+    return make_user("village_secretary", roles.VILLAGE_SECRETARY,
+                     role=Cadre.Role.VILLAGE_SECRETARY, township=village_a.township, village=village_a)
+
+
+@pytest.fixture
+def resident_cadre(village_a):
+    return make_user("resident_cadre", roles.RESIDENT_CADRE, role=Cadre.Role.RESIDENT_CADRE,
+                     township=village_a.township, village=village_a,
+                     team_slot=Cadre.TeamSlot.AGRI_CADRE)
+
+
+@pytest.fixture
+def supervisor(db):
+    return make_user("supervisor", roles.COUNTY_SUPERVISOR, role=Cadre.Role.SUPERVISOR)
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin_user", roles.ADMIN)
+
+
+@pytest.fixture
+def no_role_user(db):
+    return make_user("no_role_user")
+
+
+@pytest.fixture
+def today():
+    return dt.date(2016, 6, 8)  # a Wednesday in ISO week 2016-W23
