@@ -16,11 +16,11 @@ from villages.models import Cadre, Township, Village
 PASSWORD = "test-password-123"
 
 
-def make_user(username, role=None, **cadre_fields):
+def make_user(username, group=None, **cadre_fields):
     user = User.objects.create_user(username=username, password=PASSWORD)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    if role == roles.ADMIN:
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    if group == roles.ADMIN:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     if cadre_fields:
