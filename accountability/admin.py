@@ -1,3 +1,186 @@
-from django.contrib import admin
+"""Admin for contracts, tasks, reports, evaluations, inspections and their consequences.
+Every model is registered; models with audit history use SimpleHistoryAdmin (the history
+of a task's weekly reports is visible from its change page). Changelists name their
+relations in ``list_select_related``; cadres, households and tasks use autocomplete."""
 
-# Register your models here.
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    AccountabilityAction,
+    Commendation,
+    Contract,
+    Evaluation,
+    Evidence,
+    Exposure,
+    Finding,
+    Inspection,
+    Problem,
+    ProgressReport,
+    Task,
+    WeekLock,
+    YearEndScore,
+)
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = [
+        "year",
+        "party",
+        "township",
+        "village",
+        "signed_by",
+        "signed_on",
+        "target_households",
+        "target_people",
+        "target_tasks",
+    ]
+    list_filter = ["year", "party", "township"]
+    list_select_related = ["township", "village", "signed_by"]
+    search_fields = ["township__name", "village__name", "signed_by__name"]
+    autocomplete_fields = ["village", "signed_by"]
+
+
+@admin.register(Problem)
+class ProblemAdmin(SimpleHistoryAdmin):
+    list_display = ["description", "factor", "township", "village", "household", "raised_on", "closed_on"]
+    list_filter = ["factor", "township"]
+    list_select_related = ["township", "village", "household"]
+    search_fields = ["description", "village__name", "household__head"]
+    autocomplete_fields = ["village", "household", "raised_by"]
+    date_hierarchy = "raised_on"
+
+
+class ProgressReportInline(admin.TabularInline):
+    model = ProgressReport
+    fields = ["week", "value", "percent", "note", "reporter", "version"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # reports are filed on the weekly report page, with conflict checks
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "factor", "township", "village", "owner", "due_on", "target", "unit"]
+    list_filter = ["factor", "township"]
+    list_select_related = ["township", "village", "owner"]
+    search_fields = ["code", "title", "owner__name", "village__name"]
+    autocomplete_fields = ["village", "household", "contract", "problem", "owner"]
+    date_hierarchy = "due_on"
+    inlines = [ProgressReportInline]
+
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj else []
+
+
+@admin.register(WeekLock)
+class WeekLockAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "week", "locked_by", "locked_at"]
+    list_select_related = ["locked_by"]
+    search_fields = ["locked_by__username"]
+    autocomplete_fields = ["locked_by"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "week", "value", "percent", "reporter", "updated_at", "version"]
+    list_filter = ["week", "task__township"]
+    list_select_related = ["task", "reporter"]
+    search_fields = ["task__code", "task__title", "note"]
+    autocomplete_fields = ["task", "reporter"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["name", "report", "size", "uploaded_by", "uploaded_at"]
+    list_select_related = ["report__task", "uploaded_by"]
+    search_fields = ["name", "report__task__code"]
+    raw_id_fields = ["report"]
+    autocomplete_fields = ["uploaded_by"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ["year", "cycle", "period", "level", "village", "cadre", "score", "grade", "evaluator"]
+    list_filter = ["year", "cycle", "level", "grade"]
+    list_select_related = ["village", "cadre", "evaluator"]
+    search_fields = ["village__name", "cadre__name", "evaluator__name"]
+    autocomplete_fields = ["evaluator", "village", "cadre"]
+
+
+class FindingInline(admin.TabularInline):
+    model = Finding
+    extra = 0
+
+
+@admin.register(Inspection)
+class InspectionAdmin(SimpleHistoryAdmin):
+    list_display = ["held_on", "kind", "spot_level", "township", "village", "inspector", "inspected_cadre"]
+    list_filter = ["kind", "spot_level", "township"]
+    list_select_related = ["township", "village", "inspector", "inspected_cadre"]
+    search_fields = ["summary", "village__name", "inspector__name", "inspected_cadre__name"]
+    autocomplete_fields = ["village", "inspector", "inspected_cadre", "recorded_by"]
+    date_hierarchy = "held_on"
+    inlines = [FindingInline]
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["inspection", "category", "severity", "rectify_by", "rectified_on"]
+    list_filter = ["category", "severity"]
+    list_select_related = ["inspection__township", "inspection__village"]
+    search_fields = ["description"]
+    raw_id_fields = ["inspection"]
+
+
+@admin.register(AccountabilityAction)
+class AccountabilityActionAdmin(SimpleHistoryAdmin):
+    list_display = ["decided_on", "kind", "cadre", "rank", "inspection", "task"]
+    list_filter = ["kind", "rank"]
+    list_select_related = ["cadre", "inspection__township", "inspection__village", "task"]
+    search_fields = ["cadre__name", "reason"]
+    autocomplete_fields = ["cadre", "task", "recorded_by"]
+    raw_id_fields = ["inspection"]
+    date_hierarchy = "decided_on"
+
+
+@admin.register(Commendation)
+class CommendationAdmin(admin.ModelAdmin):
+    list_display = ["decided_on", "kind", "cadre", "title"]
+    list_filter = ["kind"]
+    list_select_related = ["cadre"]
+    search_fields = ["cadre__name", "title"]
+    autocomplete_fields = ["cadre"]
+
+
+@admin.register(YearEndScore)
+class YearEndScoreAdmin(admin.ModelAdmin):
+    list_display = [
+        "year",
+        "township",
+        "cadre",
+        "work_score",
+        "satisfaction_score",
+        "total",
+        "vetoed",
+        "rating",
+    ]
+    list_filter = ["year", "rating", "vetoed"]
+    list_select_related = ["township", "cadre"]
+    search_fields = ["township__name", "cadre__name"]
+    autocomplete_fields = ["cadre"]
+
+
+@admin.register(Exposure)
+class ExposureAdmin(admin.ModelAdmin):
+    list_display = ["aired_on", "kind", "title", "township", "task"]
+    list_filter = ["kind", "township"]
+    list_select_related = ["township", "task"]
+    search_fields = ["title", "task__code"]
+    autocomplete_fields = ["task"]
