@@ -91,3 +91,20 @@ def no_role_user(db):
 @pytest.fixture
 def today():
     return dt.date(2016, 6, 8)  # a Wednesday in ISO week 2016-W23
+
+
+@pytest.fixture(autouse=True)
+def _role_groups_after_flush(request):
+    """Transactional tests (live_server, transactional_db) end with a flush that empties every
+    table, including the role groups and grants that migrations created. Put them back so the
+    next transactional test finds the same database as the first one."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    for name in roles.ROLES:
+        Group.objects.get_or_create(name=name)
+    importlib.import_module("villages.migrations.0003_admin_group_permissions").grant_permissions(apps)
