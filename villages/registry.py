@@ -132,8 +132,8 @@ class Problem:
     message: str
 
     def __str__(self):
-        if self.row == 0:  # the whole file
-            return f"{self.sheet}: {self.message}"
+        if self.row == 0:  # the whole file; the message names it
+            return self.message
         return f"{self.sheet} row {self.row}, {self.column}: {self.message}"
 
 
@@ -217,15 +217,15 @@ def _read_xlsx(name, data, problems):
     except Exception as exc:  # openpyxl raises many kinds on junk; none may crash a load
         raise RegistryError(_("%(file)s 不是有效的 Excel 工作簿（.xlsx）。") % {"file": name}) from exc
     tables = []
+    unknown = 0
     try:
         for sheet in workbook.worksheets:
             spec = _sheet_spec(sheet.title)
             rows = []
             header = None
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if header is None:
-                    if number == 1:
-                        header = list(values)
+                if number == 1:
+                    header = list(values)
                     continue
                 if all(_is_blank(v) for v in values):
                     continue
@@ -243,14 +243,17 @@ def _read_xlsx(name, data, problems):
                         sheet.title, 1, "-", _("未知的工作表名，应为：%(names)s") % {"names": _known_names()}
                     )
                 )
-                continue
-            tables.append(Table(sheet.title, spec, header or [], rows))
+                unknown += 1
+            elif rows:  # a sheet left with only its header (as in the template) loads nothing
+                tables.append(Table(sheet.title, spec, header or [], rows))
     except RegistryError:
         raise
     except Exception as exc:
         raise RegistryError(_("%(file)s 无法读取：%(reason)s") % {"file": name, "reason": exc}) from exc
     finally:
         workbook.close()
+    if not tables and not unknown:
+        raise RegistryError(_("%(file)s 没有数据行。") % {"file": name})
     return tables
 
 

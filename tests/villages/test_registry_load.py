@@ -410,3 +410,10 @@ def test_query_count_of_a_load_does_not_grow_with_rows(count, village_a, django_
     with django_assert_max_num_queries(6):
         report = registry.load([("households.csv", changed)])
     assert report.counts["households"]["update"] == count
+
+
+@pytest.mark.django_db
+def test_workbook_with_only_headers_has_no_data_rows(tmp_path):
+    headers_only = {title: rows[:1] for title, rows in SAMPLE.items()}
+    report = load_paths(write_xlsx(tmp_path / "r.xlsx", headers_only))
+    assert report.errors == ["r.xlsx 没有数据行。"]
