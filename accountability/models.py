@@ -88,6 +88,30 @@ class Contract(models.Model):
         }
 
 
+class ProblemQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The one scoping method for problems, the same rule as ``TaskQuerySet.for_user``:
+        the county sees all, a township secretary his township, village cadres their village."""
+        role = roles.role_of(user)
+        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
+            return self
+        cadre = roles.cadre_of(user)
+        if cadre is None:
+            return self.none()
+        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
+            return self.filter(township_id=cadre.township_id)
+        if role in (roles.VILLAGE_SECRETARY, roles.RESIDENT_CADRE) and cadre.village_id:
+            return self.filter(village_id=cadre.village_id)
+        return self.none()
+
+    def editable_by(self, user):
+        """Problems this user may close or turn into a task: his township's (A5)."""
+        cadre = roles.cadre_of(user)
+        if roles.role_of(user) == roles.TOWNSHIP_SECRETARY and cadre and cadre.township_id:
+            return self.filter(township_id=cadre.township_id)
+        return self.none()
+
+
 class Problem(models.Model):
     """问题清单 (A5): a problem found per township, village, household or person."""
 
@@ -106,6 +130,7 @@ class Problem(models.Model):
     resolution = models.TextField(_("解决情况"), blank=True, default="")
 
     history = HistoricalRecords()
+    objects = ProblemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("问题")

@@ -8,11 +8,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class PeriodError(ValueError):
     """A period string that does not parse or names no real period."""
+
+
+def today():
+    """Today in the project's time zone (Asia/Shanghai). Tests patch this one function."""
+    return timezone.localdate()
 
 
 def week_start(day):

@@ -1,6 +1,20 @@
 from django.urls import path
 
+from .views import problems, tasks
+
 app_name = "accountability"
 
 # Each feature keeps its views in accountability/views/<feature>.py and adds its routes here.
 urlpatterns: list = []
+
+# Weekly progress reporting and the problem list (issue 3)
+urlpatterns += [
+    path("tasks/", tasks.task_list, name="task_list"),
+    path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("evidence/<int:pk>/", tasks.evidence_file, name="evidence_file"),
+    path("weeks/lock/", tasks.week_lock, name="week_lock"),
+    path("problems/", problems.problem_list, name="problem_list"),
+    path("problems/<int:pk>/", problems.problem_detail, name="problem_detail"),
+    path("problems/<int:pk>/close/", problems.problem_close, name="problem_close"),
+    path("problems/<int:pk>/task/", problems.problem_to_task, name="problem_to_task"),
+]

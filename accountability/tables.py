@@ -1,0 +1,53 @@
+"""django-tables2 tables of the task pages. Their rows come from ``task_selectors``, which
+already joined and annotated everything a column shows: no column reaches across a relation
+by itself."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .task_selectors import Status
+
+
+class TaskTable(tables.Table):
+    code = tables.Column(verbose_name=_("任务编号"), linkify=lambda record: record_url(record))
+    title = tables.Column(verbose_name=_("任务名称"), linkify=lambda record: record_url(record))
+    village = tables.Column(
+        verbose_name=_("村"), accessor="village__name", default="—", order_by=("village__code",)
+    )
+    factor = tables.Column(verbose_name=_("脱贫要素"))
+    owner = tables.Column(verbose_name=_("责任人"), accessor="owner__name", order_by=("owner__name",))
+    due_on = tables.DateColumn(verbose_name=_("完成时限"), format="Y-m-d")
+    latest_percent = tables.Column(verbose_name=_("最新进度"), default="—", attrs={"td": {"class": "num"}})
+    reported_this_week = tables.Column(verbose_name=_("本周填报"))
+    is_overdue = tables.Column(verbose_name=_("逾期"))
+
+    class Meta:
+        orderable = True
+        order_by = ("due_on",)
+        attrs = {"class": "table task-table"}
+        empty_text = _("没有符合条件的任务。")
+        row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
+
+    def render_factor(self, record):
+        return record.get_factor_display()
+
+    def render_latest_percent(self, value, record):
+        return format_html(
+            '<span class="progress-cell" title="{}">{}%</span>', Status.LABELS[record.status], value
+        )
+
+    def render_reported_this_week(self, value):
+        if value:
+            return format_html('<span class="badge ok">{}</span>', _("已填报"))
+        return format_html('<span class="badge warn">{}</span>', _("未填报"))
+
+    def render_is_overdue(self, value):
+        if value:
+            return format_html('<span class="badge bad">{}</span>', _("已逾期"))
+        return format_html('<span class="badge">{}</span>', _("否"))
+
+
+def record_url(record):
+    return reverse("accountability:task_detail", args=[record.pk])

@@ -1,0 +1,50 @@
+"""Builders for the task, report and problem tests (issue 3)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from accountability import periods
+from accountability.models import Factor, ProgressReport, Task
+
+# conftest's ``today`` (2016-06-08) is a Wednesday in ISO week 2016-W23
+THIS_WEEK = dt.date(2016, 6, 6)
+LAST_WEEK = dt.date(2016, 5, 30)
+NEXT_WEEK = dt.date(2016, 6, 13)
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def fixed_today(monkeypatch, today):
+    """Freeze "today" (Asia/Shanghai) for the services and views."""
+    monkeypatch.setattr(periods, "today", lambda: today)
+    return today
+
+
+def make_task(owner_user, code, township=None, village=None, due_on=dt.date(2016, 9, 30), target=100,
+              factor=Factor.INDUSTRY, title=None, unit="户"):
+    cadre = owner_user.cadre
+    return Task.objects.create(
+        code=code,
+        title=title or f"任务{code}",
+        factor=factor,
+        township=township or cadre.township,
+        village=village,
+        owner=cadre,
+        due_on=due_on,
+        target=Decimal(target),
+        unit=unit,
+    )
+
+
+def make_report(task, week, value, user, note=""):
+    value = Decimal(value)
+    report = ProgressReport(task=task, week=week, value=value, percent=task.percent_for(value), note=note,
+                            reporter=user)
+    report._history_user = user
+    report.save()
+    return report
