@@ -8,14 +8,12 @@ One file, configured by environment variables with safe development defaults:
 - ``ALLOWED_HOSTS``: comma-separated host names (default with DEBUG: localhost only)
 """
 
-from pathlib import Path
 import os
+from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
-
 import plotly
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -163,5 +161,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
-
-

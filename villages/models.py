@@ -114,25 +114,42 @@ class Cadre(models.Model):
     name = models.CharField(_("姓名"), max_length=32)
     role = models.CharField(_("职务类型"), max_length=32, choices=Role.choices)
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="cadres",
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
         verbose_name=_("工作单位"),
     )
     township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, null=True, blank=True, related_name="cadres",
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
         verbose_name=_("乡镇"),
     )
     village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="cadres",
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
         verbose_name=_("村"),
     )
     team_slot = models.CharField(
         _("驻村身份"), max_length=16, choices=TeamSlot.choices, blank=True, default=""
     )
-    phone = models.CharField(_("联系电话"), max_length=11, blank=True, default="",
-                             validators=[phone_validator])
+    phone = models.CharField(
+        _("联系电话"), max_length=11, blank=True, default="", validators=[phone_validator]
+    )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="cadre", verbose_name=_("登录账号"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cadre",
+        verbose_name=_("登录账号"),
     )
 
     history = HistoricalRecords()
@@ -151,8 +168,7 @@ class Cadre(models.Model):
                 name="cadre_village_secretary_has_village",
             ),
             models.CheckConstraint(
-                condition=~Q(role="resident_cadre")
-                | (Q(township__isnull=False) & Q(village__isnull=False)),
+                condition=~Q(role="resident_cadre") | (Q(township__isnull=False) & Q(village__isnull=False)),
                 name="cadre_resident_has_township_and_village",
             ),
             models.CheckConstraint(
@@ -190,16 +206,26 @@ class PartyOrganization(models.Model):
     name = models.CharField(_("名称"), max_length=128)
     level = models.CharField(_("层级"), max_length=32, choices=Level.choices)
     township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, related_name="party_organizations",
+        Township,
+        on_delete=models.PROTECT,
+        related_name="party_organizations",
         verbose_name=_("乡镇"),
     )
     village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="party_organizations", verbose_name=_("村"),
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="party_organizations",
+        verbose_name=_("村"),
     )
     secretary = models.ForeignKey(
-        Cadre, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="party_organizations_led", verbose_name=_("书记"),
+        Cadre,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="party_organizations_led",
+        verbose_name=_("书记"),
     )
 
     class Meta:
@@ -241,23 +267,39 @@ class EconomicOrganization(models.Model):
     name = models.CharField(_("名称"), max_length=128, unique=True)
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     township = models.ForeignKey(
-        Township, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="economic_organizations", verbose_name=_("乡镇"),
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="economic_organizations",
+        verbose_name=_("乡镇"),
     )
     village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="economic_organizations", verbose_name=_("村"),
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="economic_organizations",
+        verbose_name=_("村"),
     )
     coverage = models.CharField(
         _("党建覆盖方式"), max_length=16, choices=Coverage.choices, default=Coverage.NONE
     )
     party_organization = models.ForeignKey(
-        PartyOrganization, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="covered_organizations", verbose_name=_("所属党组织"),
+        PartyOrganization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="covered_organizations",
+        verbose_name=_("所属党组织"),
     )
     instructor = models.ForeignKey(
-        Cadre, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="instructed_organizations", verbose_name=_("党建指导员"),
+        Cadre,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="instructed_organizations",
+        verbose_name=_("党建指导员"),
     )
 
     class Meta:
@@ -288,7 +330,11 @@ class WorkTeam(models.Model):
         Village, on_delete=models.PROTECT, related_name="work_team", verbose_name=_("村")
     )
     sent_by = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="work_teams",
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_teams",
         verbose_name=_("派出单位"),
     )
     started_on = models.DateField(_("进驻日期"))
@@ -301,7 +347,9 @@ class WorkTeam(models.Model):
         verbose_name_plural = _("驻村工作组")
         ordering = ["village__code"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gt=F("started_on")), name="workteam_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("started_on")), name="workteam_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=F("started_on")),
                 name="workteam_withdrawn_after_start",
@@ -337,15 +385,27 @@ class Household(models.Model):
     registered_on = models.DateField(_("识别日期"))
     exited_on = models.DateField(_("脱贫日期"), null=True, blank=True)
     income = models.DecimalField(
-        _("人均纯收入（元）"), max_digits=10, decimal_places=2, null=True, blank=True,
+        _("人均纯收入（元）"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="households",
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="households",
         verbose_name=_("挂帮单位"),
     )
     cadre = models.ForeignKey(
-        Cadre, on_delete=models.SET_NULL, null=True, blank=True, related_name="households",
+        Cadre,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="households",
         verbose_name=_("帮扶责任人"),
     )
 
@@ -379,19 +439,25 @@ class Household(models.Model):
 
 
 class PairingProject(models.Model):
-    """"1+X" pairing (B2): an enterprise supports a poor village or household with a
+    """ "1+X" pairing (B2): an enterprise supports a poor village or household with a
     project and funds."""
 
     enterprise = models.ForeignKey(
-        EconomicOrganization, on_delete=models.PROTECT, related_name="pairing_projects",
+        EconomicOrganization,
+        on_delete=models.PROTECT,
+        related_name="pairing_projects",
         verbose_name=_("企业"),
     )
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="pairing_projects", verbose_name=_("结对村")
     )
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="pairing_projects", verbose_name=_("结对户"),
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pairing_projects",
+        verbose_name=_("结对户"),
     )
     name = models.CharField(_("项目名称"), max_length=128)
     funds = models.DecimalField(_("扶持资金（元）"), max_digits=14, decimal_places=2)
@@ -457,7 +523,8 @@ class VillageFinance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["village", "year"], name="villagefinance_one_per_year"),
             models.CheckConstraint(
-                condition=Q(cadre_pay_monthly__gte=0) & Q(office_funds__gte=0)
+                condition=Q(cadre_pay_monthly__gte=0)
+                & Q(office_funds__gte=0)
                 & Q(collective_accumulation__gte=0),
                 name="villagefinance_not_negative",
             ),
@@ -498,7 +565,9 @@ class SurveyRound(models.Model):
         ordering = ["year", "number"]
         constraints = [
             models.UniqueConstraint(fields=["year", "number"], name="surveyround_unique"),
-            models.CheckConstraint(condition=Q(number__gte=1) & Q(number__lte=3), name="surveyround_number_1_3"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=3), name="surveyround_number_1_3"
+            ),
         ]
 
     def __str__(self):
@@ -513,12 +582,15 @@ class SurveyAnswer(models.Model):
         FAIR = 2, _("基本满意")
         SATISFIED = 3, _("满意")
 
-    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="answers",
-                              verbose_name=_("轮次"))
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="survey_answers",
-                                  verbose_name=_("贫困户"))
-    item = models.ForeignKey(LivelihoodItem, on_delete=models.PROTECT, related_name="answers",
-                             verbose_name=_("民生项目"))
+    round = models.ForeignKey(
+        SurveyRound, on_delete=models.CASCADE, related_name="answers", verbose_name=_("轮次")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="survey_answers", verbose_name=_("贫困户")
+    )
+    item = models.ForeignKey(
+        LivelihoodItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("民生项目")
+    )
     level = models.PositiveSmallIntegerField(_("满意度"), choices=Level.choices)
 
     class Meta:
@@ -526,7 +598,9 @@ class SurveyAnswer(models.Model):
         verbose_name_plural = _("测评答卷")
         constraints = [
             models.UniqueConstraint(fields=["round", "household", "item"], name="surveyanswer_unique"),
-            models.CheckConstraint(condition=Q(level__gte=1) & Q(level__lte=3), name="surveyanswer_level_1_3"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=3), name="surveyanswer_level_1_3"
+            ),
         ]
 
     def __str__(self):
@@ -547,10 +621,17 @@ class OutreachEvent(models.Model):
 
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     title = models.CharField(_("主题"), max_length=128)
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="outreach_events",
-                                 verbose_name=_("乡镇"))
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="outreach_events", verbose_name=_("村"))
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="outreach_events", verbose_name=_("乡镇")
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_events",
+        verbose_name=_("村"),
+    )
     held_on = models.DateField(_("日期"))
     attendance = models.PositiveIntegerField(_("参加人次"))
 
@@ -575,10 +656,17 @@ class LivelihoodOutcome(models.Model):
         ECOMMERCE_POINT = "ecommerce_point", _("电商扶贫网点")
 
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="livelihood_outcomes",
-                                verbose_name=_("村"))
-    household = models.ForeignKey(Household, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="livelihood_outcomes", verbose_name=_("贫困户"))
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="livelihood_outcomes", verbose_name=_("村")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="livelihood_outcomes",
+        verbose_name=_("贫困户"),
+    )
     people = models.PositiveIntegerField(_("带动人数"), default=1)
     started_on = models.DateField(_("日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True, default="")
@@ -598,8 +686,14 @@ class LivelihoodOutcome(models.Model):
 class ImportLog(models.Model):
     """One registry load (FORMATS.md): who, when, which files, counts."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="registry_imports", verbose_name=_("操作人"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registry_imports",
+        verbose_name=_("操作人"),
+    )
     started_at = models.DateTimeField(_("时间"), auto_now_add=True)
     files = models.JSONField(_("文件"), default=list)
     counts = models.JSONField(_("行数"), default=dict)

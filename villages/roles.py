@@ -45,7 +45,5 @@ def cadre_of(user):
     if not hasattr(user, "_chishui_cadre"):
         from villages.models import Cadre
 
-        user._chishui_cadre = (
-            Cadre.objects.select_related("township", "village").filter(user=user).first()
-        )
+        user._chishui_cadre = Cadre.objects.select_related("township", "village").filter(user=user).first()
     return user._chishui_cadre
