@@ -50,27 +50,39 @@ def village_b(township_b):
 
 @pytest.fixture
 def secretary_a(township_a):
-    return make_user("secretary_a", roles.TOWNSHIP_SECRETARY,
-                     role=Cadre.Role.TOWNSHIP_SECRETARY, township=township_a)
+    return make_user(
+        "secretary_a", roles.TOWNSHIP_SECRETARY, role=Cadre.Role.TOWNSHIP_SECRETARY, township=township_a
+    )
 
 
 @pytest.fixture
 def secretary_b(township_b):
-    return make_user("secretary_b", roles.TOWNSHIP_SECRETARY,
-                     role=Cadre.Role.TOWNSHIP_SECRETARY, township=township_b)
+    return make_user(
+        "secretary_b", roles.TOWNSHIP_SECRETARY, role=Cadre.Role.TOWNSHIP_SECRETARY, township=township_b
+    )
 
 
 @pytest.fixture
 def village_secretary(village_a):
-    return make_user("village_secretary", roles.VILLAGE_SECRETARY,
-                     role=Cadre.Role.VILLAGE_SECRETARY, township=village_a.township, village=village_a)
+    return make_user(
+        "village_secretary",
+        roles.VILLAGE_SECRETARY,
+        role=Cadre.Role.VILLAGE_SECRETARY,
+        township=village_a.township,
+        village=village_a,
+    )
 
 
 @pytest.fixture
 def resident_cadre(village_a):
-    return make_user("resident_cadre", roles.RESIDENT_CADRE, role=Cadre.Role.RESIDENT_CADRE,
-                     township=village_a.township, village=village_a,
-                     team_slot=Cadre.TeamSlot.AGRI_CADRE)
+    return make_user(
+        "resident_cadre",
+        roles.RESIDENT_CADRE,
+        role=Cadre.Role.RESIDENT_CADRE,
+        township=village_a.township,
+        village=village_a,
+        team_slot=Cadre.TeamSlot.AGRI_CADRE,
+    )
 
 
 @pytest.fixture
@@ -108,3 +120,26 @@ def _role_groups_after_flush(request):
     for name in roles.ROLES:
         Group.objects.get_or_create(name=name)
     importlib.import_module("villages.migrations.0003_admin_group_permissions").grant_permissions(apps)
+
+
+@pytest.fixture(scope="session")
+def compiled_translations():
+    """Compile locale/*/django.po into .mo files (not committed) when they are missing or
+    older than the .po, the way `make test` does, so a lone `pytest tests/x.py` sees English."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    stale = [
+        po
+        for locale_dir in settings.LOCALE_PATHS
+        for po in Path(locale_dir).glob("*/LC_MESSAGES/django.po")
+        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if stale:
+        call_command("compilemessages", ignore=[".venv"], verbosity=0)
+        trans_real._translations = {}
+        trans_real._default = None
+        trans_real.check_for_language.cache_clear()
