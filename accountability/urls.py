@@ -18,3 +18,12 @@ urlpatterns += [
     path("problems/<int:pk>/close/", problems.problem_close, name="problem_close"),
     path("problems/<int:pk>/task/", problems.problem_to_task, name="problem_to_task"),
 ]
+
+# Weekly, monthly and quarterly dashboards (issue 4)
+from .views import dashboards  # noqa: E402
+
+urlpatterns += [
+    path("dashboard/weekly/", dashboards.weekly, name="dashboard_weekly"),
+    path("dashboard/monthly/", dashboards.monthly, name="dashboard_monthly"),
+    path("dashboard/quarterly/", dashboards.quarterly, name="dashboard_quarterly"),
+]

@@ -1,0 +1,170 @@
+"""Plotly figures for the dashboards: pure functions from the lists the selectors return.
+
+Each builder returns a ``plotly.graph_objects.Figure``; views serialise it with
+:func:`figure_json` into a ``<script type="application/json" class="plotly-figure">``
+element that static/js/charts.js renders. Titles and labels go through gettext.
+"""
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+LAYOUT = {
+    "margin": {"l": 50, "r": 20, "t": 50, "b": 80},
+    "legend": {"orientation": "h", "y": -0.2},
+    "font": {"family": "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"},
+}
+
+
+def _figure(data, title, **layout):
+    return go.Figure(data=data, layout={**LAYOUT, "title": {"text": title}, **layout})
+
+
+def figure_json(fig):
+    """The figure as JSON safe to place inside a <script> element."""
+    return fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def weekly_trend(trend):
+    """Reported share (bars) and average reported percent (line) over the last weeks."""
+    weeks = [row["week"] for row in trend]
+    return _figure(
+        [
+            go.Bar(x=weeks, y=[row["reported_share"] for row in trend], name=_("按时填报率（%）")),
+            go.Scatter(
+                x=weeks,
+                y=[row["average_percent"] for row in trend],
+                name=_("平均进度（%）"),
+                mode="lines+markers",
+            ),
+        ],
+        _("近12周填报率与平均进度"),
+        yaxis={"title": {"text": "%"}, "range": [0, 100]},
+    )
+
+
+def weekly_units(units):
+    """Reported and not reported tasks per township (or village)."""
+    names = [row["name"] for row in units]
+    return _figure(
+        [
+            go.Bar(x=names, y=[row["reported"] for row in units], name=_("已填报")),
+            go.Bar(x=names, y=[row["not_reported"] for row in units], name=_("未填报")),
+        ],
+        _("本周任务填报情况"),
+        barmode="stack",
+        yaxis={"title": {"text": _("任务数")}},
+    )
+
+
+def monthly_exits(units):
+    """Households out of poverty this year against the contract target, per unit."""
+    names = [row["name"] for row in units]
+    return _figure(
+        [
+            go.Bar(
+                x=names,
+                y=[row["year_to_date"]["households_exited"] for row in units],
+                name=_("年度累计脱贫户数"),
+            ),
+            go.Bar(x=names, y=[row["targets"]["target_households"] for row in units], name=_("目标脱贫户数")),
+        ],
+        _("脱贫户数与责任书目标"),
+        barmode="group",
+        yaxis={"title": {"text": _("户")}},
+    )
+
+
+def monthly_funds(units):
+    """Funds used this year per unit: pairing projects and collective projects."""
+    names = [row["name"] for row in units]
+    return _figure(
+        [
+            go.Bar(
+                x=names, y=[row["year_to_date"]["pairing_funds"] for row in units], name=_("结对帮扶资金")
+            ),
+            go.Bar(
+                x=names,
+                y=[row["year_to_date"]["collective_funds"] for row in units],
+                name=_("集体经济项目资金"),
+            ),
+        ],
+        _("年度资金使用（元）"),
+        barmode="stack",
+        yaxis={"title": {"text": _("元")}},
+    )
+
+
+def monthly_curve(by_month):
+    """Households and people out of poverty month by month this year."""
+    months = [row["month"] for row in by_month]
+    return _figure(
+        [
+            go.Bar(x=months, y=[row["households_exited"] for row in by_month], name=_("脱贫户数")),
+            go.Scatter(
+                x=months,
+                y=[row["people_exited"] for row in by_month],
+                name=_("脱贫人数"),
+                mode="lines+markers",
+                yaxis="y2",
+            ),
+        ],
+        _("本年度逐月脱贫情况"),
+        yaxis={"title": {"text": _("户")}},
+        yaxis2={"title": {"text": _("人")}, "overlaying": "y", "side": "right"},
+    )
+
+
+def satisfaction_heatmap(satisfaction):
+    """Township (or village) × livelihood item: share of answers satisfied or fair."""
+    items = [item["name"] for item in satisfaction["items"]]
+    units = [row["name"] for row in satisfaction["units"]]
+    return _figure(
+        [
+            go.Heatmap(
+                x=items,
+                y=units,
+                z=[row["items"] for row in satisfaction["units"]],
+                zmin=0,
+                zmax=100,
+                colorscale="RdYlGn",
+                colorbar={"title": {"text": "%"}},
+                hovertemplate="%{y} · %{x}: %{z}%<extra></extra>",
+            )
+        ],
+        _("民生项目满意度（满意及基本满意占比）"),
+        height=max(320, 28 * len(units) + 160),
+        margin={**LAYOUT["margin"], "l": 90, "b": 140},
+    )
+
+
+def findings_by_category(findings):
+    """Inspection findings by must-check category, stacked by severity."""
+    labels = [row["label"] for row in findings["categories"]]
+    return _figure(
+        [
+            go.Bar(x=labels, y=[row[sev["key"]] for row in findings["categories"]], name=sev["label"])
+            for sev in findings["severities"]
+        ],
+        _("五必查发现问题"),
+        barmode="stack",
+        yaxis={"title": {"text": _("项")}},
+    )
+
+
+def league_scores(league):
+    """League table scores, best at the top."""
+    rows = list(reversed(league))
+    return _figure(
+        [
+            go.Bar(
+                x=[row["score"] for row in rows],
+                y=[row["name"] for row in rows],
+                orientation="h",
+                name=_("综合得分"),
+            )
+        ],
+        _("乡镇综合排名"),
+        height=max(320, 26 * len(rows) + 120),
+        margin={**LAYOUT["margin"], "l": 90},
+        xaxis={"range": [0, 100]},
+    )

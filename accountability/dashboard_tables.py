@@ -1,0 +1,163 @@
+"""django-tables2 tables of the dashboards. Their data are the lists the selectors return
+(plain dicts), so a column never reaches into the database; exports use the same tables."""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardTable(tables.Table):
+    """A table over selector rows; ``drill_url(code)`` turns unit names into drill-down links."""
+
+    def __init__(self, data, drill_url=None, **kwargs):
+        self.drill_url = drill_url
+        kwargs.setdefault("orderable", False)
+        super().__init__(data, **kwargs)
+
+    def render_name(self, value, record):
+        if self.drill_url and record.get("code"):
+            return format_html('<a href="{}">{}</a>', self.drill_url(record["code"]), value)
+        return value
+
+    def value_name(self, value):
+        return value
+
+    class Meta:
+        attrs = {"class": "table"}
+        empty_text = _("暂无数据")
+
+
+def pct_column(accessor, verbose_name):
+    return tables.Column(accessor=accessor, verbose_name=verbose_name, default="—")
+
+
+# ---- weekly -----------------------------------------------------------------------------
+
+
+class WeeklyUnitTable(DashboardTable):
+    name = tables.Column(verbose_name=_("单位"))
+    active = tables.Column(verbose_name=_("在办任务"))
+    due = tables.Column(verbose_name=_("本周到期"))
+    reported = tables.Column(verbose_name=_("已填报"))
+    not_reported = tables.Column(verbose_name=_("未填报"))
+    reported_share = pct_column("reported_share", _("填报率（%）"))
+    average_percent = pct_column("average_percent", _("平均进度（%）"))
+    overdue = tables.Column(verbose_name=_("逾期任务"))
+
+
+class TaskListTable(DashboardTable):
+    code = tables.Column(verbose_name=_("任务编号"))
+    title = tables.Column(verbose_name=_("任务名称"))
+    township = tables.Column(verbose_name=_("乡镇"))
+    village = tables.Column(verbose_name=_("村"), default="")
+    owner = tables.Column(verbose_name=_("责任人"))
+    due_on = tables.Column(verbose_name=_("完成时限"))
+    latest_percent = tables.Column(verbose_name=_("最新进度（%）"))
+
+
+class OverdueTable(TaskListTable):
+    days_overdue = tables.Column(verbose_name=_("逾期天数"))
+
+
+class AiredTable(DashboardTable):
+    aired_on = tables.Column(verbose_name=_("播出日期"))
+    kind = tables.Column(verbose_name=_("类型"))
+    title = tables.Column(verbose_name=_("标题"))
+    township = tables.Column(verbose_name=_("乡镇"))
+    task = tables.Column(verbose_name=_("任务"), default="")
+
+
+class TrendTable(DashboardTable):
+    week = tables.Column(verbose_name=_("周"))
+    active = tables.Column(verbose_name=_("在办任务"))
+    reported = tables.Column(verbose_name=_("已填报"))
+    reported_share = pct_column("reported_share", _("填报率（%）"))
+    average_percent = pct_column("average_percent", _("平均填报进度（%）"))
+
+
+# ---- monthly ----------------------------------------------------------------------------
+
+
+class MonthlyUnitTable(DashboardTable):
+    name = tables.Column(verbose_name=_("单位"))
+    m_households = tables.Column(accessor="month__households_exited", verbose_name=_("本月脱贫户"))
+    m_people = tables.Column(accessor="month__people_exited", verbose_name=_("本月脱贫人数"))
+    m_villages = tables.Column(accessor="month__villages_exited", verbose_name=_("本月出列村"))
+    m_townships = tables.Column(accessor="month__townships_exited", verbose_name=_("本月摘帽乡镇"))
+    y_households = tables.Column(accessor="year_to_date__households_exited", verbose_name=_("累计脱贫户"))
+    t_households = tables.Column(accessor="targets__target_households", verbose_name=_("目标户数"))
+    households_pct = pct_column("households_pct", _("户数完成率（%）"))
+    y_people = tables.Column(accessor="year_to_date__people_exited", verbose_name=_("累计脱贫人数"))
+    t_people = tables.Column(accessor="targets__target_people", verbose_name=_("目标人数"))
+    people_pct = pct_column("people_pct", _("人数完成率（%）"))
+    y_villages = tables.Column(accessor="year_to_date__villages_exited", verbose_name=_("累计出列村"))
+    t_villages = tables.Column(accessor="targets__target_villages", verbose_name=_("目标出列村"))
+    y_townships = tables.Column(accessor="year_to_date__townships_exited", verbose_name=_("累计摘帽乡镇"))
+    m_pairing = tables.Column(accessor="month__pairing_funds", verbose_name=_("本月结对资金（元）"))
+    y_pairing = tables.Column(accessor="year_to_date__pairing_funds", verbose_name=_("累计结对资金（元）"))
+    y_collective = tables.Column(
+        accessor="year_to_date__collective_funds", verbose_name=_("集体经济项目资金（元）")
+    )
+
+
+class ByMonthTable(DashboardTable):
+    month = tables.Column(verbose_name=_("月份"))
+    households_exited = tables.Column(verbose_name=_("脱贫户数"))
+    people_exited = tables.Column(verbose_name=_("脱贫人数"))
+
+
+# ---- quarterly --------------------------------------------------------------------------
+
+
+class LeagueTable(DashboardTable):
+    rank = tables.Column(verbose_name=_("名次"))
+    name = tables.Column(verbose_name=_("单位"))
+    score = tables.Column(verbose_name=_("综合得分"))
+    progress = tables.Column(verbose_name=_("任务进度（%）"))
+    exit_rate = tables.Column(verbose_name=_("脱贫目标完成率（%）"))
+    satisfaction = tables.Column(verbose_name=_("满意度（%）"))
+    actions = tables.Column(verbose_name=_("问责人次"))
+
+
+class EvaluationTable(DashboardTable):
+    name = tables.Column(verbose_name=_("单位"))
+    evaluations = tables.Column(verbose_name=_("评定数"))
+    average_score = pct_column("average_score", _("平均得分"))
+    excellent = tables.Column(accessor="grades__excellent", verbose_name=_("优秀"))
+    good = tables.Column(accessor="grades__good", verbose_name=_("良好"))
+    qualified = tables.Column(accessor="grades__qualified", verbose_name=_("合格"))
+    unqualified = tables.Column(accessor="grades__unqualified", verbose_name=_("不合格"))
+
+
+class InspectionTable(DashboardTable):
+    name = tables.Column(verbose_name=_("单位"))
+    inspections = tables.Column(verbose_name=_("督查次数"))
+    serious_findings = tables.Column(verbose_name=_("严重问题"))
+
+
+class FindingTable(DashboardTable):
+    label = tables.Column(verbose_name=_("必查类别"))
+    ok = tables.Column(verbose_name=_("未发现问题"))
+    minor = tables.Column(verbose_name=_("一般问题"))
+    serious = tables.Column(verbose_name=_("严重问题"))
+
+
+class ActionTable(DashboardTable):
+    label = tables.Column(verbose_name=_("问责方式"))
+    unit_head = tables.Column(verbose_name=_("单位主要领导（一把手）"))
+    section_level = tables.Column(verbose_name=_("科级领导干部"))
+    ordinary = tables.Column(verbose_name=_("一般干部"))
+
+
+class SatisfactionItemTable(DashboardTable):
+    name = tables.Column(verbose_name=_("民生项目"))
+    answers = tables.Column(verbose_name=_("答卷数"))
+    satisfied_share = pct_column("satisfied_share", _("满意及基本满意（%）"))
+    mean_level = pct_column("mean_level", _("平均满意度（1–3）"))
+
+
+class SatisfactionUnitTable(DashboardTable):
+    name = tables.Column(verbose_name=_("单位"))
+    answers = tables.Column(verbose_name=_("答卷数"))
+    satisfied_share = pct_column("satisfied_share", _("满意及基本满意（%）"))
+    mean_level = pct_column("mean_level", _("平均满意度（1–3）"))
