@@ -6,4 +6,7 @@ app_name = "villages"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("registry/import/", views.registry_import, name="registry_import"),
+    path("registry/import/confirm/", views.registry_import_confirm, name="registry_import_confirm"),
+    path("registry/imports/", views.import_log, name="import_log"),
 ]
