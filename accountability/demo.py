@@ -15,7 +15,6 @@ never deleted by a rebuild (``clear(users=True)`` removes them, for tests).
 """
 
 import datetime as dt
-import json
 import random
 from collections import defaultdict
 from decimal import Decimal
@@ -24,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -318,17 +318,11 @@ def clear(users=False):
 
 
 def load_livelihood_items():
-    """The 23 items of C2, from the fixture, upserted by code."""
-    rows = json.loads(ITEMS_FIXTURE.read_text(encoding="utf-8"))
-    items = []
-    for row in rows:
-        fields = row["fields"]
-        item, _created = LivelihoodItem.objects.update_or_create(
-            code=fields["code"],
-            defaults={"name": fields["name"], "category": fields["category"], "order": fields["order"]},
-        )
-        items.append(item)
-    return sorted(items, key=lambda item: item.order)
+    """The 23 items of C2, loaded with ``loaddata`` from the fixture. Survey answers are
+    already cleared, so items of an earlier load (whatever their codes) are replaced."""
+    LivelihoodItem.objects.all().delete()
+    call_command("loaddata", str(ITEMS_FIXTURE), verbosity=0)
+    return list(LivelihoodItem.objects.order_by("order"))
 
 
 class Builder:
