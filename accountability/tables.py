@@ -3,6 +3,7 @@ already joined and annotated everything a column shows: no column reaches across
 by itself."""
 
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,15 @@ class TaskTable(tables.Table):
         attrs = {"class": "table task-table"}
         empty_text = _("没有符合条件的任务。")
         row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
+
+    def order_latest_percent(self, queryset, is_descending):
+        """Tasks without any report sort last either way (databases disagree on NULLs)."""
+        expression = (
+            F("latest_percent").desc(nulls_last=True)
+            if is_descending
+            else F("latest_percent").asc(nulls_last=True)
+        )
+        return queryset.order_by(expression, "due_on", "code"), True
 
     def render_factor(self, record):
         return record.get_factor_display()

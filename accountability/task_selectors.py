@@ -4,7 +4,19 @@ scoping method (``for_user``) and already carries what its page shows (``select_
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, CharField, Count, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from . import periods
@@ -120,7 +132,7 @@ def problems_for_list(user):
         Problem.objects.for_user(user)
         .select_related("township", "village", "raised_by")
         .annotate(task_count=Count("tasks"))
-        .order_by("closed_on", "-raised_on", "-id")
+        .order_by(F("closed_on").asc(nulls_first=True), "-raised_on", "-id")  # open ones first
     )
 
 

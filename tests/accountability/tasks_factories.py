@@ -3,8 +3,6 @@
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-
 from accountability import periods
 from accountability.models import Factor, ProgressReport, Task
 
@@ -18,15 +16,24 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n" + b"\x00" * 64
 
 
-@pytest.fixture
-def fixed_today(monkeypatch, today):
-    """Freeze "today" (Asia/Shanghai) for the services and views."""
-    monkeypatch.setattr(periods, "today", lambda: today)
-    return today
+def freeze_today(monkeypatch, day):
+    """Freeze "today" (Asia/Shanghai) for the services and views; test files wrap this in
+    their own ``fixed_today`` fixture."""
+    monkeypatch.setattr(periods, "today", lambda: day)
+    return day
 
 
-def make_task(owner_user, code, township=None, village=None, due_on=dt.date(2016, 9, 30), target=100,
-              factor=Factor.INDUSTRY, title=None, unit="户"):
+def make_task(
+    owner_user,
+    code,
+    township=None,
+    village=None,
+    due_on=dt.date(2016, 9, 30),
+    target=100,
+    factor=Factor.INDUSTRY,
+    title=None,
+    unit="户",
+):
     cadre = owner_user.cadre
     return Task.objects.create(
         code=code,
@@ -43,8 +50,9 @@ def make_task(owner_user, code, township=None, village=None, due_on=dt.date(2016
 
 def make_report(task, week, value, user, note=""):
     value = Decimal(value)
-    report = ProgressReport(task=task, week=week, value=value, percent=task.percent_for(value), note=note,
-                            reporter=user)
+    report = ProgressReport(
+        task=task, week=week, value=value, percent=task.percent_for(value), note=note, reporter=user
+    )
     report._history_user = user
     report.save()
     return report

@@ -10,9 +10,14 @@ from django.urls import reverse
 from accountability import services
 from accountability.models import Evidence, ProgressReport, WeekLock
 
-from .tasks_factories import JPEG, LAST_WEEK, PDF, PNG, THIS_WEEK, fixed_today, make_report, make_task  # noqa: F401
+from .tasks_factories import JPEG, LAST_WEEK, PDF, PNG, THIS_WEEK, freeze_today, make_report, make_task
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fixed_today(monkeypatch, today):
+    return freeze_today(monkeypatch, today)
 
 
 @pytest.fixture
@@ -41,7 +46,9 @@ def assert_nothing_written(task):
     assert Evidence.objects.count() == 0
 
 
-def test_secretary_files_this_weeks_report_with_derived_percent(client, secretary_a, task, fixed_today, media):
+def test_secretary_files_this_weeks_report_with_derived_percent(
+    client, secretary_a, task, fixed_today, media
+):
     client.force_login(secretary_a)
     response = post(client, task, value="50")
     assert response.status_code == 302
@@ -226,7 +233,9 @@ def test_oversized_evidence_file_is_refused(client, secretary_a, task, fixed_tod
     assert_nothing_written(task)
 
 
-def test_evidence_file_is_served_only_within_scope(client, secretary_a, secretary_b, task, fixed_today, media):
+def test_evidence_file_is_served_only_within_scope(
+    client, secretary_a, secretary_b, task, fixed_today, media
+):
     client.force_login(secretary_a)
     post(client, task, evidence=[SimpleUploadedFile("现场.jpg", JPEG)])
     evidence = Evidence.objects.get()

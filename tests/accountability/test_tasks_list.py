@@ -1,0 +1,144 @@
+"""My tasks (/tasks/): the township's tasks with latest progress, this week's status, the
+deadline and the overdue flag; filters, sorting, pagination and CSV export."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+
+from .tasks_factories import LAST_WEEK, THIS_WEEK, freeze_today, make_report, make_task
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fixed_today(monkeypatch, today):
+    return freeze_today(monkeypatch, today)
+
+
+URL = reverse("accountability:task_list")
+
+
+@pytest.fixture
+def tasks(secretary_a, secretary_b, village_a, village_b, fixed_today):
+    """Township A: done, in progress (reported this week), not started and overdue, not
+    started; township B: one task."""
+    done = make_task(secretary_a, "A-01", village=village_a, title="修通组路", target=10)
+    make_report(done, LAST_WEEK, "10", secretary_a)
+    going = make_task(secretary_a, "A-02", title="产业覆盖", target=100)
+    make_report(going, LAST_WEEK, "20", secretary_a)
+    make_report(going, THIS_WEEK, "35", secretary_a)
+    late = make_task(secretary_a, "A-03", title="危房改造", due_on=dt.date(2016, 6, 1))
+    fresh = make_task(secretary_a, "A-04", title="技能培训", village=village_a, factor="talent")
+    other = make_task(secretary_b, "B-01", title="乙乡的任务", village=village_b)
+    return {"done": done, "going": going, "late": late, "fresh": fresh, "other": other}
+
+
+def codes(response):
+    return [row.record.code for row in response.context["table"].page.object_list]
+
+
+def test_secretary_sees_only_his_townships_tasks_by_deadline(client, secretary_a, tasks):
+    client.force_login(secretary_a)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert codes(response) == ["A-03", "A-01", "A-02", "A-04"]
+    assert "乙乡的任务" not in response.content.decode()
+
+
+def test_rows_carry_latest_percent_this_weeks_status_and_overdue_flag(client, secretary_a, tasks):
+    client.force_login(secretary_a)
+    rows = {r.record.code: r.record for r in client.get(URL).context["table"].page.object_list}
+    assert rows["A-01"].latest_percent == 100 and rows["A-01"].status == "done"
+    assert rows["A-02"].latest_percent == 35 and rows["A-02"].reported_this_week
+    assert rows["A-02"].status == "in_progress" and not rows["A-01"].reported_this_week
+    assert rows["A-03"].is_overdue and rows["A-03"].status == "not_started"
+    assert not rows["A-04"].is_overdue
+    page = client.get(URL).content.decode()
+    assert "已逾期" in page and "已填报" in page and "未填报" in page and "35.0%" in page
+    assert reverse("accountability:task_detail", args=[tasks["going"].pk]) in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"status": "done"}, ["A-01"]),
+        ({"status": "in_progress"}, ["A-02"]),
+        ({"status": "not_started"}, ["A-03", "A-04"]),
+        ({"overdue": "yes"}, ["A-03"]),
+        ({"overdue": "no"}, ["A-01", "A-02", "A-04"]),
+        ({"reported": "yes"}, ["A-02"]),
+        ({"reported": "no"}, ["A-03", "A-01", "A-04"]),
+        ({"factor": "talent"}, ["A-04"]),
+        ({"status": "not_started", "overdue": "no"}, ["A-04"]),
+    ],
+)
+def test_filters_narrow_the_list(client, secretary_a, tasks, query, expected):
+    client.force_login(secretary_a)
+    assert codes(client.get(URL, query)) == expected
+
+
+def test_village_filter_offers_only_villages_in_scope(client, secretary_a, tasks, village_a, village_b):
+    client.force_login(secretary_a)
+    response = client.get(URL, {"village": village_a.pk})
+    assert codes(response) == ["A-01", "A-04"]
+    choices = [str(label) for _, label in response.context["filter"].form.fields["village"].choices]
+    assert "甲一村" in choices and "乙一村" not in choices
+
+
+def test_bad_filter_value_gets_a_chinese_message_and_no_rows(client, secretary_a, tasks, village_b):
+    client.force_login(secretary_a)
+    for query in (
+        {"status": "finished"},
+        {"village": village_b.pk},
+        {"village": "abc"},
+        {"overdue": "maybe"},
+    ):
+        response = client.get(URL, query)
+        assert response.status_code == 200
+        assert "筛选条件无效" in response.content.decode()
+        assert codes(response) == []
+
+
+def test_list_sorts_by_a_column(client, secretary_a, tasks):
+    client.force_login(secretary_a)
+    assert codes(client.get(URL, {"sort": "-latest_percent"}))[:2] == ["A-01", "A-02"]
+    assert codes(client.get(URL, {"sort": "code"})) == ["A-01", "A-02", "A-03", "A-04"]
+    assert codes(client.get(URL, {"sort": "-code"})) == ["A-04", "A-03", "A-02", "A-01"]
+
+
+def test_list_is_paginated_by_25(client, secretary_a, fixed_today):
+    for n in range(30):
+        make_task(secretary_a, f"P-{n:02d}", due_on=dt.date(2016, 7, 1) + dt.timedelta(days=n))
+    client.force_login(secretary_a)
+    first = client.get(URL)
+    assert len(codes(first)) == 25
+    second = client.get(URL, {"page": 2})
+    assert codes(second) == [f"P-{n:02d}" for n in range(25, 30)]
+    assert codes(client.get(URL, {"page": "x"})) == codes(first)
+
+
+def test_csv_export_follows_the_filters(client, secretary_a, tasks):
+    client.force_login(secretary_a)
+    response = client.get(URL, {"status": "not_started", "export": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["任务编号", "任务名称"]
+    assert [r[0] for r in rows[1:]] == ["A-03", "A-04"]
+    assert rows[1][-1] == "是" and rows[2][-1] == "否"
+
+
+def test_supervisor_sees_every_township_and_a_link_to_lock_the_week(client, supervisor, tasks):
+    client.force_login(supervisor)
+    response = client.get(URL)
+    assert sorted(codes(response)) == ["A-01", "A-02", "A-03", "A-04", "B-01"]
+    assert reverse("accountability:week_lock") in response.content.decode()
+
+
+def test_resident_cadre_sees_his_village_tasks_and_his_own(client, resident_cadre, village_a, tasks):
+    own = make_task(resident_cadre, "R-01", title="驻村干部任务")
+    client.force_login(resident_cadre)
+    assert sorted(codes(client.get(URL))) == ["A-01", "A-04", own.code]

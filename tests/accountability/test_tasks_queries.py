@@ -1,0 +1,90 @@
+"""My tasks, the task page and the problem list run a fixed number of SQL queries: the
+same at 3 tasks as at 40 tasks with several reports, corrections and evidence each."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from accountability.models import Evidence, Problem
+
+from .tasks_factories import THIS_WEEK, freeze_today, make_report, make_task
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fixed_today(monkeypatch, today):
+    return freeze_today(monkeypatch, today)
+
+
+# session, user, groups (role), cadre, then the page's own queries
+TASK_LIST_QUERIES = 8
+TASK_PAGE_QUERIES = 10
+PROBLEM_LIST_QUERIES = 7
+
+
+def build(secretary, village, n_tasks, n_weeks):
+    task = None
+    for i in range(n_tasks):
+        task = make_task(
+            secretary,
+            f"Q-{i:03d}",
+            village=village if i % 2 else None,
+            due_on=dt.date(2016, 6, 1) + dt.timedelta(days=7 * (i % 5)),
+        )
+        for w in range(n_weeks):
+            report = make_report(
+                task, THIS_WEEK - dt.timedelta(weeks=w), str(10 + w), secretary, note=f"第{w}周"
+            )
+            report.value += 1
+            report.version += 1
+            report._history_user = secretary
+            report.save()  # a correction: one more history row
+            Evidence.objects.create(
+                report=report, file=f"evidence/{i}/{w}.jpg", name=f"{w}.jpg", size=10, uploaded_by=secretary
+            )
+        Problem.objects.create(
+            township=village.township,
+            village=village,
+            factor="industry",
+            description=f"问题{i}",
+            raised_by=secretary,
+        )
+    return task
+
+
+@pytest.mark.parametrize(("n_tasks", "n_weeks"), [(3, 1), (40, 4)])
+def test_task_list_query_count_does_not_grow(
+    client, django_assert_num_queries, secretary_a, village_a, fixed_today, n_tasks, n_weeks
+):
+    build(secretary_a, village_a, n_tasks, n_weeks)
+    client.force_login(secretary_a)
+    with django_assert_num_queries(TASK_LIST_QUERIES):
+        response = client.get(reverse("accountability:task_list"), {"sort": "-latest_percent"})
+    assert len(response.context["table"].page.object_list) == min(n_tasks, 25)
+    with django_assert_num_queries(TASK_LIST_QUERIES):
+        client.get(reverse("accountability:task_list"), {"status": "in_progress", "overdue": "yes"})
+
+
+@pytest.mark.parametrize(("n_tasks", "n_weeks"), [(3, 1), (40, 4)])
+def test_task_page_query_count_does_not_grow(
+    client, django_assert_num_queries, secretary_a, village_a, fixed_today, n_tasks, n_weeks
+):
+    task = build(secretary_a, village_a, n_tasks, n_weeks)
+    client.force_login(secretary_a)
+    with django_assert_num_queries(TASK_PAGE_QUERIES):
+        response = client.get(reverse("accountability:task_detail", args=[task.pk]))
+    assert len(response.context["reports"]) == n_weeks
+    assert len(response.context["history"]) == 2 * n_weeks
+
+
+@pytest.mark.parametrize(("n_tasks", "n_weeks"), [(3, 1), (40, 1)])
+def test_problem_list_query_count_does_not_grow(
+    client, django_assert_num_queries, secretary_a, village_a, fixed_today, n_tasks, n_weeks
+):
+    build(secretary_a, village_a, n_tasks, n_weeks)
+    client.force_login(secretary_a)
+    with django_assert_num_queries(PROBLEM_LIST_QUERIES):
+        response = client.get(reverse("accountability:problem_list"))
+    assert len(response.context["page"].object_list) == min(n_tasks, 25)
