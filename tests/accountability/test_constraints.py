@@ -1,0 +1,356 @@
+"""Every named database constraint of the accountability app holds in the database itself:
+a violating row raises IntegrityError, a valid row next to it is stored. Runs on SQLite and
+PostgreSQL."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, models, transaction
+
+from accountability.models import (
+    Contract,
+    Evaluation,
+    Finding,
+    Inspection,
+    Problem,
+    ProgressReport,
+    Task,
+    WeekLock,
+    YearEndScore,
+)
+from villages.models import Cadre, Household
+
+MONDAY = dt.date(2016, 6, 6)
+DAY = dt.date(2016, 6, 8)
+
+TESTED = set()
+
+
+def covers(*names):
+    TESTED.update(names)
+    return lambda func: func
+
+
+def assert_rejected(create):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        create()
+
+
+def assert_stored(create):
+    with transaction.atomic():
+        obj = create()
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+@pytest.fixture
+def cadre(village_a):
+    return Cadre.objects.create(
+        code="C-R",
+        name="驻村干部",
+        role="resident_cadre",
+        township=village_a.township,
+        village=village_a,
+        team_slot="graduate",
+    )
+
+
+@pytest.fixture
+def secretary(township_a):
+    return Cadre.objects.create(code="C-S", name="书记", role="township_secretary", township=township_a)
+
+
+@pytest.fixture
+def household(village_a):
+    return Household.objects.create(
+        code="H1",
+        village=village_a,
+        head="张三",
+        size=3,
+        assistance="industry",
+        registered_on=dt.date(2015, 1, 1),
+    )
+
+
+def task(township, owner, code="K1", **fields):
+    values = {"title": "修路", "factor": "project", "due_on": DAY, "target": Decimal("10"), **fields}
+    return Task.objects.create(code=code, township=township, owner=owner, **values)
+
+
+# ---- contracts (军令状) ------------------------------------------------------------------------
+
+
+def contract(township, signer, party="township_committee", village=None, year=2016):
+    return Contract.objects.create(
+        party=party, year=year, township=township, village=village, signed_by=signer, signed_on=DAY
+    )
+
+
+@covers("contract_village_matches_party")
+def test_township_contract_has_no_village_and_village_contracts_have_one(village_a, secretary):
+    township = village_a.township
+    assert_rejected(lambda: contract(township, secretary, "township_committee", village_a))
+    assert_rejected(lambda: contract(township, secretary, "village_branch", None))
+    assert_rejected(lambda: contract(township, secretary, "work_team", None))
+    assert_stored(lambda: contract(township, secretary, "township_committee"))
+    assert_stored(lambda: contract(township, secretary, "work_team", village_a))
+
+
+@covers("contract_one_per_township_year")
+def test_township_committee_signs_one_contract_a_year(township_a, secretary):
+    contract(township_a, secretary)
+    assert_rejected(lambda: contract(township_a, secretary))
+    assert_stored(lambda: contract(township_a, secretary, year=2017))
+
+
+@covers("contract_one_per_village_party_year")
+def test_village_party_signs_one_contract_a_year(village_a, secretary):
+    township = village_a.township
+    contract(township, secretary, "village_branch", village_a)
+    assert_rejected(lambda: contract(township, secretary, "village_branch", village_a))
+    assert_stored(lambda: contract(township, secretary, "work_team", village_a))
+    assert_stored(lambda: contract(township, secretary, "village_branch", village_a, year=2017))
+
+
+# ---- problems and tasks ------------------------------------------------------------------------
+
+
+@covers("problem_closed_not_before_raised")
+def test_problem_is_not_closed_before_it_was_raised(township_a):
+    def problem(closed_on):
+        return Problem.objects.create(
+            township=township_a, factor="policy", description="未落实", raised_on=DAY, closed_on=closed_on
+        )
+
+    assert_rejected(lambda: problem(DAY - dt.timedelta(days=1)))
+    assert_stored(lambda: problem(DAY))
+
+
+@covers("problem_household_needs_village")
+def test_problem_of_a_household_names_its_village(village_a, household):
+    township = village_a.township
+    assert_rejected(
+        lambda: Problem.objects.create(
+            township=township, household=household, factor="policy", description="甲"
+        )
+    )
+    assert_stored(
+        lambda: Problem.objects.create(
+            township=township, village=village_a, household=household, factor="policy", description="乙"
+        )
+    )
+
+
+@covers("task_target_positive")
+@pytest.mark.parametrize("target", [Decimal("0"), Decimal("-1")])
+def test_task_target_is_positive(township_a, cadre, target):
+    assert_rejected(lambda: task(township_a, cadre, "K1", target=target))
+    assert_stored(lambda: task(township_a, cadre, "K2", target=Decimal("0.01")))
+
+
+@covers("task_household_needs_village")
+def test_task_for_a_household_names_its_village(village_a, cadre, household):
+    township = village_a.township
+    assert_rejected(lambda: task(township, cadre, "K1", household=household))
+    assert_stored(lambda: task(township, cadre, "K2", village=village_a, household=household))
+
+
+@covers("task_due_not_before_start")
+def test_task_deadline_is_not_before_its_start(township_a, cadre):
+    assert_rejected(lambda: task(township_a, cadre, "K1", starts_on=DAY + dt.timedelta(days=1)))
+    assert_stored(lambda: task(township_a, cadre, "K2", starts_on=DAY))
+
+
+# ---- weekly progress ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def a_task(township_a, cadre):
+    return task(township_a, cadre)
+
+
+def report(a_task, user, week=MONDAY, **fields):
+    values = {"value": Decimal("5"), "percent": Decimal("50"), **fields}
+    return ProgressReport.objects.create(task=a_task, week=week, reporter=user, **values)
+
+
+@covers("progress_one_per_task_week")
+def test_one_progress_report_per_task_per_week(a_task, secretary_a):
+    report(a_task, secretary_a)
+    assert_rejected(lambda: report(a_task, secretary_a))
+    assert_stored(lambda: report(a_task, secretary_a, week=MONDAY + dt.timedelta(weeks=1)))
+
+
+@covers("progress_percent_0_100")
+@pytest.mark.parametrize("percent", [Decimal("-0.1"), Decimal("100.1")])
+def test_progress_percent_is_between_0_and_100(a_task, secretary_a, percent):
+    assert_rejected(lambda: report(a_task, secretary_a, percent=percent))
+    assert_stored(lambda: report(a_task, secretary_a, percent=Decimal("100")))
+
+
+@covers("progress_value_not_negative")
+def test_progress_value_is_not_negative(a_task, secretary_a):
+    assert_rejected(lambda: report(a_task, secretary_a, value=Decimal("-1")))
+    assert_stored(lambda: report(a_task, secretary_a, value=Decimal("0")))
+
+
+@covers("progress_version_positive")
+def test_progress_version_starts_at_one(a_task, secretary_a):
+    assert_rejected(lambda: report(a_task, secretary_a, version=0))
+    assert_stored(lambda: report(a_task, secretary_a, version=1))
+
+
+def test_a_week_is_locked_once(secretary_a):
+    WeekLock.objects.create(week=MONDAY, locked_by=secretary_a)
+    assert_rejected(lambda: WeekLock.objects.create(week=MONDAY, locked_by=secretary_a))
+
+
+def test_task_code_is_unique(township_a, cadre):
+    task(township_a, cadre, "K1")
+    assert_rejected(lambda: task(township_a, cadre, "K1"))
+
+
+# ---- evaluations (业绩下评) ------------------------------------------------------------------
+
+
+def evaluation(village, evaluator, cadre=None, level="village_cadre", cycle="quarterly", period=1, **fields):
+    values = {"year": 2016, "score": Decimal("90"), "grade": "excellent", "evaluated_on": DAY, **fields}
+    return Evaluation.objects.create(
+        level=level, cycle=cycle, period=period, village=village, evaluator=evaluator, cadre=cadre, **values
+    )
+
+
+@covers("evaluation_score_0_100")
+@pytest.mark.parametrize("score", [Decimal("-1"), Decimal("100.1")])
+def test_evaluation_score_is_between_0_and_100(village_a, secretary, cadre, score):
+    assert_rejected(lambda: evaluation(village_a, secretary, cadre, score=score))
+    assert_stored(lambda: evaluation(village_a, secretary, cadre, score=Decimal("100")))
+
+
+@covers("evaluation_subject_matches_level")
+def test_township_rates_villages_and_villages_rate_cadres(village_a, secretary, cadre):
+    assert_rejected(lambda: evaluation(village_a, secretary, cadre, level="township_village"))
+    assert_rejected(lambda: evaluation(village_a, secretary, None, level="village_cadre"))
+    assert_stored(lambda: evaluation(village_a, secretary, None, level="township_village"))
+    assert_stored(lambda: evaluation(village_a, secretary, cadre, level="village_cadre"))
+
+
+@covers("evaluation_period_matches_cycle")
+@pytest.mark.parametrize(
+    ("cycle", "bad", "good"),
+    [("quarterly", 5, 4), ("quarterly", 0, 1), ("half_year", 3, 2), ("annual", 2, 1)],
+)
+def test_evaluation_period_fits_its_cycle(village_a, secretary, cadre, cycle, bad, good):
+    assert_rejected(lambda: evaluation(village_a, secretary, cadre, cycle=cycle, period=bad))
+    assert_stored(lambda: evaluation(village_a, secretary, cadre, cycle=cycle, period=good))
+
+
+@covers("evaluation_one_per_village_period")
+def test_township_rates_a_village_once_per_period(village_a, secretary):
+    evaluation(village_a, secretary, None, level="township_village")
+    assert_rejected(lambda: evaluation(village_a, secretary, None, level="township_village"))
+    assert_stored(lambda: evaluation(village_a, secretary, None, level="township_village", period=2))
+
+
+@covers("evaluation_one_per_cadre_period")
+def test_village_rates_a_cadre_once_per_period(village_a, secretary, cadre):
+    evaluation(village_a, secretary, cadre)
+    assert_rejected(lambda: evaluation(village_a, secretary, cadre))
+    assert_stored(lambda: evaluation(village_a, secretary, cadre, cycle="half_year"))
+
+
+# ---- inspections (督查) ----------------------------------------------------------------------
+
+
+@covers("inspection_spot_level_iff_spot_check")
+def test_spot_checks_and_only_spot_checks_have_a_level(township_a):
+    def inspection(kind, spot_level):
+        return Inspection.objects.create(kind=kind, spot_level=spot_level, held_on=DAY, township=township_a)
+
+    assert_rejected(lambda: inspection("spot_check", ""))
+    assert_rejected(lambda: inspection("must_check", "unit_heads"))
+    assert_stored(lambda: inspection("spot_check", "unit_heads"))
+    assert_stored(lambda: inspection("unannounced", ""))
+
+
+@covers("finding_one_per_category")
+def test_inspection_has_one_finding_per_category(township_a):
+    inspection = Inspection.objects.create(kind="must_check", held_on=DAY, township=township_a)
+    Finding.objects.create(inspection=inspection, category="funds_use", severity="ok")
+    assert_rejected(
+        lambda: Finding.objects.create(inspection=inspection, category="funds_use", severity="minor")
+    )
+    assert_stored(
+        lambda: Finding.objects.create(inspection=inspection, category="cadres_on_post", severity="minor")
+    )
+
+
+# ---- year-end scores (年终考评) ---------------------------------------------------------------
+
+
+def score(township=None, cadre=None, year=2016, **fields):
+    values = {
+        "work_score": Decimal("90"),
+        "satisfaction_score": Decimal("80"),
+        "total": Decimal("88.8"),
+        "rating": "excellent",
+        **fields,
+    }
+    return YearEndScore.objects.create(year=year, township=township, cadre=cadre, **values)
+
+
+@covers("yearend_one_subject")
+def test_year_end_score_is_for_a_township_or_a_cadre(township_a, cadre):
+    assert_rejected(lambda: score())
+    assert_rejected(lambda: score(township_a, cadre))
+    assert_stored(lambda: score(township=township_a))
+    assert_stored(lambda: score(cadre=cadre))
+
+
+@covers("yearend_scores_0_100")
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"work_score": Decimal("100.1")},
+        {"work_score": Decimal("-1")},
+        {"satisfaction_score": Decimal("101")},
+        {"satisfaction_score": Decimal("-0.1")},
+    ],
+)
+def test_year_end_part_scores_are_between_0_and_100(township_a, bad):
+    assert_rejected(lambda: score(township_a, **bad))
+    assert_stored(lambda: score(township_a, work_score=Decimal("100"), satisfaction_score=Decimal("0")))
+
+
+@covers("yearend_veto_means_unqualified")
+def test_one_vote_veto_makes_the_rating_unqualified(cadre):
+    assert_rejected(lambda: score(cadre=cadre, vetoed=True, rating="excellent"))
+    assert_stored(lambda: score(cadre=cadre, vetoed=True, rating="unqualified"))
+
+
+@covers("yearend_one_per_township_year")
+def test_township_has_one_year_end_score_a_year(township_a):
+    score(township=township_a)
+    assert_rejected(lambda: score(township=township_a))
+    assert_stored(lambda: score(township=township_a, year=2017))
+
+
+@covers("yearend_one_per_cadre_year")
+def test_cadre_has_one_year_end_score_a_year(cadre):
+    score(cadre=cadre)
+    assert_rejected(lambda: score(cadre=cadre))
+    assert_stored(lambda: score(cadre=cadre, year=2017))
+
+
+def test_every_named_constraint_has_a_test():
+    from django.apps import apps
+
+    names = {
+        c.name
+        for model in apps.get_app_config("accountability").get_models()
+        for c in model._meta.constraints
+        if isinstance(c, (models.CheckConstraint, models.UniqueConstraint))
+    }
+
+    assert names - TESTED == set(), "add a test for these constraints"
+    assert TESTED - names == set(), "these constraints no longer exist"

@@ -1,0 +1,383 @@
+"""Every named database constraint of the villages app holds in the database itself (not
+only in forms): a violating row raises IntegrityError, a valid row next to it is stored.
+Runs on SQLite and PostgreSQL."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, models, transaction
+
+from villages.models import (
+    Cadre,
+    CollectiveProject,
+    EconomicOrganization,
+    Household,
+    LivelihoodItem,
+    LivelihoodOutcome,
+    PairingProject,
+    PartyOrganization,
+    SurveyAnswer,
+    SurveyRound,
+    Township,
+    Unit,
+    Village,
+    VillageFinance,
+    WorkTeam,
+)
+
+DAY = dt.date(2016, 6, 8)
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_rejected(create):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        create()
+
+
+def assert_stored(create):
+    with transaction.atomic():
+        obj = create()
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def household(village, code="H1", **fields):
+    values = {"head": "张三", "size": 3, "assistance": "industry", "registered_on": DAY, **fields}
+    return Household.objects.create(code=code, village=village, **values)
+
+
+def named_constraints(app_models, kind):
+    return {c.name for model in app_models for c in model._meta.constraints if isinstance(c, kind)}
+
+
+TESTED = set()
+
+
+def covers(*names):
+    TESTED.update(names)
+    return lambda func: func
+
+
+# ---- townships and villages ----------------------------------------------------------------
+
+
+@covers("township_exit_only_if_poverty")
+def test_township_cannot_exit_unless_it_was_a_poverty_township(db):
+    assert_rejected(lambda: Township.objects.create(code="T1", name="甲", kind="town", exited_on=DAY))
+    assert_stored(
+        lambda: Township.objects.create(code="T2", name="乙", kind="town", poverty=True, exited_on=DAY)
+    )
+
+
+@covers("village_exit_only_if_poverty")
+def test_village_cannot_exit_unless_it_was_a_poverty_village(township_a):
+    assert_rejected(lambda: Village.objects.create(code="V1", township=township_a, name="甲", exited_on=DAY))
+    assert_stored(
+        lambda: Village.objects.create(code="V2", township=township_a, name="乙", poverty=True, exited_on=DAY)
+    )
+
+
+# ---- cadres ------------------------------------------------------------------------------
+
+
+@covers("cadre_township_secretary_has_township")
+def test_township_secretary_needs_a_township(township_a):
+    assert_rejected(lambda: Cadre.objects.create(code="C1", name="甲", role="township_secretary"))
+    assert_stored(
+        lambda: Cadre.objects.create(code="C2", name="乙", role="township_secretary", township=township_a)
+    )
+
+
+@covers("cadre_village_secretary_has_village")
+def test_village_secretary_needs_a_village(village_a):
+    assert_rejected(
+        lambda: Cadre.objects.create(
+            code="C1", name="甲", role="village_secretary", township=village_a.township
+        )
+    )
+    assert_stored(
+        lambda: Cadre.objects.create(code="C2", name="乙", role="village_secretary", village=village_a)
+    )
+
+
+@covers("cadre_resident_has_township_and_village")
+def test_resident_cadre_needs_township_and_village(village_a):
+    township = village_a.township
+    assert_rejected(
+        lambda: Cadre.objects.create(code="C1", name="甲", role="resident_cadre", village=village_a)
+    )
+    assert_rejected(
+        lambda: Cadre.objects.create(code="C2", name="乙", role="resident_cadre", township=township)
+    )
+    assert_stored(
+        lambda: Cadre.objects.create(
+            code="C3", name="丙", role="resident_cadre", township=township, village=village_a
+        )
+    )
+
+
+@covers("cadre_team_slot_only_for_resident")
+def test_only_resident_cadres_have_a_team_slot(village_a):
+    assert_rejected(lambda: Cadre.objects.create(code="C1", name="甲", role="ordinary", team_slot="graduate"))
+    assert_stored(
+        lambda: Cadre.objects.create(
+            code="C2",
+            name="乙",
+            role="resident_cadre",
+            township=village_a.township,
+            village=village_a,
+            team_slot="graduate",
+        )
+    )
+
+
+# ---- party and economic organizations ----------------------------------------------------
+
+
+@covers("partyorg_village_branch_has_village")
+def test_village_party_branch_needs_a_village(village_a):
+    township = village_a.township
+    assert_rejected(
+        lambda: PartyOrganization.objects.create(name="甲", level="village_branch", township=township)
+    )
+    assert_stored(
+        lambda: PartyOrganization.objects.create(
+            name="乙", level="village_branch", township=township, village=village_a
+        )
+    )
+
+
+@covers("partyorg_township_committee_no_village")
+def test_township_party_committee_has_no_village(village_a):
+    township = village_a.township
+    assert_rejected(
+        lambda: PartyOrganization.objects.create(
+            name="甲", level="township_committee", township=township, village=village_a
+        )
+    )
+    assert_stored(
+        lambda: PartyOrganization.objects.create(name="乙", level="township_committee", township=township)
+    )
+
+
+@covers("econorg_instructor_coverage_has_instructor")
+def test_instructor_coverage_names_the_instructor(township_a):
+    instructor = Cadre.objects.create(code="C1", name="指导员", role="ordinary")
+    assert_rejected(
+        lambda: EconomicOrganization.objects.create(name="甲社", kind="cooperative", coverage="instructor")
+    )
+    assert_stored(
+        lambda: EconomicOrganization.objects.create(
+            name="乙社", kind="cooperative", coverage="instructor", instructor=instructor
+        )
+    )
+
+
+@covers("econorg_party_coverage_has_organization")
+@pytest.mark.parametrize("coverage", ["single", "joint"])
+def test_party_coverage_names_the_party_organization(township_a, coverage):
+    party = PartyOrganization.objects.create(name="党委", level="township_committee", township=township_a)
+    assert_rejected(
+        lambda: EconomicOrganization.objects.create(name="甲社", kind="cooperative", coverage=coverage)
+    )
+    assert_stored(
+        lambda: EconomicOrganization.objects.create(
+            name="乙社", kind="cooperative", coverage=coverage, party_organization=party
+        )
+    )
+
+
+# ---- work teams ---------------------------------------------------------------------------
+
+
+@covers("workteam_ends_after_start")
+def test_work_team_term_ends_after_it_starts(village_a, village_b):
+    assert_rejected(lambda: WorkTeam.objects.create(village=village_a, started_on=DAY, ends_on=DAY))
+    assert_stored(
+        lambda: WorkTeam.objects.create(
+            village=village_b, started_on=DAY, ends_on=DAY + dt.timedelta(days=730)
+        )
+    )
+
+
+@covers("workteam_withdrawn_after_start")
+def test_work_team_is_not_withdrawn_before_it_starts(village_a, village_b):
+    ends = DAY + dt.timedelta(days=730)
+    assert_rejected(
+        lambda: WorkTeam.objects.create(
+            village=village_a, started_on=DAY, ends_on=ends, withdrawn_on=DAY - dt.timedelta(days=1)
+        )
+    )
+    assert_stored(
+        lambda: WorkTeam.objects.create(village=village_b, started_on=DAY, ends_on=ends, withdrawn_on=DAY)
+    )
+
+
+# ---- households ----------------------------------------------------------------------------
+
+
+@covers("household_size_1_30")
+@pytest.mark.parametrize("size", [0, 31])
+def test_household_size_is_between_1_and_30(village_a, size):
+    assert_rejected(lambda: household(village_a, "H1", size=size))
+    assert_stored(lambda: household(village_a, "H2", size=1))
+    assert_stored(lambda: household(village_a, "H3", size=30))
+
+
+@covers("household_exit_not_before_registration")
+def test_household_cannot_leave_poverty_before_registration(village_a):
+    assert_rejected(lambda: household(village_a, "H1", exited_on=DAY - dt.timedelta(days=1)))
+    assert_stored(lambda: household(village_a, "H2", exited_on=DAY))
+
+
+@covers("household_income_not_negative")
+def test_household_income_is_not_negative(village_a):
+    assert_rejected(lambda: household(village_a, "H1", income=Decimal("-0.01")))
+    assert_stored(lambda: household(village_a, "H2", income=Decimal("0")))
+
+
+# ---- projects and finances ----------------------------------------------------------------
+
+
+@covers("pairing_funds_not_negative")
+def test_pairing_project_funds_are_not_negative(village_a):
+    enterprise = EconomicOrganization.objects.create(name="龙头企业", kind="leading_enterprise")
+    assert_rejected(
+        lambda: PairingProject.objects.create(
+            enterprise=enterprise, village=village_a, name="甲", funds=Decimal("-1"), started_on=DAY
+        )
+    )
+    assert_stored(
+        lambda: PairingProject.objects.create(
+            enterprise=enterprise, village=village_a, name="乙", funds=Decimal("0"), started_on=DAY
+        )
+    )
+
+
+@covers("collective_funds_not_negative")
+@pytest.mark.parametrize("field", ["fiscal_funds", "loan_subsidy"])
+def test_collective_project_funds_are_not_negative(village_a, field):
+    assert_rejected(
+        lambda: CollectiveProject.objects.create(
+            code="P1", village=village_a, name="甲", year=2016, **{field: Decimal("-1")}
+        )
+    )
+    assert_stored(
+        lambda: CollectiveProject.objects.create(
+            code="P2", village=village_a, name="乙", year=2016, **{field: Decimal("1")}
+        )
+    )
+
+
+def finance(village, year=2016, **fields):
+    values = {
+        "cadre_pay_monthly": Decimal("2764"),
+        "office_funds": Decimal("45000"),
+        "collective_accumulation": Decimal("0"),
+        **fields,
+    }
+    return VillageFinance.objects.create(village=village, year=year, **values)
+
+
+@covers("villagefinance_one_per_year")
+def test_village_finance_is_recorded_once_per_year(village_a):
+    finance(village_a, 2016)
+    assert_rejected(lambda: finance(village_a, 2016))
+    assert_stored(lambda: finance(village_a, 2017))
+
+
+@covers("villagefinance_not_negative")
+@pytest.mark.parametrize("field", ["cadre_pay_monthly", "office_funds", "collective_accumulation"])
+def test_village_finance_amounts_are_not_negative(village_a, field):
+    assert_rejected(lambda: finance(village_a, 2016, **{field: Decimal("-1")}))
+    assert_stored(lambda: finance(village_a, 2016))
+
+
+# ---- satisfaction survey ------------------------------------------------------------------
+
+
+@covers("surveyround_unique")
+def test_survey_round_number_is_unique_within_a_year(db):
+    SurveyRound.objects.create(year=2016, number=1, held_on=DAY)
+    assert_rejected(lambda: SurveyRound.objects.create(year=2016, number=1, held_on=DAY))
+    assert_stored(lambda: SurveyRound.objects.create(year=2016, number=2, held_on=DAY))
+
+
+@covers("surveyround_number_1_3")
+@pytest.mark.parametrize("number", [0, 4])
+def test_there_are_three_survey_rounds_a_year(db, number):
+    assert_rejected(lambda: SurveyRound.objects.create(year=2016, number=number, held_on=DAY))
+    assert_stored(lambda: SurveyRound.objects.create(year=2016, number=3, held_on=DAY))
+
+
+@pytest.fixture
+def survey(village_a):
+    return {
+        "round": SurveyRound.objects.create(year=2016, number=1, held_on=DAY),
+        "household": household(village_a),
+        "item": LivelihoodItem.objects.create(code="L01", name="住房", category="住房", order=1),
+    }
+
+
+@covers("surveyanswer_unique")
+def test_household_answers_each_item_once_per_round(survey):
+    SurveyAnswer.objects.create(level=3, **survey)
+    assert_rejected(lambda: SurveyAnswer.objects.create(level=2, **survey))
+    other_item = LivelihoodItem.objects.create(code="L02", name="教育", category="教育", order=2)
+    assert_stored(lambda: SurveyAnswer.objects.create(level=2, **{**survey, "item": other_item}))
+
+
+@covers("surveyanswer_level_1_3")
+@pytest.mark.parametrize("level", [0, 4])
+def test_satisfaction_level_is_between_1_and_3(survey, level):
+    assert_rejected(lambda: SurveyAnswer.objects.create(level=level, **survey))
+    assert_stored(lambda: SurveyAnswer.objects.create(level=1, **survey))
+
+
+# ---- outreach and livelihood -----------------------------------------------------------------
+
+
+@covers("livelihoodoutcome_people_positive")
+def test_livelihood_outcome_involves_at_least_one_person(village_a):
+    assert_rejected(
+        lambda: LivelihoodOutcome.objects.create(
+            kind="rural_inn", village=village_a, people=0, started_on=DAY
+        )
+    )
+    assert_stored(
+        lambda: LivelihoodOutcome.objects.create(
+            kind="rural_inn", village=village_a, people=1, started_on=DAY
+        )
+    )
+
+
+# ---- the natural keys (unique=True) the registry import relies on -------------------------------
+
+
+@pytest.mark.parametrize(
+    "create",
+    [
+        lambda tw, v: Township.objects.create(code=tw.code, name="重复", kind="town"),
+        lambda tw, v: Village.objects.create(code=v.code, township=tw, name="重复"),
+        lambda tw, v: household(v, "H-DUP") and household(v, "H-DUP"),
+        lambda tw, v: Unit.objects.create(name="单位") and Unit.objects.create(name="单位"),
+        lambda tw, v: (
+            LivelihoodItem.objects.create(code="L1", name="甲", category="甲", order=1)
+            and LivelihoodItem.objects.create(code="L2", name="乙", category="乙", order=1)
+        ),
+    ],
+    ids=["township_code", "village_code", "household_code", "unit_name", "livelihooditem_order"],
+)
+def test_natural_keys_are_unique(village_a, create):
+    assert_rejected(lambda: create(village_a.township, village_a))
+
+
+def test_every_named_constraint_has_a_test():
+    from django.apps import apps
+
+    app_models = apps.get_app_config("villages").get_models()
+    names = named_constraints(list(app_models), (models.CheckConstraint, models.UniqueConstraint))
+
+    assert names - TESTED == set(), "add a test for these constraints"
+    assert TESTED - names == set(), "these constraints no longer exist"
