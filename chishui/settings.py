@@ -41,6 +41,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
 if not ALLOWED_HOSTS and DEBUG:
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
+if not ALLOWED_HOSTS:  # without it every request would get 400 Bad Request
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS is required when DJANGO_DEBUG is off (comma-separated host names)"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
