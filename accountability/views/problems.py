@@ -78,8 +78,7 @@ def render_problem(request, problem, close_form=None, task_form=None, status=200
     if can_edit and problem.is_open:
         close_form = close_form or ProblemCloseForm()
         task_form = task_form or ProblemTaskForm(owners=services.task_owner_choices(problem.township))
-    else:
-        close_form = task_form = None
+    # a refused form (e.g. on a problem closed meanwhile) is shown with its errors either way
     return render(
         request,
         "accountability/problem_detail.html",
