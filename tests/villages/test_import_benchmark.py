@@ -6,7 +6,7 @@ from villages import import_benchmark
 from villages.models import Household, Township, Village
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_benchmark_times_both_loads_and_leaves_nothing_behind():
     result = import_benchmark.run(households=200, villages=4)
 
