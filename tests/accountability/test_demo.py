@@ -1,0 +1,510 @@
+"""``manage.py demo``: the demo county reproduces the 2016 figures of the case report.
+
+The county is built once for the module (about ten seconds) and removed afterwards, so
+other test modules start from an empty database. Every figure is read back from the
+database with aggregates, never taken from accountability/demo.py.
+"""
+
+import datetime as dt
+import io
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.core.management import CommandError, call_command
+from django.db.models import Avg, Count, F, Q, Sum
+from django.test import override_settings
+
+from accountability import demo
+from accountability.models import (
+    AccountabilityAction,
+    Commendation,
+    Contract,
+    Evaluation,
+    Finding,
+    Inspection,
+    ProgressReport,
+    Rank,
+    Task,
+    WeekLock,
+    YearEndScore,
+)
+from accountability.periods import Week
+from villages import roles
+from villages.models import (
+    Cadre,
+    CollectiveProject,
+    Household,
+    LivelihoodItem,
+    LivelihoodOutcome,
+    OutreachEvent,
+    PairingProject,
+    SurveyAnswer,
+    SurveyRound,
+    Township,
+    Village,
+    VillageFinance,
+    WorkTeam,
+)
+
+DEMO_PASSWORD = "chishui-demo"
+DEMO_USERNAMES = ["admin", "supervisor", "secretary", "secretary2", "cadre"]
+
+
+def run_demo(*args):
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_county(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        with override_settings(DEBUG=True):
+            output = run_demo()
+        yield output
+        demo.clear(users=True)
+        LivelihoodItem.objects.all().delete()
+
+
+pytestmark = pytest.mark.django_db
+
+
+# ------------------------------------------------------------------ digest of the content
+
+VOLATILE = {"locked_at", "created_at", "updated_at"}  # set by the database clock
+
+
+def domain_models():
+    for label in ("villages", "accountability"):
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            if model.__name__.startswith("Historical") or model.__name__ == "ImportLog":
+                continue
+            yield model
+
+
+def natural_rows():
+    """Every row of the county, with primary keys replaced by the natural content of the
+    rows they point to, so two builds compare equal whatever ids the database handed out."""
+    keys = {User: dict(User.objects.values_list("pk", "username"))}
+    content = {}
+    pending = list(domain_models())
+    while pending:
+        progressed = False
+        for model in list(pending):
+            fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.name not in VOLATILE]
+            if any(f.is_relation and f.related_model not in keys for f in fields):
+                continue
+            rows = {}
+            for pk, *values in model.objects.values_list("pk", *[f.attname for f in fields]):
+                rows[pk] = tuple(
+                    keys[f.related_model][v] if f.is_relation and v is not None else v
+                    for f, v in zip(fields, values, strict=True)
+                )
+            keys[model] = rows
+            content[model._meta.label] = sorted(rows.values(), key=repr)
+            pending.remove(model)
+            progressed = True
+        assert progressed, f"cyclic foreign keys among {pending}"
+    return content
+
+
+def table_counts():
+    return {model._meta.label: model.objects.count() for model in domain_models()}
+
+
+# ------------------------------------------------------------------ places and households
+
+
+def test_seventeen_township_units_three_subdistricts_nine_towns_five_townships():
+    kinds = dict(Township.objects.values_list("kind").annotate(n=Count("id")))
+    assert kinds == {"subdistrict": 3, "town": 9, "township": 5}
+    assert Township.objects.filter(name="两河口乡", kind=Township.Kind.TOWNSHIP).exists()
+
+
+def test_villages_and_communities_number_between_110_and_130():
+    assert 110 <= Village.objects.count() <= 130
+    assert Village.objects.filter(kind=Village.Kind.COMMUNITY).exists()
+    # every township has villages
+    assert not Township.objects.annotate(n=Count("villages")).filter(n=0).exists()
+
+
+def test_two_poverty_townships_take_off_the_hat_in_2016():
+    assert Township.objects.filter(poverty=True, exited_on__year=2016).count() == 2
+    assert Township.objects.filter(poverty=True, exited_on__isnull=True).exists()
+
+
+def test_sixteen_of_at_least_51_poverty_villages_exit_in_2016():
+    assert Village.objects.filter(poverty=True).count() >= 51
+    assert Village.objects.filter(poverty=True, exited_on__year=2016).count() == 16
+    # a township that took off the hat has no poverty village left on the list
+    hats_off = Township.objects.filter(exited_on__isnull=False)
+    assert not Village.objects.filter(township__in=hats_off, poverty=True, exited_on__isnull=True).exists()
+
+
+def test_households_leaving_poverty_in_2016_hold_31700_people():
+    exited = Household.objects.filter(exited_on__year=2016).aggregate(people=Sum("size"))
+    assert exited["people"] == 31_700
+
+
+def test_households_have_sizes_1_to_8_all_five_types_and_exits_in_2015_2016_and_not_yet():
+    stats = Household.objects.aggregate(
+        smallest=Sum("size", filter=Q(size__lt=1)),
+        largest=Sum("size", filter=Q(size__gt=8)),
+        registered_outside=Count("id", filter=~Q(registered_on__year__in=[2014, 2015])),
+        unlinked=Count("id", filter=Q(unit__isnull=True) | Q(cadre__isnull=True)),
+    )
+    assert stats == {"smallest": None, "largest": None, "registered_outside": 0, "unlinked": 0}
+    assert set(Household.objects.values_list("size", flat=True).distinct()) == set(range(1, 9))
+    assert set(Household.objects.values_list("assistance", flat=True).distinct()) == set(
+        Household.Assistance.values
+    )
+    exit_years = {
+        d.year if d else None for d in Household.objects.values_list("exited_on", flat=True).distinct()
+    }
+    assert exit_years == {2015, 2016, None}
+
+
+# ------------------------------------------------------------------ cadres and organizations
+
+
+def test_every_poverty_village_has_a_2111_work_team():
+    poverty = Village.objects.filter(poverty=True)
+    assert WorkTeam.objects.filter(village__in=poverty).count() == poverty.count()
+    slots = (
+        Cadre.objects.filter(role=Cadre.Role.RESIDENT_CADRE, village__poverty=True)
+        .values("village")
+        .annotate(
+            agri=Count("id", filter=Q(team_slot=Cadre.TeamSlot.AGRI_CADRE)),
+            reserve=Count("id", filter=Q(team_slot=Cadre.TeamSlot.RESERVE_CADRE)),
+            youth=Count("id", filter=Q(team_slot=Cadre.TeamSlot.RURAL_YOUTH)),
+            graduate=Count("id", filter=Q(team_slot=Cadre.TeamSlot.GRADUATE)),
+        )
+    )
+    assert len(slots) == poverty.count()
+    assert {(s["agri"], s["reserve"], s["youth"], s["graduate"]) for s in slots} == {(2, 1, 1, 1)}
+
+
+def test_every_township_and_village_has_its_secretary():
+    assert (
+        Cadre.objects.filter(role=Cadre.Role.TOWNSHIP_SECRETARY).values("township").distinct().count() == 17
+    )
+    villages_with_secretary = (
+        Cadre.objects.filter(role=Cadre.Role.VILLAGE_SECRETARY).values("village").distinct().count()
+    )
+    assert villages_with_secretary == Village.objects.count()
+
+
+def test_contracts_2016_for_each_committee_poverty_branch_and_work_team_match_the_data():
+    contracts = Contract.objects.filter(year=2016)
+    poverty = Village.objects.filter(poverty=True).count()
+    assert contracts.filter(party=Contract.Party.TOWNSHIP_COMMITTEE).count() == Township.objects.count()
+    assert contracts.filter(party=Contract.Party.VILLAGE_BRANCH).count() == poverty
+    assert contracts.filter(party=Contract.Party.WORK_TEAM).count() == poverty
+    committee_targets = contracts.filter(party=Contract.Party.TOWNSHIP_COMMITTEE).aggregate(
+        people=Sum("target_people"),
+        villages=Sum("target_villages"),
+        exits=Count("id", filter=Q(township_exit=True)),
+    )
+    assert committee_targets == {"people": 31_700, "villages": 16, "exits": 2}
+    assert contracts.aggregate(n=Sum("target_tasks"))["n"] >= Task.objects.count()
+
+
+# ------------------------------------------------------------------ tasks and weekly progress
+
+
+def test_tasks_cover_the_six_factors_at_township_village_and_household_level():
+    assert set(Task.objects.values_list("factor", flat=True).distinct()) == {
+        "industry",
+        "project",
+        "information",
+        "technology",
+        "policy",
+        "talent",
+    }
+    assert Task.objects.filter(village__isnull=True).exists()
+    assert Task.objects.filter(village__isnull=False, household__isnull=True).exists()
+    assert Task.objects.filter(household__isnull=False).exists()
+    assert Task.objects.filter(problem__isnull=False).exists()
+    months = {d.month for d in Task.objects.values_list("due_on", flat=True)}
+    assert len(months) >= 10  # deadlines spread over the year
+
+
+def test_every_week_of_2016_has_reports_some_missing_and_some_tasks_overdue():
+    weeks = set(ProgressReport.objects.values_list("week", flat=True).distinct())
+    assert weeks == {Week(2016, n).start for n in range(1, 53)}
+    # a report only in weeks the task is active
+    assert not ProgressReport.objects.filter(week__lt=Week(2016, 1).start).exists()
+    reported_pairs = ProgressReport.objects.count()
+    active_pairs = sum(
+        (min(due, Week(2016, 52).start) - (start - dt.timedelta(days=start.weekday()))).days // 7 + 1
+        for start, due in Task.objects.values_list("starts_on", "due_on")
+    )
+    assert 0.8 * active_pairs < reported_pairs < active_pairs  # most reported, some missing
+    overdue = Task.objects.overdue(on=Week(2017, 1).start).count()
+    assert 0 < overdue < Task.objects.count() / 2
+
+
+def test_reporter_is_the_owners_login_or_the_township_secretarys():
+    mismatched = ProgressReport.objects.exclude(
+        Q(reporter=F("task__owner__user")) | Q(task__owner__user__isnull=True)
+    )
+    assert not mismatched.exists()
+    no_owner_login = ProgressReport.objects.filter(task__owner__user__isnull=True)
+    assert no_owner_login.exists()
+    assert not no_owner_login.exclude(reporter__cadre__role=Cadre.Role.TOWNSHIP_SECRETARY).exists()
+    assert not no_owner_login.exclude(reporter__cadre__township=F("task__township")).exists()
+
+
+def test_all_weeks_of_2016_locked_except_the_last_two():
+    locked = set(WeekLock.objects.values_list("week", flat=True))
+    assert locked == {Week(2016, n).start for n in range(1, 51)}
+
+
+# ------------------------------------------------------------------ A3, A7–A10, C4
+
+
+def test_evaluations_run_down_the_chain_every_quarter():
+    quarterly = Evaluation.objects.filter(year=2016, cycle=Evaluation.Cycle.QUARTERLY)
+    village_rows = quarterly.filter(level=Evaluation.Level.TOWNSHIP_RATES_VILLAGE)
+    cadre_rows = quarterly.filter(level=Evaluation.Level.VILLAGE_RATES_CADRE)
+    assert village_rows.count() == 4 * Village.objects.count()
+    assert cadre_rows.count() == 4 * Cadre.objects.filter(role=Cadre.Role.RESIDENT_CADRE).count()
+    assert not village_rows.exclude(evaluator__role=Cadre.Role.TOWNSHIP_SECRETARY).exists()
+    assert not village_rows.exclude(evaluator__township=F("village__township")).exists()
+    assert not cadre_rows.exclude(evaluator__role=Cadre.Role.VILLAGE_SECRETARY).exists()
+    assert not cadre_rows.exclude(evaluator__village=F("village")).exists()
+
+
+def test_inspections_five_must_checks_five_spot_levels_and_unannounced():
+    must = Inspection.objects.filter(kind=Inspection.Kind.MUST_CHECK, held_on__year=2016)
+    assert must.exists()
+    categories = must.annotate(n=Count("findings__category", distinct=True))
+    assert set(categories.values_list("n", flat=True)) == {5}
+    assert set(Finding.objects.values_list("category", flat=True).distinct()) == set(Finding.Category.values)
+    spot_levels = set(
+        Inspection.objects.filter(kind=Inspection.Kind.SPOT_CHECK).values_list("spot_level", flat=True)
+    )
+    assert spot_levels == set(Inspection.SpotLevel.values)
+    assert Inspection.objects.filter(kind=Inspection.Kind.UNANNOUNCED, held_on__year=2016).exists()
+
+
+def test_warning_talks_reach_11_unit_heads_45_section_leaders_113_ordinary_cadres():
+    talks = AccountabilityAction.objects.filter(
+        kind=AccountabilityAction.Kind.WARNING_TALK, decided_on__year=2016
+    )
+    by_rank = dict(talks.values_list("rank").annotate(n=Count("cadre", distinct=True)))
+    assert by_rank == {Rank.UNIT_HEAD: 11, Rank.SECTION_LEVEL: 45, Rank.ORDINARY: 113}
+    assert talks.count() > 11 + 45 + 113  # some cadres were talked to twice
+
+
+def test_other_actions_and_the_veto_make_the_year_end_rating_unqualified():
+    actions = AccountabilityAction.objects.filter(decided_on__year=2016)
+    for kind in (AccountabilityAction.Kind.CRITICISM, AccountabilityAction.Kind.ORG_HANDLING):
+        assert actions.filter(kind=kind).exists()
+    vetoed_cadres = actions.filter(kind=AccountabilityAction.Kind.ONE_VOTE_VETO).values_list(
+        "cadre", flat=True
+    )
+    assert 1 <= len(vetoed_cadres) <= 2
+    scores = YearEndScore.objects.filter(year=2016)
+    assert not scores.filter(vetoed=True).exclude(rating=YearEndScore.Rating.UNQUALIFIED).exists()
+    assert set(scores.filter(cadre__isnull=False, vetoed=True).values_list("cadre", flat=True)) == set(
+        vetoed_cadres
+    )
+    vetoed_township = scores.filter(township__isnull=False, vetoed=True)
+    assert vetoed_township.count() == 1
+    assert Cadre.objects.filter(
+        pk__in=vetoed_cadres, role=Cadre.Role.TOWNSHIP_SECRETARY, township=vetoed_township.get().township
+    ).exists()
+
+
+def test_year_end_scores_weight_satisfaction_twelve_percent():
+    township_scores = YearEndScore.objects.filter(year=2016, township__isnull=False)
+    assert township_scores.count() == Township.objects.count()
+    for score in township_scores:
+        expected = (score.work_score * 88 + score.satisfaction_score * 12) / 100
+        assert abs(score.total - expected) <= 0.05
+    assert len(set(township_scores.values_list("rating", flat=True))) >= 2
+
+
+def test_sixteen_promotions_and_some_commendations():
+    assert Commendation.objects.filter(kind=Commendation.Kind.PROMOTED, decided_on__year=2016).count() == 16
+    assert Commendation.objects.filter(kind=Commendation.Kind.COMMENDED).exists()
+
+
+# ------------------------------------------------------------------ B2, B4
+
+
+def test_128_pairing_projects_worth_11357000_yuan():
+    totals = PairingProject.objects.filter(started_on__year=2016).aggregate(n=Count("id"), funds=Sum("funds"))
+    assert totals == {"n": 128, "funds": 11_357_000}
+
+
+def test_130_collective_projects_cover_51_poverty_villages_and_8684_households():
+    projects = CollectiveProject.objects.filter(year=2016)
+    assert projects.count() == 130
+    villages = Village.objects.filter(poverty=True, collective_projects__year=2016).distinct().count()
+    households = Household.objects.filter(collective_projects__year=2016).distinct().count()
+    assert (villages, households) == (51, 8_684)
+    # a project covers households of its own village only
+    coverage = CollectiveProject.households.through.objects
+    assert not coverage.exclude(household__village=F("collectiveproject__village")).exists()
+    assert projects.aggregate(fiscal=Sum("fiscal_funds"), subsidy=Sum("loan_subsidy")) == {
+        "fiscal": 36_000_000,
+        "subsidy": 12_780_000,
+    }
+
+
+def test_village_finance_rises_from_2015_to_2016():
+    rows = {
+        row["year"]: row
+        for row in VillageFinance.objects.values("year").annotate(
+            n=Count("id"),
+            pay=Avg("cadre_pay_monthly"),
+            office=Avg("office_funds"),
+            accumulation=Sum("collective_accumulation"),
+        )
+    }
+    villages = Village.objects.count()
+    assert (rows[2015]["n"], rows[2016]["n"]) == (villages, villages)
+    assert (round(rows[2015]["pay"]), round(rows[2016]["pay"])) == (1_290, 2_764)
+    assert (round(rows[2015]["office"]), round(rows[2016]["office"])) == (23_000, 45_000)
+    assert (rows[2015]["accumulation"], rows[2016]["accumulation"]) == (11_300_000, 48_000_000)
+
+
+# ------------------------------------------------------------------ C2, C5
+
+
+def test_23_livelihood_items_surveyed_in_3_rounds():
+    assert SurveyRound.objects.filter(year=2016).count() == 3
+    per_round = (
+        SurveyAnswer.objects.filter(round__year=2016)
+        .values("round")
+        .annotate(items=Count("item", distinct=True), villages=Count("household__village", distinct=True))
+    )
+    assert [(r["items"], r["villages"]) for r in per_round] == [(23, Village.objects.count())] * 3
+    assert LivelihoodItem.objects.count() == 23
+    # satisfaction varies between townships
+    shares = (
+        SurveyAnswer.objects.values("household__village__township")
+        .annotate(satisfied=Count("id", filter=Q(level=3)) * 100 / Count("id"))
+        .values_list("satisfied", flat=True)
+    )
+    assert max(shares) - min(shares) >= 10
+
+
+def test_outreach_and_livelihood_outcomes_of_2016():
+    events = OutreachEvent.objects.filter(held_on__year=2016)
+    policy = events.filter(kind=OutreachEvent.Kind.POLICY_TRAINING).aggregate(
+        n=Count("id"), people=Sum("attendance")
+    )
+    skills = events.filter(kind=OutreachEvent.Kind.SKILLS_TRAINING).aggregate(
+        n=Count("id"), people=Sum("attendance")
+    )
+    assert policy == {"n": 11, "people": 920}
+    assert skills["n"] == 105 and skills["people"] >= 30_000
+    outcomes = LivelihoodOutcome.objects.filter(started_on__year=2016)
+    transferred = outcomes.filter(kind=LivelihoodOutcome.Kind.JOB_TRANSFER).aggregate(people=Sum("people"))
+    assert transferred["people"] >= 7_000
+    counts = dict(
+        outcomes.exclude(kind=LivelihoodOutcome.Kind.JOB_TRANSFER).values_list("kind").annotate(n=Count("id"))
+    )
+    assert counts == {"rural_inn": 144, "agritainment": 327, "online_shop": 22, "ecommerce_point": 31}
+
+
+# ------------------------------------------------------------------ the command
+
+
+def test_running_the_command_again_gives_the_same_content(demo_county):
+    assert "乡镇" in demo_county  # the summary lists counts
+    before = natural_rows()
+    first_ids = list(Township.objects.order_by("pk").values_list("pk", flat=True))
+    with override_settings(DEBUG=True):
+        run_demo()
+    assert list(Township.objects.order_by("pk").values_list("pk", flat=True)) != first_ids  # really rebuilt
+    assert natural_rows() == before
+
+
+def test_if_empty_does_nothing_on_a_built_database():
+    ids = list(Township.objects.order_by("pk").values_list("pk", flat=True))
+    counts = table_counts()
+    with override_settings(DEBUG=True):
+        output = run_demo("--if-empty")
+    assert "未建立" in output
+    assert list(Township.objects.order_by("pk").values_list("pk", flat=True)) == ids
+    assert table_counts() == counts
+
+
+def test_if_empty_builds_on_an_empty_database():
+    demo.clear(users=True)
+    with override_settings(DEBUG=True):
+        run_demo("--if-empty")
+    assert Township.objects.count() == 17
+    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 5
+
+
+def test_refused_without_debug_and_writes_nothing():
+    demo.clear(users=True)
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="--allow-demo-logins"):
+        run_demo()
+    assert table_counts() == dict.fromkeys(table_counts(), 0) | {"villages.LivelihoodItem": 23}
+    assert not User.objects.filter(username__in=DEMO_USERNAMES).exists()
+
+
+def test_allow_demo_logins_builds_without_debug():
+    demo.clear(users=True)
+    with override_settings(DEBUG=False):
+        run_demo("--allow-demo-logins")
+    assert Township.objects.count() == 17
+    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 5
+
+
+def test_refused_when_the_database_holds_other_townships():
+    demo.clear(users=True)
+    Township.objects.create(code="REAL-01", name="真实乡", kind=Township.Kind.TOWNSHIP)
+    with override_settings(DEBUG=True), pytest.raises(CommandError, match="REAL-01"):
+        run_demo()
+    assert list(Township.objects.values_list("code", flat=True)) == ["REAL-01"]
+    assert not Village.objects.exists()
+    assert not User.objects.filter(username__in=DEMO_USERNAMES).exists()
+
+
+def test_role_groups_are_kept():
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ROLES)
+
+
+# ------------------------------------------------------------------ demo logins
+
+
+@pytest.mark.parametrize(
+    ("username", "location"),
+    [
+        ("admin", "/admin/"),
+        ("supervisor", "/dashboard/weekly/"),
+        ("secretary", "/tasks/"),
+        ("secretary2", "/tasks/"),
+        ("cadre", "/tasks/"),
+    ],
+)
+def test_each_demo_login_lands_on_its_roles_page(client, username, location):
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == location
+
+
+def test_demo_accounts_have_their_roles_and_cadres():
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
+    assert users["admin"].is_staff and not users["admin"].is_superuser
+    assert roles.role_of(users["admin"]) == roles.ADMIN
+    assert roles.role_of(users["supervisor"]) == roles.COUNTY_SUPERVISOR
+    first, second = roles.cadre_of(users["secretary"]), roles.cadre_of(users["secretary2"])
+    assert first.role == second.role == Cadre.Role.TOWNSHIP_SECRETARY
+    assert first.township_id != second.township_id
+    assert roles.role_of(users["secretary"]) == roles.role_of(users["secretary2"]) == roles.TOWNSHIP_SECRETARY
+    resident = roles.cadre_of(users["cadre"])
+    assert roles.role_of(users["cadre"]) == roles.RESIDENT_CADRE
+    assert resident.role == Cadre.Role.RESIDENT_CADRE and resident.village.poverty
+    assert Task.objects.for_user(users["cadre"]).filter(owner=resident).exists()
+    assert Task.objects.for_user(users["secretary"]).exists()
+    assert not Task.objects.for_user(users["secretary"]).exclude(township=first.township).exists()
