@@ -125,6 +125,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "villages:home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Reference and demo data for `manage.py loaddata <name>` (e.g. livelihood_items).
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # plotly.min.js comes from the installed plotly package, so its version always matches.
