@@ -328,7 +328,6 @@ def load_livelihood_items():
 class Builder:
     def __init__(self):
         self.rng = random.Random(SEED)
-        self.used_names = set()
 
     # ---------------------------------------------------------------- helpers
     def person(self):
@@ -966,7 +965,6 @@ class Builder:
                         "target": target,
                         "starts_on": start,
                         "due_on": due,
-                        "level": "township",
                         "problem": None,
                     }
                 )
@@ -999,7 +997,6 @@ class Builder:
                         "target": target,
                         "starts_on": start,
                         "due_on": due,
-                        "level": "village",
                         "problem": None,
                     }
                 )
@@ -1021,7 +1018,6 @@ class Builder:
                             "target": target,
                             "starts_on": start,
                             "due_on": due,
-                            "level": "household",
                             "problem": None,
                         }
                     )
@@ -1050,7 +1046,6 @@ class Builder:
                     "target": target,
                     "starts_on": start,
                     "due_on": due,
-                    "level": "problem",
                     "problem": problem,
                 }
             )
