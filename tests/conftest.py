@@ -140,6 +140,7 @@ def compiled_translations():
     ]
     if stale:
         call_command("compilemessages", ignore=[".venv"], verbosity=0)
+        # what Django's own setting_changed handler does when LOCALE_PATHS change
         trans_real._translations = {}
         trans_real._default = None
-        trans_real.check_for_language.cache_clear()
+        trans_real.translation_catalog_exists.cache_clear()
