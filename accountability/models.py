@@ -46,12 +46,20 @@ class Contract(models.Model):
 
     party = models.CharField(_("签订方"), max_length=32, choices=Party.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="contracts",
-                                 verbose_name=_("乡镇"))
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="contracts", verbose_name=_("村"))
-    signed_by = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="contracts",
-                                  verbose_name=_("签订人"))
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("乡镇")
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+        verbose_name=_("村"),
+    )
+    signed_by = models.ForeignKey(
+        Cadre, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("签订人")
+    )
     signed_on = models.DateField(_("签订日期"))
     target_households = models.PositiveIntegerField(_("目标脱贫户数"), default=0)
     target_people = models.PositiveIntegerField(_("目标脱贫人数"), default=0)
@@ -72,11 +80,13 @@ class Contract(models.Model):
             ),
             # one contract per signing party per year
             models.UniqueConstraint(
-                fields=["year", "township", "party"], condition=Q(village__isnull=True),
+                fields=["year", "township", "party"],
+                condition=Q(village__isnull=True),
                 name="contract_one_per_township_year",
             ),
             models.UniqueConstraint(
-                fields=["year", "village", "party"], condition=Q(village__isnull=False),
+                fields=["year", "village", "party"],
+                condition=Q(village__isnull=False),
                 name="contract_one_per_village_party_year",
             ),
         ]
@@ -84,7 +94,9 @@ class Contract(models.Model):
     def __str__(self):
         place = self.village or self.township
         return _("%(year)s年%(place)s%(party)s责任书") % {
-            "year": self.year, "place": place, "party": self.get_party_display()
+            "year": self.year,
+            "place": place,
+            "party": self.get_party_display(),
         }
 
 
@@ -115,16 +127,35 @@ class ProblemQuerySet(models.QuerySet):
 class Problem(models.Model):
     """问题清单 (A5): a problem found per township, village, household or person."""
 
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="problems",
-                                 verbose_name=_("乡镇"))
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="problems", verbose_name=_("村"))
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="problems", verbose_name=_("贫困户"))
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="problems", verbose_name=_("乡镇")
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name=_("村"),
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name=_("贫困户"),
+    )
     factor = models.CharField(_("脱贫要素"), max_length=16, choices=Factor.choices)
     description = models.TextField(_("问题描述"))
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="problems_raised", verbose_name=_("提出人"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems_raised",
+        verbose_name=_("提出人"),
+    )
     raised_on = models.DateField(_("提出日期"), default=dt.date.today)
     closed_on = models.DateField(_("解决日期"), null=True, blank=True)
     resolution = models.TextField(_("解决情况"), blank=True, default="")
@@ -207,22 +238,42 @@ class Task(models.Model):
     code = models.CharField(_("任务编号"), max_length=32, unique=True)
     title = models.CharField(_("任务名称"), max_length=200)
     factor = models.CharField(_("脱贫要素"), max_length=16, choices=Factor.choices)
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="tasks",
-                                 verbose_name=_("乡镇"))
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="tasks", verbose_name=_("村"))
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="tasks", verbose_name=_("贫困户"))
-    contract = models.ForeignKey(Contract, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="tasks", verbose_name=_("责任书"))
-    problem = models.ForeignKey(Problem, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="tasks", verbose_name=_("来源问题"))
-    owner = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="tasks",
-                              verbose_name=_("责任人"))
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("乡镇")
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name=_("村")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("贫困户"),
+    )
+    contract = models.ForeignKey(
+        Contract,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("责任书"),
+    )
+    problem = models.ForeignKey(
+        Problem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("来源问题"),
+    )
+    owner = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("责任人"))
     starts_on = models.DateField(_("开始日期"), null=True, blank=True)
     due_on = models.DateField(_("完成时限"))
-    target = models.DecimalField(_("目标值"), max_digits=14, decimal_places=2,
-                                 validators=[MinValueValidator(0.01)])
+    target = models.DecimalField(
+        _("目标值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0.01)]
+    )
     unit = models.CharField(_("计量单位"), max_length=16, blank=True, default="")
 
     history = HistoricalRecords()
@@ -275,8 +326,12 @@ class WeekLock(models.Model):
     """A published weekly bulletin (每周晒): once a week is locked, no report for it changes."""
 
     week = models.DateField(_("周（周一）"), unique=True)
-    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="week_locks", verbose_name=_("锁定人"))
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="week_locks",
+        verbose_name=_("锁定人"),
+    )
     locked_at = models.DateTimeField(_("锁定时间"), auto_now_add=True)
 
     class Meta:
@@ -297,16 +352,24 @@ class ProgressReport(models.Model):
     """每周晒任务进度 (A6): one report per task per ISO week. Every change is kept (audit
     history); ``version`` guards against lost updates (optimistic locking)."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports",
-                             verbose_name=_("任务"))
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("任务"))
     week = models.DateField(_("周（周一）"))
-    value = models.DecimalField(_("累计完成值"), max_digits=14, decimal_places=2,
-                                validators=[MinValueValidator(0)])
-    percent = models.DecimalField(_("完成百分比"), max_digits=5, decimal_places=1,
-                                  validators=[MinValueValidator(0), MaxValueValidator(100)])
+    value = models.DecimalField(
+        _("累计完成值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    percent = models.DecimalField(
+        _("完成百分比"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     note = models.TextField(_("进展与困难"), blank=True, default="")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                 related_name="progress_reports", verbose_name=_("填报人"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+        verbose_name=_("填报人"),
+    )
     created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
@@ -319,8 +382,9 @@ class ProgressReport(models.Model):
         ordering = ["-week"]
         constraints = [
             models.UniqueConstraint(fields=["task", "week"], name="progress_one_per_task_week"),
-            models.CheckConstraint(condition=Q(percent__gte=0) & Q(percent__lte=100),
-                                   name="progress_percent_0_100"),
+            models.CheckConstraint(
+                condition=Q(percent__gte=0) & Q(percent__lte=100), name="progress_percent_0_100"
+            ),
             models.CheckConstraint(condition=Q(value__gte=0), name="progress_value_not_negative"),
             models.CheckConstraint(condition=Q(version__gte=1), name="progress_version_positive"),
         ]
@@ -348,14 +412,20 @@ class Evidence(models.Model):
     ALLOWED_EXTENSIONS = ["jpg", "jpeg", "png", "pdf"]
     MAX_BYTES = 5 * 1024 * 1024
 
-    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence",
-                               verbose_name=_("周进度"))
-    file = models.FileField(_("文件"), upload_to=evidence_path,
-                            validators=[FileExtensionValidator(ALLOWED_EXTENSIONS)])
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("周进度")
+    )
+    file = models.FileField(
+        _("文件"), upload_to=evidence_path, validators=[FileExtensionValidator(ALLOWED_EXTENSIONS)]
+    )
     name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="evidence_uploaded", verbose_name=_("上传人"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evidence_uploaded",
+        verbose_name=_("上传人"),
+    )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
@@ -390,14 +460,23 @@ class Evaluation(models.Model):
     cycle = models.CharField(_("测评类型"), max_length=16, choices=Cycle.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
     period = models.PositiveSmallIntegerField(_("期次"), help_text=_("季度1–4，半年1–2，全年1"))
-    evaluator = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="evaluations_given",
-                                  verbose_name=_("评定人"))
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="evaluations",
-                                verbose_name=_("村"))
-    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="evaluations_received", verbose_name=_("被评定干部"))
-    score = models.DecimalField(_("得分"), max_digits=5, decimal_places=1,
-                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    evaluator = models.ForeignKey(
+        Cadre, on_delete=models.PROTECT, related_name="evaluations_given", verbose_name=_("评定人")
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("村")
+    )
+    cadre = models.ForeignKey(
+        Cadre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations_received",
+        verbose_name=_("被评定干部"),
+    )
+    score = models.DecimalField(
+        _("得分"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
     grade = models.CharField(_("等次"), max_length=16, choices=Grade.choices)
     comment = models.TextField(_("评语"), blank=True, default="")
     evaluated_on = models.DateField(_("评定日期"))
@@ -407,7 +486,9 @@ class Evaluation(models.Model):
         verbose_name_plural = _("业绩评定")
         ordering = ["-year", "cycle", "period"]
         constraints = [
-            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="evaluation_score_0_100"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=100), name="evaluation_score_0_100"
+            ),
             models.CheckConstraint(
                 condition=Q(level="township_village", cadre__isnull=True)
                 | Q(level="village_cadre", cadre__isnull=False),
@@ -420,11 +501,13 @@ class Evaluation(models.Model):
                 name="evaluation_period_matches_cycle",
             ),
             models.UniqueConstraint(
-                fields=["level", "cycle", "year", "period", "village"], condition=Q(cadre__isnull=True),
+                fields=["level", "cycle", "year", "period", "village"],
+                condition=Q(cadre__isnull=True),
                 name="evaluation_one_per_village_period",
             ),
             models.UniqueConstraint(
-                fields=["level", "cycle", "year", "period", "cadre"], condition=Q(cadre__isnull=False),
+                fields=["level", "cycle", "year", "period", "cadre"],
+                condition=Q(cadre__isnull=False),
                 name="evaluation_one_per_cadre_period",
             ),
         ]
@@ -451,21 +534,51 @@ class Inspection(models.Model):
         SECTION_CADRES = "section_cadres", _("股级干部抽查一般干部")
 
     kind = models.CharField(_("督查类型"), max_length=16, choices=Kind.choices)
-    spot_level = models.CharField(_("抽查层级"), max_length=32, choices=SpotLevel.choices,
-                                  blank=True, default="")
+    spot_level = models.CharField(
+        _("抽查层级"), max_length=32, choices=SpotLevel.choices, blank=True, default=""
+    )
     held_on = models.DateField(_("督查日期"))
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="inspections", verbose_name=_("乡镇"))
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="inspections", verbose_name=_("村"))
-    inspector = models.ForeignKey(Cadre, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="inspections_made", verbose_name=_("督查人"))
-    inspected_cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="inspections_received", verbose_name=_("被抽查干部"))
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("乡镇"),
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+        verbose_name=_("村"),
+    )
+    inspector = models.ForeignKey(
+        Cadre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections_made",
+        verbose_name=_("督查人"),
+    )
+    inspected_cadre = models.ForeignKey(
+        Cadre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections_received",
+        verbose_name=_("被抽查干部"),
+    )
     summary = models.TextField(_("督查情况"), blank=True, default="")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    blank=True, related_name="inspections_recorded",
-                                    verbose_name=_("录入人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inspections_recorded",
+        verbose_name=_("录入人"),
+    )
 
     history = HistoricalRecords()
 
@@ -475,7 +588,8 @@ class Inspection(models.Model):
         ordering = ["-held_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="spot_check", spot_level__gt="") | (~Q(kind="spot_check") & Q(spot_level="")),
+                condition=Q(kind="spot_check", spot_level__gt="")
+                | (~Q(kind="spot_check") & Q(spot_level="")),
                 name="inspection_spot_level_iff_spot_check",
             ),
         ]
@@ -504,8 +618,9 @@ class Finding(models.Model):
         MINOR = "minor", _("一般问题")
         SERIOUS = "serious", _("严重问题")
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings",
-                                   verbose_name=_("督查"))
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="findings", verbose_name=_("督查")
+    )
     category = models.CharField(_("必查类别"), max_length=32, choices=Category.choices)
     severity = models.CharField(_("问题程度"), max_length=16, choices=Severity.choices)
     description = models.TextField(_("发现情况"), blank=True, default="")
@@ -534,17 +649,36 @@ class AccountabilityAction(models.Model):
         ONE_VOTE_VETO = "one_vote_veto", _("一票否决")
 
     kind = models.CharField(_("问责方式"), max_length=16, choices=Kind.choices)
-    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="accountability_actions",
-                              verbose_name=_("被问责干部"))
+    cadre = models.ForeignKey(
+        Cadre, on_delete=models.PROTECT, related_name="accountability_actions", verbose_name=_("被问责干部")
+    )
     rank = models.CharField(_("职级类别"), max_length=16, choices=Rank.choices)
     decided_on = models.DateField(_("决定日期"))
     reason = models.TextField(_("事由"))
-    inspection = models.ForeignKey(Inspection, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="actions", verbose_name=_("来源督查"))
-    task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="actions", verbose_name=_("相关任务"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    blank=True, related_name="actions_recorded", verbose_name=_("录入人"))
+    inspection = models.ForeignKey(
+        Inspection,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("来源督查"),
+    )
+    task = models.ForeignKey(
+        Task,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("相关任务"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions_recorded",
+        verbose_name=_("录入人"),
+    )
 
     history = HistoricalRecords()
 
@@ -569,8 +703,9 @@ class Commendation(models.Model):
         PROMOTED = "promoted", _("提拔")
 
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="commendations",
-                              verbose_name=_("干部"))
+    cadre = models.ForeignKey(
+        Cadre, on_delete=models.PROTECT, related_name="commendations", verbose_name=_("干部")
+    )
     decided_on = models.DateField(_("日期"))
     title = models.CharField(_("荣誉或职务"), max_length=128)
 
@@ -596,14 +731,34 @@ class YearEndScore(models.Model):
         UNQUALIFIED = "unqualified", _("不称职（不合格）")
 
     year = models.PositiveSmallIntegerField(_("年度"))
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="year_end_scores", verbose_name=_("乡镇"))
-    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="year_end_scores", verbose_name=_("干部"))
-    work_score = models.DecimalField(_("工作实绩得分"), max_digits=5, decimal_places=1,
-                                     validators=[MinValueValidator(0), MaxValueValidator(100)])
-    satisfaction_score = models.DecimalField(_("群众满意度得分"), max_digits=5, decimal_places=1,
-                                             validators=[MinValueValidator(0), MaxValueValidator(100)])
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="year_end_scores",
+        verbose_name=_("乡镇"),
+    )
+    cadre = models.ForeignKey(
+        Cadre,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="year_end_scores",
+        verbose_name=_("干部"),
+    )
+    work_score = models.DecimalField(
+        _("工作实绩得分"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    satisfaction_score = models.DecimalField(
+        _("群众满意度得分"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     total = models.DecimalField(_("总分"), max_digits=5, decimal_places=1)
     vetoed = models.BooleanField(_("一票否决"), default=False)
     rating = models.CharField(_("评定等次"), max_length=16, choices=Rating.choices)
@@ -619,16 +774,25 @@ class YearEndScore(models.Model):
                 name="yearend_one_subject",
             ),
             models.CheckConstraint(
-                condition=Q(work_score__gte=0, work_score__lte=100, satisfaction_score__gte=0,
-                            satisfaction_score__lte=100),
+                condition=Q(
+                    work_score__gte=0,
+                    work_score__lte=100,
+                    satisfaction_score__gte=0,
+                    satisfaction_score__lte=100,
+                ),
                 name="yearend_scores_0_100",
             ),
-            models.CheckConstraint(condition=Q(vetoed=False) | Q(rating="unqualified"),
-                                   name="yearend_veto_means_unqualified"),
-            models.UniqueConstraint(fields=["year", "township"], condition=Q(township__isnull=False),
-                                    name="yearend_one_per_township_year"),
-            models.UniqueConstraint(fields=["year", "cadre"], condition=Q(cadre__isnull=False),
-                                    name="yearend_one_per_cadre_year"),
+            models.CheckConstraint(
+                condition=Q(vetoed=False) | Q(rating="unqualified"), name="yearend_veto_means_unqualified"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "township"],
+                condition=Q(township__isnull=False),
+                name="yearend_one_per_township_year",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "cadre"], condition=Q(cadre__isnull=False), name="yearend_one_per_cadre_year"
+            ),
         ]
 
     def __str__(self):
@@ -651,10 +815,17 @@ class Exposure(models.Model):
 
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     aired_on = models.DateField(_("播出日期"))
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="exposures",
-                                 verbose_name=_("乡镇"))
-    task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="exposures", verbose_name=_("任务"))
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="exposures", verbose_name=_("乡镇")
+    )
+    task = models.ForeignKey(
+        Task,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exposures",
+        verbose_name=_("任务"),
+    )
     title = models.CharField(_("标题"), max_length=200)
 
     class Meta:
@@ -664,5 +835,3 @@ class Exposure(models.Model):
 
     def __str__(self):
         return self.title
-
-

@@ -42,7 +42,9 @@ class Week:
         try:
             dt.date.fromisocalendar(year, number, 1)
         except ValueError:
-            raise PeriodError(_("%(year)s年没有第%(number)s周。") % {"year": year, "number": number})
+            raise PeriodError(
+                _("%(year)s年没有第%(number)s周。") % {"year": year, "number": number}
+            ) from None
         return cls(year, number)
 
     @classmethod
