@@ -308,7 +308,7 @@ def build(scale="small", seed=2016, prefix="S"):
                 continue
             if percent >= 100:
                 break
-            percent = min(100.0, percent + rng.uniform(0, 9))
+            percent = min(100.0, percent + rng.uniform(0, 4.2))
             reports.append(
                 ProgressReport(
                     task=task,

@@ -16,6 +16,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -271,15 +272,18 @@ def serve(request, spec):
 
 
 @login_required
+@require_GET
 def weekly(request):
     return serve(request, WEEKLY)
 
 
 @login_required
+@require_GET
 def monthly(request):
     return serve(request, MONTHLY)
 
 
 @login_required
+@require_GET
 def quarterly(request):
     return serve(request, QUARTERLY)
