@@ -437,6 +437,26 @@ class Evidence(models.Model):
         return self.name
 
 
+class EvaluationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The one scoping method for ratings (A3): the county sees all, a township secretary
+        the ratings of his township's villages and their cadres, a village secretary his
+        village's, a resident cadre the ratings he received."""
+        role = roles.role_of(user)
+        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
+            return self
+        cadre = roles.cadre_of(user)
+        if cadre is None:
+            return self.none()
+        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
+            return self.filter(village__township_id=cadre.township_id)
+        if role == roles.VILLAGE_SECRETARY and cadre.village_id:
+            return self.filter(village_id=cadre.village_id)
+        if role == roles.RESIDENT_CADRE:
+            return self.filter(cadre=cadre)
+        return self.none()
+
+
 class Evaluation(models.Model):
     """业绩下评 (A3) in the review cycle (A8): the township rates each village party
     organization; the village party organization rates each resident cadre."""
@@ -480,6 +500,11 @@ class Evaluation(models.Model):
     grade = models.CharField(_("等次"), max_length=16, choices=Grade.choices)
     comment = models.TextField(_("评语"), blank=True, default="")
     evaluated_on = models.DateField(_("评定日期"))
+    # optimistic locking: a second rating of the same subject and period updates the first
+    # only if the rater saw its current version
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("业绩评定")
@@ -515,6 +540,19 @@ class Evaluation(models.Model):
     def __str__(self):
         subject = self.cadre or self.village
         return f"{self.year} {self.get_cycle_display()} {subject}: {self.score}"
+
+
+class InspectionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The one scoping method for inspections: the county sees all, a township secretary
+        the inspections held in his township (read-only); nobody else sees them."""
+        role = roles.role_of(user)
+        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
+            return self
+        cadre = roles.cadre_of(user)
+        if role == roles.TOWNSHIP_SECRETARY and cadre and cadre.township_id:
+            return self.filter(Q(township_id=cadre.township_id) | Q(village__township_id=cadre.township_id))
+        return self.none()
 
 
 class Inspection(models.Model):
@@ -581,6 +619,7 @@ class Inspection(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = InspectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("督查")
@@ -638,6 +677,19 @@ class Finding(models.Model):
         return f"{self.get_category_display()}: {self.get_severity_display()}"
 
 
+class AccountabilityActionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The one scoping method for accountability actions: the county sees all, a township
+        secretary the actions on his township's cadres (read-only); nobody else sees them."""
+        role = roles.role_of(user)
+        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
+            return self
+        cadre = roles.cadre_of(user)
+        if role == roles.TOWNSHIP_SECRETARY and cadre and cadre.township_id:
+            return self.filter(cadre__township_id=cadre.township_id)
+        return self.none()
+
+
 class AccountabilityAction(models.Model):
     """作风问责 (A7, A10, C4): a warning talk, criticism, organizational handling or a
     one-vote veto on a cadre, with his rank class."""
@@ -681,6 +733,7 @@ class AccountabilityAction(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = AccountabilityActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("问责")
