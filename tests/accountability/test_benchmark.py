@@ -1,0 +1,58 @@
+"""``manage.py benchmark --scale small --json`` builds its own database, serves every
+dashboard at least 20 times and prints one JSON object; the user's database is untouched."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_benchmark_small_prints_one_json_object_and_leaves_the_database_alone():
+    from django.db import connection
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "benchmark", "--scale", "small", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=os.environ.copy(),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) == {"scale", "database", "rows", "pages"}
+    assert report["scale"] == "small" and "bench" in report["database"]
+    assert report["rows"]["township"] == 3 and report["rows"]["progressreport"] > 0
+    assert {"weekly", "monthly", "quarterly"} <= set(report["pages"])
+    for page in report["pages"].values():
+        assert page["runs"] >= 20
+        assert isinstance(page["queries"], int) and page["queries"] > 0
+        assert 0 < page["median_ms"] <= page["p95_ms"]
+    bench_name = report["database"].split(":", 1)[1]
+    if connection.vendor == "postgresql":  # the benchmark database was dropped afterwards
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [bench_name])
+            assert cursor.fetchone() is None
+    else:
+        assert not Path(bench_name).exists()
+
+
+def test_benchmark_refuses_fewer_than_20_runs():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "benchmark", "--scale", "small", "--runs", "5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ.copy(),
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "at least 20" in result.stderr
