@@ -1,0 +1,53 @@
+"""The county supervisor's path, in Chinese: open each dashboard (每周晒 / 每月晒 / 每季晒),
+change the period, drill into a township, and export a table."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accountability import synthetic
+
+DASHBOARDS = [
+    ("weekly", "2016-W23", "2016-W22", "每周晒任务进度", "units"),
+    ("monthly", "2016-06", "2016-05", "每月晒目标成效", "units"),
+    ("quarterly", "2016-Q2", "2016-Q1", "每季晒工作成果", "league"),
+]
+
+
+@pytest.fixture
+def county(db):
+    synthetic.build("small")
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_supervisor_opens_dashboards_changes_period_drills_down_and_exports(
+    page, live_server, login, supervisor, county
+):
+    login(page, live_server, supervisor)
+    for name, period, previous, title, table in DASHBOARDS:
+        param = {"weekly": "week", "monthly": "month", "quarterly": "quarter"}[name]
+        page.goto(f"{live_server.url}/dashboard/{name}/?{param}={period}")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+        expect(page.locator(".period")).to_have_attribute("data-period", period)
+        # charts are drawn by plotly, served by the app itself
+        expect(page.locator(".dashboard-charts .chart .main-svg").first).to_be_visible()
+
+        page.get_by_role("link", name=re.compile("上一期")).click()
+        expect(page.locator(".period")).to_have_attribute("data-period", previous)
+
+        page.locator("#period-picker").fill(period)
+        page.get_by_role("button", name="查看").click()
+        expect(page.locator(".period")).to_have_attribute("data-period", period)
+
+        page.locator(f"#table-{table}").get_by_role("link", name="S0镇").click()
+        expect(page).to_have_url(re.compile(r"township=ST000"))
+        expect(page.locator(".breadcrumbs")).to_contain_text("S0镇")
+
+        with page.expect_download() as download_info:
+            page.locator(f"#table-{table}").get_by_role("link", name="CSV").click()
+        download = download_info.value
+        assert download.suggested_filename == f"{name}-{period}-{table}.csv"
+        content = download.path().read_text(encoding="utf-8-sig")
+        assert content.splitlines()[0].startswith(("单位", "名次"))
