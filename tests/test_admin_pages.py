@@ -305,7 +305,7 @@ NON_ADMINS = ["secretary_a", "village_secretary", "resident_cadre", "supervisor"
 
 
 @pytest.mark.parametrize("user_fixture", NON_ADMINS)
-def test_other_roles_are_sent_to_admin_login(client, request, user_fixture):
+def test_other_roles_are_sent_to_admin_login(client, db, request, user_fixture):
     client.login(username=request.getfixturevalue(user_fixture).get_username(), password=PASSWORD)
 
     for url in ["/admin/", changelist_url(acc.Task), add_url(vil.Township)]:
@@ -315,7 +315,7 @@ def test_other_roles_are_sent_to_admin_login(client, request, user_fixture):
 
 
 @pytest.mark.parametrize("user_fixture", NON_ADMINS)
-def test_other_roles_cannot_add_through_admin(client, request, user_fixture):
+def test_other_roles_cannot_add_through_admin(client, db, request, user_fixture):
     client.login(username=request.getfixturevalue(user_fixture).get_username(), password=PASSWORD)
 
     response = client.post(add_url(vil.Township), {"code": "T-X", "name": "偷加镇", "kind": "town"})

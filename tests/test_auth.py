@@ -68,7 +68,7 @@ def test_login_follows_a_safe_next_but_not_an_external_one(client, secretary_a):
 
 
 @pytest.mark.parametrize(("user_fixture", "target"), ROLE_TARGETS)
-def test_home_sends_each_role_to_its_start_page(client, request, user_fixture, target):
+def test_home_sends_each_role_to_its_start_page(client, db, request, user_fixture, target):
     user = request.getfixturevalue(user_fixture)
     log_in(client, user)
 

@@ -15,11 +15,16 @@ SETUP = "import django; django.setup(); from django.conf import settings; print(
 
 def run(args, **env):
     """Run Python in a fresh process with exactly the settings variables given."""
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DJANGO_DEBUG", "DJANGO_SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser tests (tests/e2e/conftest.py); a real
+    # deployment must not have it, and check --deploy says so.
+    ignored = {
+        "DJANGO_DEBUG",
+        "DJANGO_SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
     }
+    clean = {k: v for k, v in os.environ.items() if k not in ignored}
     clean.update(DJANGO_SETTINGS_MODULE="chishui.settings", **env)
     return subprocess.run(
         [sys.executable, *args], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=120

@@ -124,7 +124,7 @@ def test_production_collectstatic_builds_the_manifest(tmp_path):
         f"with override_settings(STATIC_ROOT={str(tmp_path)!r}):\n"
         "    call_command('collectstatic', interactive=False, verbosity=0)\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         DJANGO_SETTINGS_MODULE="chishui.settings",
         DJANGO_DEBUG="0",
