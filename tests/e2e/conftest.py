@@ -22,7 +22,8 @@ from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium; CHROMIUM_PATH overrides it (e.g. to check the skip/fail behaviour).
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_MISSING = "Chromium not installed: apt-get install chromium"
 HERE = Path(__file__).resolve().parent
 
