@@ -27,3 +27,18 @@ urlpatterns += [
     path("dashboard/monthly/", dashboards.monthly, name="dashboard_monthly"),
     path("dashboard/quarterly/", dashboards.quarterly, name="dashboard_quarterly"),
 ]
+
+# Oversight: ratings (A3), inspections and accountability actions (A7–A10), year-end scores (C2, C4)
+from .views import oversight  # noqa: E402
+
+urlpatterns += [
+    path("evaluations/", oversight.evaluation_list, name="evaluation_list"),
+    path("evaluations/new/", oversight.evaluation_new, name="evaluation_new"),
+    path("inspections/", oversight.inspection_list, name="inspection_list"),
+    path("inspections/new/", oversight.inspection_new, name="inspection_new"),
+    path("inspections/<int:pk>/", oversight.inspection_detail, name="inspection_detail"),
+    path("actions/", oversight.action_list, name="action_list"),
+    path("actions/new/", oversight.action_new, name="action_new"),
+    path("year-end/", oversight.year_end_latest, name="year_end_latest"),
+    path("year-end/<int:year>/", oversight.year_end, name="year_end"),
+]
