@@ -166,3 +166,36 @@ def test_wrong_password_error_in_english(client, secretary_a, compiled_translati
 
     assert "Please enter a correct" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+NAV_LINKS = {
+    "我的任务": "/tasks/",
+    "问题清单": "/problems/",
+    "周看板": "/dashboard/weekly/",
+    "月看板": "/dashboard/monthly/",
+    "季度看板": "/dashboard/quarterly/",
+    "登记导入": "/registry/import/",
+    "管理后台": "/admin/",
+}
+EVERYONE = {"问题清单", "周看板", "月看板", "季度看板"}
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "expected"),
+    [
+        ("admin_user", EVERYONE | {"登记导入", "管理后台"}),
+        ("supervisor", EVERYONE),
+        ("secretary_a", EVERYONE | {"我的任务"}),
+        ("village_secretary", EVERYONE | {"我的任务"}),
+        ("resident_cadre", EVERYONE | {"我的任务"}),
+        ("no_role_user", set()),
+    ],
+)
+def test_nav_links_depend_on_role(client, db, request, user_fixture, expected):
+    client.force_login(request.getfixturevalue(user_fixture))
+
+    html = client.get(LOGIN).content.decode()
+    nav = html.split('<ul class="nav-links">', 1)[1].split("</ul>", 1)[0]
+
+    shown = {label for label, url in NAV_LINKS.items() if f'href="{url}"' in nav and label in nav}
+    assert shown == expected
