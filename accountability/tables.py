@@ -45,7 +45,9 @@ class TaskTable(tables.Table):
 
     def render_latest_percent(self, value, record):
         return format_html(
-            '<span class="progress-cell" title="{}">{}%</span>', Status.LABELS[record.status], value
+            '<span class="progress-cell" title="{}">{}%</span>',
+            Status.LABELS[record.status],
+            f"{value:.1f}",  # one decimal on every database (SQLite drops it from subqueries)
         )
 
     def render_reported_this_week(self, value):
