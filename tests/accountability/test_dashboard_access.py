@@ -55,7 +55,7 @@ MATRIX = {
         "own_village": (200, "village"),
         "other_village": (404, None),
     },
-    "no_role_user": {place: (403, None) for place in PLACES},
+    "no_role_user": dict.fromkeys(PLACES, (403, None)),
 }
 
 
