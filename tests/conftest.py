@@ -8,12 +8,20 @@ a user with no role.
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 
 from villages import roles
 from villages.models import Cadre, Township, Village
 
 PASSWORD = "test-password-123"
+
+# Fast password hashing for the whole suite (pytest-django has configured Django before
+# conftest files load). PBKDF2 stays second so hashes made with it still verify.
+settings.PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 
 
 def make_user(username, group=None, **cadre_fields):

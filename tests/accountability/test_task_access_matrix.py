@@ -56,12 +56,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    """Eight users per case: hash their passwords cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(
     monkeypatch,
