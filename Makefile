@@ -45,4 +45,4 @@ messages: venv
 
 bench: translations
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py benchmark --scale county
+	$(PY) manage.py benchmark --scale county --import-rows 100000
