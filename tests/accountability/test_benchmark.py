@@ -13,11 +13,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
-def test_benchmark_small_prints_one_json_object_and_leaves_the_database_alone():
+def test_benchmark_small_prints_one_json_object_with_import_figures_and_leaves_the_database_alone():
     from django.db import connection
 
     result = subprocess.run(
-        [sys.executable, "manage.py", "benchmark", "--scale", "small", "--json"],
+        [sys.executable, "manage.py", "benchmark", "--scale", "small", "--json", "--import-rows", "300"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -27,7 +27,10 @@ def test_benchmark_small_prints_one_json_object_and_leaves_the_database_alone():
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert set(report) == {"scale", "database", "rows", "pages"}
+    assert set(report) == {"scale", "database", "rows", "pages", "import"}
+    figures = report["import"]
+    assert figures["households"] == 300 and figures["rows"] > 300
+    assert figures["import_rows_per_second"] > 0 and figures["loaddata_rows_per_second"] > 0
     assert report["scale"] == "small" and "bench" in report["database"]
     assert report["rows"]["township"] == 3 and report["rows"]["progressreport"] > 0
     assert {"weekly", "monthly", "quarterly"} <= set(report["pages"])
