@@ -1,0 +1,129 @@
+"""Every role against every oversight page (ratings, inspections, actions, year-end), GET and
+POST. Township A holds the inspection. Another township's inspection is a 404 for township
+B's secretary; a role that may not write gets 403 and nothing is written; users without a
+role get 403; anonymous users are sent to the login page."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from accountability import periods
+from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, YearEndScore
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "secretary_a",
+    "secretary_b",
+    "village_secretary",
+    "resident_cadre",
+    "supervisor",
+    "admin_user",
+    "no_role_user",
+    "anonymous",
+]
+
+# view, method: expected status per role, in the order of ROLES
+MATRIX = {
+    ("evaluation_list", "GET"): [200, 200, 200, 200, 200, 200, 403, 302],
+    ("evaluation_list", "POST"): [405, 405, 405, 405, 405, 405, 405, 405],
+    ("evaluation_new", "GET"): [200, 200, 200, 403, 403, 403, 403, 302],
+    # secretary B's grid has his own village, not village A: out of scope, refused (400)
+    ("evaluation_new", "POST"): [302, 400, 302, 403, 403, 403, 403, 302],
+    ("inspection_list", "GET"): [200, 200, 403, 403, 200, 200, 403, 302],
+    ("inspection_list", "POST"): [405, 405, 405, 405, 405, 405, 405, 405],
+    ("inspection_new", "GET"): [403, 403, 403, 403, 200, 403, 403, 302],
+    ("inspection_new", "POST"): [403, 403, 403, 403, 302, 403, 403, 302],
+    ("inspection_detail", "GET"): [200, 404, 403, 403, 200, 200, 403, 302],
+    ("inspection_detail", "POST"): [405, 405, 405, 405, 405, 405, 405, 405],
+    ("action_list", "GET"): [200, 200, 403, 403, 200, 200, 403, 302],
+    ("action_list", "POST"): [405, 405, 405, 405, 405, 405, 405, 405],
+    ("action_new", "GET"): [403, 403, 403, 403, 200, 403, 403, 302],
+    ("action_new", "POST"): [403, 403, 403, 403, 302, 403, 403, 302],
+    ("year_end_latest", "GET"): [302, 302, 403, 403, 302, 302, 403, 302],
+    ("year_end_latest", "POST"): [405, 405, 405, 405, 405, 405, 405, 405],
+    ("year_end", "GET"): [200, 200, 403, 403, 200, 200, 403, 302],
+    ("year_end", "POST"): [403, 403, 403, 403, 302, 403, 403, 302],
+}
+
+CASES = [
+    pytest.param(view, method, role, expected, id=f"{view}-{method}-{role}")
+    for (view, method), statuses in MATRIX.items()
+    for role, expected in zip(ROLES, statuses, strict=True)
+]
+
+
+@pytest.fixture
+def world(
+    monkeypatch,
+    today,
+    secretary_a,
+    secretary_b,
+    village_secretary,
+    resident_cadre,
+    supervisor,
+    admin_user,
+    no_role_user,
+    village_a,
+    village_b,
+):
+    monkeypatch.setattr(periods, "today", lambda: today)
+    inspection = Inspection.objects.create(
+        kind="must_check", held_on=dt.date(2016, 5, 10), township=village_a.township, village=village_a
+    )
+    Finding.objects.create(inspection=inspection, category="funds_use", severity="minor", description="x")
+    return {"inspection": inspection, "village_a": village_a, "resident": resident_cadre.cadre}
+
+
+def request_for(view, method, role, world):
+    args = {"inspection_detail": [world["inspection"].pk], "year_end": [2016]}.get(view, [])
+    subject = world["resident"] if role == "village_secretary" else world["village_a"]
+    data = {
+        "evaluation_new": {
+            "cycle": "quarterly",
+            "year": "2016",
+            "period": "2",
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-subject": subject.pk,
+            "form-0-version": "0",
+            "form-0-score": "88",
+            "form-0-comment": "",
+        },
+        "inspection_new": {
+            "kind": "unannounced",
+            "held_on": "2016-06-01",
+            "township": world["village_a"].township_id,
+            "findings-TOTAL_FORMS": "0",
+            "findings-INITIAL_FORMS": "0",
+        },
+        "action_new": {
+            "kind": "warning_talk",
+            "cadre": world["resident"].pk,
+            "rank": "ordinary",
+            "decided_on": "2016-06-01",
+            "reason": "矩阵",
+        },
+    }.get(view, {})
+    return reverse(f"accountability:{view}", args=args), data
+
+
+def counts():
+    return [m.objects.count() for m in (Evaluation, Inspection, Finding, AccountabilityAction, YearEndScore)]
+
+
+@pytest.mark.parametrize(("view", "method", "role", "expected"), CASES)
+def test_access_matrix(client, request, world, view, method, role, expected):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    url, data = request_for(view, method, role, world)
+    before = counts()
+    response = client.get(url) if method == "GET" else client.post(url, data)
+    assert response.status_code == expected
+    if expected == 302 and role == "anonymous":
+        assert response.url.startswith(reverse("login"))
+    if method == "POST" and expected != 302 or role == "anonymous":
+        assert counts() == before  # a refused request writes nothing
+    elif method == "POST":
+        assert counts() != before  # an allowed POST did write
