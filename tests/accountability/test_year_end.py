@@ -149,7 +149,11 @@ def test_cadre_scores_take_their_own_ratings_and_their_village_satisfaction(
 
     # the village party organization's ratings (90, 95) are its secretary's work
     village = score_of(cadre=village_secretary.cadre)
-    assert (village.work_score, village.satisfaction_score, village.total) == (D("92.5"), D("80.0"), D("91.0"))
+    assert (village.work_score, village.satisfaction_score, village.total) == (
+        D("92.5"),
+        D("80.0"),
+        D("91.0"),
+    )
     assert village.rating == YearEndScore.Rating.EXCELLENT
 
     resident = score_of(cadre=resident_cadre.cadre)
@@ -212,7 +216,9 @@ def test_a_township_without_any_data_scores_zero_and_unqualified(county):
     )
 
 
-def test_computation_queries_do_not_grow_with_answers_or_tasks(county, django_assert_max_num_queries, secretary_a):
+def test_computation_queries_do_not_grow_with_answers_or_tasks(
+    county, django_assert_max_num_queries, secretary_a
+):
     with django_assert_max_num_queries(60) as small:
         scoring.compute_year_end(2016)
     round_2 = SurveyRound.objects.create(year=2016, number=2, held_on=dt.date(2016, 8, 1))
