@@ -15,11 +15,17 @@ class TaskTable(tables.Table):
     code = tables.Column(verbose_name=_("任务编号"), linkify=lambda record: record_url(record))
     title = tables.Column(verbose_name=_("任务名称"), linkify=lambda record: record_url(record))
     village = tables.Column(
-        verbose_name=_("村"), accessor="village__name", default="—", order_by=("village__code",)
+        verbose_name=_("村"),
+        accessor="village__name",
+        default="—",
+        order_by=("village__code", "due_on", "code"),
     )
     factor = tables.Column(verbose_name=_("脱贫要素"))
-    owner = tables.Column(verbose_name=_("责任人"), accessor="owner__name", order_by=("owner__name",))
-    due_on = tables.DateColumn(verbose_name=_("完成时限"), format="Y-m-d")
+    owner = tables.Column(
+        verbose_name=_("责任人"), accessor="owner__name", order_by=("owner__name", "due_on", "code")
+    )
+    # ties broken by code, so pages are stable on every database
+    due_on = tables.DateColumn(verbose_name=_("完成时限"), format="Y-m-d", order_by=("due_on", "code"))
     latest_percent = tables.Column(verbose_name=_("最新进度"), default="—", attrs={"td": {"class": "num"}})
     reported_this_week = tables.Column(verbose_name=_("本周填报"))
     is_overdue = tables.Column(verbose_name=_("逾期"))

@@ -41,21 +41,36 @@ def test_command_exits_non_zero_lists_every_problem_and_writes_nothing(tmp_path,
     assert not entry.succeeded and len(entry.errors) == 2
 
 
+@pytest.mark.django_db
 def test_command_exit_code_is_non_zero_from_the_shell(tmp_path):
     """CommandError becomes exit status 1 when run as `manage.py import_registry`."""
+    import os
     import subprocess
     import sys
     from pathlib import Path
 
-    bad = write_csv(tmp_path / "villages.csv", [["code", "township", "name"], ["V1", "NOPE", "村"]])
+    from django.db import connection
+
     manage = Path(__file__).resolve().parents[2] / "manage.py"
+    env = os.environ.copy()
+    if connection.vendor == "postgresql":  # the test database has the tables (and no rows)
+        conf = connection.settings_dict
+        env["DATABASE_URL"] = (
+            f"postgres://{conf['USER']}:{conf['PASSWORD']}@{conf['HOST'] or 'localhost'}:{conf['PORT'] or 5432}"
+            f"/{conf['NAME']}"
+        )
+    else:  # SQLite's test database lives in memory: give the command a migrated file of its own
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'shell.sqlite3'}"
+        subprocess.run([sys.executable, str(manage), "migrate", "-v0"], env=env, check=True, timeout=300)
+    bad = write_csv(tmp_path / "villages.csv", [["code", "township", "name"], ["V1", "NOPE", "村"]])
     result = subprocess.run(
         [sys.executable, str(manage), "import_registry", "--dry-run", str(bad)],
         capture_output=True,
         text=True,
         timeout=120,
+        env=env,
     )
-    assert result.returncode == 1
+    assert result.returncode == 1, result.stderr
     assert "villages.csv row 2, township:" in result.stderr
 
 
