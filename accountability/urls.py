@@ -1,14 +1,11 @@
 from django.urls import path
 
-from .views import problems, tasks
+from .views import dashboards, oversight, problems, tasks
 
 app_name = "accountability"
 
-# Each feature keeps its views in accountability/views/<feature>.py and adds its routes here.
-urlpatterns: list = []
-
-# Weekly progress reporting and the problem list (issue 3)
-urlpatterns += [
+# Weekly progress reporting and the problem list
+urlpatterns = [
     path("tasks/", tasks.task_list, name="task_list"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
     path("evidence/<int:pk>/", tasks.evidence_file, name="evidence_file"),
@@ -19,9 +16,7 @@ urlpatterns += [
     path("problems/<int:pk>/task/", problems.problem_to_task, name="problem_to_task"),
 ]
 
-# Weekly, monthly and quarterly dashboards (issue 4)
-from .views import dashboards  # noqa: E402
-
+# Weekly, monthly and quarterly dashboards
 urlpatterns += [
     path("dashboard/weekly/", dashboards.weekly, name="dashboard_weekly"),
     path("dashboard/monthly/", dashboards.monthly, name="dashboard_monthly"),
@@ -29,8 +24,6 @@ urlpatterns += [
 ]
 
 # Oversight: ratings (A3), inspections and accountability actions (A7–A10), year-end scores (C2, C4)
-from .views import oversight  # noqa: E402
-
 urlpatterns += [
     path("evaluations/", oversight.evaluation_list, name="evaluation_list"),
     path("evaluations/new/", oversight.evaluation_new, name="evaluation_new"),
