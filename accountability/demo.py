@@ -25,8 +25,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from villages import roles
 from villages.models import (
@@ -323,6 +324,12 @@ def load_livelihood_items():
     LivelihoodItem.objects.all().delete()
     call_command("loaddata", str(ITEMS_FIXTURE), verbosity=0)
     return list(LivelihoodItem.objects.order_by("order"))
+
+
+def filed_at(week):
+    """18:00 on the Friday of ``week``, Chishui time."""
+    friday = week + dt.timedelta(days=4)
+    return timezone.make_aware(dt.datetime.combine(friday, dt.time(18, 0)))
 
 
 class Builder:
@@ -1185,19 +1192,21 @@ class Builder:
                     progress = 1.0
                 value = max(value, money(float(task.target) * progress))
                 percent = min(Decimal(100), (value * 100 / task.target).quantize(Decimal("0.1")))
-                reports.append(
-                    ProgressReport(
-                        task=task,
-                        week=week,
-                        value=value,
-                        percent=percent,
-                        note=rng.choice(REPORT_NOTES[profile]),
-                        reporter=reporter,
-                    )
+                report = ProgressReport(
+                    task=task,
+                    week=week,
+                    value=value,
+                    percent=percent,
+                    note=rng.choice(REPORT_NOTES[profile]),
+                    reporter=reporter,
                 )
+                # the audit history shows who filed it, on the Friday of its week
+                report._history_user = reporter
+                report._history_date = filed_at(week)
+                reports.append(report)
             self.task_profile[task.code] = profile
             self.task_final[task.code] = float(value / task.target) if weeks else 0.0
-        self.bulk(ProgressReport, reports)
+        bulk_create_with_history(reports, ProgressReport, batch_size=BATCH)
         self.report_count = len(reports)
         # every week of 2016 is published (locked) except the last two
         locks = [

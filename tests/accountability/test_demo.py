@@ -256,6 +256,12 @@ def test_reporter_is_the_owners_login_or_the_township_secretarys():
     assert not no_owner_login.exclude(reporter__cadre__township=F("task__township")).exists()
 
 
+def test_every_report_has_its_audit_history_by_its_reporter():
+    history = ProgressReport.history.filter(history_type="+")
+    assert history.count() == ProgressReport.objects.count()
+    assert not history.exclude(history_user=F("reporter")).exists()
+
+
 def test_all_weeks_of_2016_locked_except_the_last_two():
     locked = set(WeekLock.objects.values_list("week", flat=True))
     assert locked == {Week(2016, n).start for n in range(1, 51)}
