@@ -39,7 +39,11 @@ def xlsx_bytes(rows, title):
 
 def export_response(table, fmt, filename):
     """A download of ``table`` as ``fmt`` (csv or xlsx) named ``filename`` plus extension."""
-    rows = table_rows(table)
+    return rows_response(table_rows(table), fmt, filename)
+
+
+def rows_response(rows, fmt, filename):
+    """A download of ``rows`` (header row first) as ``fmt`` named ``filename`` plus extension."""
     if fmt == "csv":
         response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":

@@ -1,6 +1,10 @@
 """Roles are Django groups (created by migration villages/0002_roles). A user's cadre record
 ties him to a township or village."""
 
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 TOWNSHIP_SECRETARY = "township_secretary"
@@ -47,3 +51,24 @@ def cadre_of(user):
 
         user._chishui_cadre = Cadre.objects.select_related("township", "village").filter(user=user).first()
     return user._chishui_cadre
+
+
+def role_required(*allowed):
+    """View decorator: anonymous users go to the login page; users without a role, or
+    without one of the ``allowed`` roles (when any are given), get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            role = role_of(request.user)
+            if role is None:
+                raise PermissionDenied(_("您的账号没有分配角色，请联系管理员。"))
+            if allowed and role not in allowed:
+                raise PermissionDenied(_("您的角色不能查看此页面。"))
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

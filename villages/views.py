@@ -2,13 +2,11 @@ import re
 import secrets
 import shutil
 import time
-from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,17 +34,7 @@ def home(request):
     return redirect(target)
 
 
-def admin_required(view):
-    """Anonymous users go to the login page; everyone but admins gets 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if roles.role_of(request.user) != roles.ADMIN:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+admin_required = roles.role_required(roles.ADMIN)
 
 
 # Uploaded files wait here between the preview and the confirmation, one directory per

@@ -3,14 +3,10 @@
 C2, C4). Views are thin: rows come through ``for_user``, writes go through
 ``oversight_services`` and ``scoring``."""
 
-import csv
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,8 +15,8 @@ from django_tables2 import RequestConfig
 
 from villages import roles
 
+from .. import exports, periods, scoring
 from .. import oversight_services as services
-from .. import periods, scoring
 from ..models import AccountabilityAction, Evaluation, Finding, Inspection, Rank, YearEndScore
 from ..oversight_forms import (
     FIRST_YEAR,
@@ -41,27 +37,6 @@ PER_PAGE = 25
 OVERSIGHT_READERS = (roles.ADMIN, roles.COUNTY_SUPERVISOR, roles.TOWNSHIP_SECRETARY)
 
 
-def role_required(*allowed):
-    """Anonymous users go to the login page; users without a role, or without one of the
-    ``allowed`` roles (when given), get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            role = roles.role_of(request.user)
-            if role is None:
-                raise PermissionDenied(_("您的账号没有分配角色，请联系管理员。"))
-            if allowed and role not in allowed:
-                raise PermissionDenied(_("您的角色不能查看此页面。"))
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def supervisor_only(request, message):
     if roles.role_of(request.user) != roles.COUNTY_SUPERVISOR:
         raise PermissionDenied(message)
@@ -78,7 +53,7 @@ def filtered(filterset):
 
 
 @require_GET
-@role_required()
+@roles.role_required()
 def evaluation_list(request):
     rows = Evaluation.objects.for_user(request.user).select_related("village", "cadre", "evaluator")
     filterset = EvaluationFilter(request.GET or None, queryset=rows, request=request)
@@ -96,7 +71,7 @@ def evaluation_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(roles.TOWNSHIP_SECRETARY, roles.VILLAGE_SECRETARY)
+@roles.role_required(roles.TOWNSHIP_SECRETARY, roles.VILLAGE_SECRETARY)
 def evaluation_new(request):
     """The rating grid: pick a period, then one row per village (or resident cadre)."""
     scope = services.RatingScope.for_user(request.user)
@@ -184,7 +159,7 @@ def inspections_for_list(user):
 
 
 @require_GET
-@role_required(*OVERSIGHT_READERS)
+@roles.role_required(*OVERSIGHT_READERS)
 def inspection_list(request):
     filterset = InspectionFilter(
         request.GET or None, queryset=inspections_for_list(request.user), request=request
@@ -210,44 +185,38 @@ def inspection_list(request):
 
 
 def inspections_csv(rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="inspections.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        _("督查日期"),
+        _("督查类型"),
+        _("抽查层级"),
+        _("乡镇"),
+        _("村"),
+        _("督查人"),
+        _("检查类别数"),
+        _("发现问题"),
+        _("严重问题"),
+        _("督查情况"),
+    ]
+    body = [
         [
-            _("督查日期"),
-            _("督查类型"),
-            _("抽查层级"),
-            _("乡镇"),
-            _("村"),
-            _("督查人"),
-            _("检查类别数"),
-            _("发现问题"),
-            _("严重问题"),
-            _("督查情况"),
+            row.held_on.isoformat(),
+            row.get_kind_display(),
+            row.get_spot_level_display() if row.spot_level else "",
+            row.township.name if row.township else "",
+            row.village.name if row.village else "",
+            row.inspector.name if row.inspector else "",
+            row.checked,
+            row.problems,
+            row.serious,
+            row.summary,
         ]
-    )
-    for row in rows.order_by("-held_on", "-id"):
-        writer.writerow(
-            [
-                row.held_on.isoformat(),
-                row.get_kind_display(),
-                row.get_spot_level_display() if row.spot_level else "",
-                row.township.name if row.township else "",
-                row.village.name if row.village else "",
-                row.inspector.name if row.inspector else "",
-                row.checked,
-                row.problems,
-                row.serious,
-                row.summary,
-            ]
-        )
-    return response
+        for row in rows.order_by("-held_on", "-id")
+    ]
+    return exports.rows_response([header, *body], "csv", "inspections")
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*OVERSIGHT_READERS)
+@roles.role_required(*OVERSIGHT_READERS)
 def inspection_new(request):
     supervisor_only(request, _("只有市督查人员可以录入督查。"))
     status = 200
@@ -274,7 +243,7 @@ def inspection_new(request):
 
 
 @require_GET
-@role_required(*OVERSIGHT_READERS)
+@roles.role_required(*OVERSIGHT_READERS)
 def inspection_detail(request, pk):
     try:
         inspection = (
@@ -317,7 +286,7 @@ def warning_talk_totals(rows, year):
 
 
 @require_GET
-@role_required(*OVERSIGHT_READERS)
+@roles.role_required(*OVERSIGHT_READERS)
 def action_list(request):
     rows = AccountabilityAction.objects.for_user(request.user)
     filterset = ActionFilter(request.GET or None, queryset=rows, request=request)
@@ -340,7 +309,7 @@ def action_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*OVERSIGHT_READERS)
+@roles.role_required(*OVERSIGHT_READERS)
 def action_new(request):
     supervisor_only(request, _("只有市督查人员可以录入问责。"))
     status = 200
@@ -373,14 +342,14 @@ def action_new(request):
 
 
 @require_GET
-@role_required(*OVERSIGHT_READERS)
+@roles.role_required(*OVERSIGHT_READERS)
 def year_end_latest(request):
     latest = YearEndScore.objects.order_by("-year").values_list("year", flat=True).first()
     return redirect("accountability:year_end", year=latest or periods.today().year)
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*OVERSIGHT_READERS)
+@roles.role_required(*OVERSIGHT_READERS)
 def year_end(request, year):
     if not FIRST_YEAR <= year <= periods.today().year:
         raise Http404(_("没有该年度的年终考评：年度应在%(first)s年到今年之间。") % {"first": FIRST_YEAR})

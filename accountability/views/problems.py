@@ -15,7 +15,6 @@ from .. import services, task_selectors
 from ..filters import ProblemFilter
 from ..forms import ProblemCloseForm, ProblemForm, ProblemTaskForm, add_service_errors
 from ..models import Problem
-from .tasks import role_required
 
 PER_PAGE = 25
 
@@ -29,7 +28,7 @@ def secretary_township(user):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required
+@roles.role_required()
 def problem_list(request):
     township = secretary_township(request.user)
     status = 200
@@ -94,7 +93,7 @@ def render_problem(request, problem, close_form=None, task_form=None, status=200
 
 
 @require_http_methods(["GET"])
-@role_required
+@roles.role_required()
 def problem_detail(request, pk):
     return render_problem(request, get_problem(request.user, pk))
 
@@ -107,7 +106,7 @@ def editable_problem(request, pk):
 
 
 @require_POST
-@role_required
+@roles.role_required()
 def problem_close(request, pk):
     problem = editable_problem(request, pk)
     form = ProblemCloseForm(request.POST)
@@ -124,7 +123,7 @@ def problem_close(request, pk):
 
 
 @require_POST
-@role_required
+@roles.role_required()
 def problem_to_task(request, pk):
     problem = editable_problem(request, pk)
     form = ProblemTaskForm(request.POST, owners=services.task_owner_choices(problem.township))

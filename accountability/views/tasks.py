@@ -2,14 +2,11 @@
 supervisors' week lock (每周晒任务进度, A6). Views are thin: reads come from
 ``task_selectors``, writes go through ``services``."""
 
-import csv
 import mimetypes
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +15,7 @@ from django_tables2 import RequestConfig
 
 from villages import roles
 
-from .. import periods, services, task_selectors
+from .. import exports, periods, services, task_selectors
 from ..filters import TaskFilter
 from ..forms import ReportForm, WeekLockForm, add_service_errors
 from ..models import Evidence, Task, WeekLock
@@ -28,22 +25,8 @@ PER_PAGE = 25
 LOCK_PAGE_WEEKS = 8
 
 
-def role_required(view):
-    """Anonymous users go to the login page; users without a role get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if roles.role_of(request.user) is None:
-            raise PermissionDenied(_("您的账号没有分配角色，请联系管理员。"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 @require_GET
-@role_required
+@roles.role_required()
 def task_list(request):
     today = periods.today()
     rows = task_selectors.tasks_for_list(request.user, today)
@@ -72,48 +55,42 @@ def task_list(request):
 
 
 def tasks_csv(rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="tasks.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        _("任务编号"),
+        _("任务名称"),
+        _("乡镇"),
+        _("村"),
+        _("脱贫要素"),
+        _("责任人"),
+        _("完成时限"),
+        _("目标值"),
+        _("最新进度（%）"),
+        _("状态"),
+        _("本周填报"),
+        _("逾期"),
+    ]
+    body = [
         [
-            _("任务编号"),
-            _("任务名称"),
-            _("乡镇"),
-            _("村"),
-            _("脱贫要素"),
-            _("责任人"),
-            _("完成时限"),
-            _("目标值"),
-            _("最新进度（%）"),
-            _("状态"),
-            _("本周填报"),
-            _("逾期"),
+            task.code,
+            task.title,
+            task.township.name,
+            task.village.name if task.village else "",
+            task.get_factor_display(),
+            task.owner.name,
+            task.due_on.isoformat(),
+            task.target,
+            "" if task.latest_percent is None else task.latest_percent,
+            task_selectors.Status.LABELS[task.status],
+            _("已填报") if task.reported_this_week else _("未填报"),
+            _("是") if task.is_overdue else _("否"),
         ]
-    )
-    for task in rows.order_by("due_on", "code"):
-        writer.writerow(
-            [
-                task.code,
-                task.title,
-                task.township.name,
-                task.village.name if task.village else "",
-                task.get_factor_display(),
-                task.owner.name,
-                task.due_on.isoformat(),
-                task.target,
-                "" if task.latest_percent is None else task.latest_percent,
-                task_selectors.Status.LABELS[task.status],
-                _("已填报") if task.reported_this_week else _("未填报"),
-                _("是") if task.is_overdue else _("否"),
-            ]
-        )
-    return response
+        for task in rows.order_by("due_on", "code")
+    ]
+    return exports.rows_response([header, *body], "csv", "tasks")
 
 
 @require_http_methods(["GET", "POST"])
-@role_required
+@roles.role_required()
 def task_detail(request, pk):
     try:
         task = task_selectors.task_for_page(request.user, pk)
@@ -189,7 +166,7 @@ def task_detail(request, pk):
 
 
 @require_GET
-@role_required
+@roles.role_required()
 def evidence_file(request, pk):
     """An evidence file, served only to users who may see its task."""
     try:
@@ -209,7 +186,7 @@ def evidence_file(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required
+@roles.role_required()
 def week_lock(request):
     """Supervisors lock a week: its bulletin is published and no report for it changes.
     Admins see the page read-only."""
