@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.db import transaction
 
 from villages.models import (
@@ -87,32 +88,6 @@ SCALES = {
     ),
 }
 
-LIVELIHOOD_ITEMS = [
-    "住房安全",
-    "饮水安全",
-    "义务教育",
-    "医疗保障",
-    "养老保险",
-    "道路交通",
-    "电力保障",
-    "通讯网络",
-    "人居环境",
-    "垃圾处理",
-    "产业发展",
-    "就业培训",
-    "小额信贷",
-    "低保救助",
-    "危房改造",
-    "文化活动",
-    "便民服务",
-    "治安状况",
-    "村务公开",
-    "干部作风",
-    "驻村帮扶",
-    "政策宣传",
-    "收入增长",
-]
-
 
 def _day(rng, start, end):
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
@@ -123,15 +98,9 @@ def _bulk(model, objects):
 
 
 def ensure_livelihood_items():
-    """The 23 livelihood items; reference data may already be loaded."""
+    """The 23 livelihood items: the reference fixture, unless already loaded."""
     if not LivelihoodItem.objects.exists():
-        _bulk(
-            LivelihoodItem,
-            [
-                LivelihoodItem(code=f"L{i:02d}", name=name, category="民生", order=i)
-                for i, name in enumerate(LIVELIHOOD_ITEMS, start=1)
-            ],
-        )
+        call_command("loaddata", "livelihood_items", verbosity=0)
     return list(LivelihoodItem.objects.order_by("order"))
 
 
