@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountabilityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accountability"
+    verbose_name = _("三定责任管理")
 
     def ready(self):
         # The registry engine (villages) cannot import this app; the tasks sheet joins it here.

@@ -354,3 +354,12 @@ def test_supervisor_may_only_view_accountability(supervisor):
     assert not supervisor.has_perm("accountability.change_task")
     assert not supervisor.has_perm("villages.view_household")
     assert not supervisor.has_perm("auth.view_user")
+
+
+def test_admin_site_links_back_to_the_site_and_names_the_apps(admin_client_logged_in):
+    """The "查看站点" link must not be "/", which sends an admin straight back to the admin site;
+    the app sections carry Chinese names, not the Python package names."""
+    page = admin_client_logged_in.get(reverse("admin:index")).content.decode()
+    assert f'href="{reverse("accountability:task_list")}"' in page
+    assert ">三定责任管理</a>" in page and ">县域登记信息</a>" in page
+    assert ">Accountability<" not in page and ">Villages<" not in page

@@ -4,6 +4,7 @@ costs the same number of queries whatever its size; big relations (households, c
 use autocomplete instead of a select listing every row."""
 
 from django.contrib import admin
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -30,6 +31,8 @@ from .models import (
 admin.site.site_header = _("赤水市三定责任管理 · 管理后台")
 admin.site.site_title = _("赤水市三定责任管理")
 admin.site.index_title = _("数据管理")
+# "查看站点": "/" would send an admin straight back here, so link the site's task list instead.
+admin.site.site_url = reverse_lazy("accountability:task_list")
 
 
 @admin.register(Township)

@@ -246,3 +246,13 @@ def test_new_inspection_form_query_count_does_not_grow(client, supervisor, djang
     make_inspections(30)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(NEW).status_code == 200
+
+
+def test_detail_without_history_says_so(client, supervisor):
+    """Inspections loaded in bulk (the demo, an import) have no history rows: the history
+    table says so instead of showing an empty table."""
+    record = inspection()
+    record.history.all().delete()
+    client.force_login(supervisor)
+    page = client.get(reverse("accountability:inspection_detail", args=[record.pk])).content.decode()
+    assert "还没有修改记录。" in page

@@ -197,3 +197,10 @@ def test_closed_problem_cannot_become_a_task(client, secretary_a, village_secret
     assert response.status_code == 400
     assert "该问题已经解决" in response.content.decode()
     assert not Task.objects.exists()
+
+
+def test_detail_without_history_says_so(client, secretary_a, problem):
+    problem.history.all().delete()
+    client.force_login(secretary_a)
+    page = client.get(reverse("accountability:problem_detail", args=[problem.pk])).content.decode()
+    assert "还没有修改记录。" in page
