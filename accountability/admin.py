@@ -6,19 +6,27 @@ relations in ``list_select_related``; cadres, households and tasks use autocompl
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from villages import admin as villages_admin
+from villages.models import Household, SurveyAnswer
+
+from . import summaries
 from .models import (
     AccountabilityAction,
     Commendation,
     Contract,
     Evaluation,
     Evidence,
+    ExitSummary,
     Exposure,
     Finding,
     Inspection,
     Problem,
     ProgressReport,
+    SummaryPeriod,
+    SurveySummary,
     Task,
     WeekLock,
+    WeeklySummary,
     YearEndScore,
 )
 
@@ -64,8 +72,34 @@ class ProgressReportInline(admin.TabularInline):
         return False  # reports are filed on the weekly report page, with conflict checks
 
 
+class KeepsSummariesExact:
+    """Edits in the admin refresh the summary tables they change (accountability/summaries.py),
+    in the admin's transaction: ``refresh(objects)`` gets the rows as they were before the
+    edit and as they are after it."""
+
+    def refresh(self, objects):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        self._before = [self.model.objects.get(pk=obj.pk)] if change else []
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # inlines are saved by now
+        self.refresh([*self._before, form.instance])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.refresh([obj])
+
+    def delete_queryset(self, request, queryset):
+        objects = list(queryset)
+        super().delete_queryset(request, queryset)
+        self.refresh(objects)
+
+
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(KeepsSummariesExact, SimpleHistoryAdmin):
     list_display = ["code", "title", "factor", "township", "village", "owner", "due_on", "target", "unit"]
     list_filter = ["factor", "township"]
     list_select_related = ["township", "village", "owner"]
@@ -77,6 +111,9 @@ class TaskAdmin(SimpleHistoryAdmin):
     def get_inline_instances(self, request, obj=None):
         return super().get_inline_instances(request, obj) if obj else []
 
+    def refresh(self, objects):
+        summaries.refresh_weekly({task.township_id for task in objects})
+
 
 @admin.register(WeekLock)
 class WeekLockAdmin(admin.ModelAdmin):
@@ -87,13 +124,19 @@ class WeekLockAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(KeepsSummariesExact, SimpleHistoryAdmin):
     list_display = ["task", "week", "value", "percent", "reporter", "updated_at", "version"]
     list_filter = ["week", "task__township"]
     list_select_related = ["task", "reporter"]
     search_fields = ["task__code", "task__title", "note"]
     autocomplete_fields = ["task", "reporter"]
     readonly_fields = ["created_at", "updated_at"]
+
+    def refresh(self, objects):
+        townships = set(
+            Task.objects.filter(pk__in={r.task_id for r in objects}).values_list("township_id", flat=True)
+        )
+        summaries.refresh_weekly(townships, min(r.week for r in objects))
 
 
 @admin.register(Evidence)
@@ -184,3 +227,68 @@ class ExposureAdmin(admin.ModelAdmin):
     list_select_related = ["township", "task"]
     search_fields = ["title", "task__code"]
     autocomplete_fields = ["task"]
+
+
+# The registry's households and survey answers are edited in villages' admin; here they
+# also keep the summary tables exact (villages must not import this app).
+admin.site.unregister(Household)
+admin.site.unregister(SurveyAnswer)
+
+
+@admin.register(Household)
+class HouseholdAdmin(KeepsSummariesExact, villages_admin.HouseholdAdmin):
+    def refresh(self, objects):
+        summaries.refresh_exits()
+
+
+@admin.register(SurveyAnswer)
+class SurveyAnswerAdmin(KeepsSummariesExact, villages_admin.SurveyAnswerAdmin):
+    def refresh(self, objects):
+        summaries.refresh_survey({answer.round_id for answer in objects})
+
+
+class SummaryTableAdmin(admin.ModelAdmin):
+    """Summary tables are derived (accountability/summaries.py): read-only here; rebuild them
+    with ``manage.py rebuild_summaries``."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SummaryPeriod)
+class SummaryPeriodAdmin(SummaryTableAdmin):
+    list_display = ["kind", "key"]
+    list_filter = ["kind"]
+    search_fields = ["key"]
+
+
+@admin.register(WeeklySummary)
+class WeeklySummaryAdmin(SummaryTableAdmin):
+    list_display = ["week", "township", "active", "due", "reported", "overdue", "percent_sum", "reports"]
+    list_filter = ["township"]
+    list_select_related = ["township"]
+    search_fields = ["township__name", "township__code"]
+    date_hierarchy = "week"
+
+
+@admin.register(ExitSummary)
+class ExitSummaryAdmin(SummaryTableAdmin):
+    list_display = ["month", "township", "households", "people"]
+    list_filter = ["township"]
+    list_select_related = ["township"]
+    search_fields = ["township__name", "township__code"]
+    date_hierarchy = "month"
+
+
+@admin.register(SurveySummary)
+class SurveySummaryAdmin(SummaryTableAdmin):
+    list_display = ["round", "township", "item", "answers", "content", "level_sum"]
+    list_filter = ["round", "item"]
+    list_select_related = ["round", "township", "item"]
+    search_fields = ["township__name", "township__code", "item__name"]

@@ -49,12 +49,14 @@ from villages.models import (
     WorkTeam,
 )
 
+from . import summaries
 from .models import (
     AccountabilityAction,
     Commendation,
     Contract,
     Evaluation,
     Evidence,
+    ExitSummary,
     Exposure,
     Factor,
     Finding,
@@ -62,8 +64,11 @@ from .models import (
     Problem,
     ProgressReport,
     Rank,
+    SummaryPeriod,
+    SurveySummary,
     Task,
     WeekLock,
+    WeeklySummary,
     YearEndScore,
 )
 from .periods import week_start
@@ -260,6 +265,10 @@ def _delete_all(model):
 # Children before parents. Plain SQL deletes: no per-row signals (simple_history would
 # otherwise write a history row for each deleted row), no cascades to worry about.
 DELETE_ORDER = [
+    WeeklySummary,
+    ExitSummary,
+    SurveySummary,
+    SummaryPeriod,
     Evidence,
     Exposure,
     AccountabilityAction,
@@ -1767,4 +1776,5 @@ def build():
         clear()
         builder = Builder()
         builder.run()
+        summaries.rebuild()
         return builder.counts()

@@ -8,7 +8,9 @@ The loading engine lives in villages/registry.py and must not import accountabil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from villages.registry import CHOICE, DATE, DECIMAL, EXISTING, REF, Column, SheetSpec, register
+from villages.registry import CHOICE, DATE, DECIMAL, EXISTING, REF, Column, SheetSpec, on_write, register
+
+from . import summaries
 
 
 def _task_model():
@@ -56,6 +58,7 @@ def _check_task(ctx, row, get):
 
 
 def register_sheets():
+    on_write(keep_summaries_exact)
     register(
         SheetSpec(
             key="tasks",
@@ -77,3 +80,16 @@ def register_sheets():
             ],
         )
     )
+
+
+def keep_summaries_exact(written):
+    """After a registry load: households change the exit table; tasks the weekly table of
+    their townships (old and new)."""
+    if "households" in written:
+        summaries.refresh_exits()
+    tasks = written.get("tasks")
+    if tasks and (tasks.created or tasks.updated):
+        townships = {task.township_id for task in tasks.created}
+        for task, old in tasks.updated:
+            townships |= {task.township_id, old.get("township_id", task.township_id)}
+        summaries.refresh_weekly(townships)

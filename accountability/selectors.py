@@ -12,24 +12,17 @@ villages (plus 乡镇本级 for township-level tasks); drilled into a village, t
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Avg,
     Count,
-    DecimalField,
-    Exists,
     F,
     Max,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
-from django.db.models.lookups import LessThan
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -45,6 +38,7 @@ from villages.models import (
     Village,
 )
 
+from . import measures, summaries
 from .models import (
     AccountabilityAction,
     Contract,
@@ -63,13 +57,16 @@ from .periods import Month, Quarter, Week
 LIST_LIMIT = 100
 # 电视问政: how many of the most delayed tasks the exposure list names.
 EXPOSURE_LIMIT = 10
-TREND_WEEKS = 12
-
-ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
+TREND_WEEKS = measures.TREND_WEEKS
 
 # League table weights (README "Dashboards"): each component is 0–100.
 LEAGUE_WEIGHTS = {"progress": 0.4, "exits": 0.3, "satisfaction": 0.3}
 LEAGUE_ACTION_PENALTY = 2
+
+
+def _ratio(row, total, count):
+    """``row[total] / row[count]``, or None when the count is zero or missing."""
+    return row[total] / row[count] if row.get(count) else None
 
 
 def _num(value, digits=1):
@@ -231,63 +228,39 @@ def latest_quarter(scope):
 # ---- weekly: 每周晒任务进度 -----------------------------------------------------------------
 
 
-def _complete_by(week):
-    """A task is complete by a week once a report up to that week reached 100%."""
-    return Exists(ProgressReport.objects.filter(task=OuterRef("pk"), week__lte=week.start, percent__gte=100))
-
-
-def active_q(week):
-    """Active in a week: started by its end (or no start date), and either not yet due at its
-    start or not complete."""
-    return (Q(starts_on__isnull=True) | Q(starts_on__lte=week.end)) & (
-        Q(due_on__gte=week.start) | ~_complete_by(week)
-    )
-
-
-def _reported_in(week):
-    return Exists(ProgressReport.objects.filter(task=OuterRef("pk"), week=week.start))
-
-
-def _latest_percent(day):
-    latest = ProgressReport.objects.filter(task=OuterRef("pk"), week__lte=day).order_by("-week")
-    return Coalesce(Subquery(latest.values("percent")[:1]), ZERO)
-
-
-def weekly_dashboard(scope, week, limit=LIST_LIMIT):
+def weekly_dashboard(scope, week, limit=LIST_LIMIT, use_summaries=True):
+    """Week ``week`` for ``scope``. At county level the counts, units and trend come from the
+    summary table when it is built for all 12 weeks (summaries.py); the lists are live."""
     tasks = Task.objects.filter(scope.q("township_id", "village_id")).order_by()
-    active = tasks.filter(active_q(week))
-    # The conditions are expressions, not annotations: aggregating over annotations makes
-    # Django wrap the query in a subquery that loses them.
-    reported = _reported_in(week)
-    latest_percent = _latest_percent(week.start)
-    overdue_q = Q(due_on__lt=week.end) & LessThan(latest_percent, 100)
-    due_q = Q(due_on__gte=week.start, due_on__lte=week.end)
-    aggregates = {
-        "active": Count("pk"),
-        "due": Count("pk", filter=due_q),
-        "reported": Count("pk", filter=reported),
-        "overdue": Count("pk", filter=overdue_q),
-        "average_percent": Avg(latest_percent),
-    }
+    active = tasks.filter(measures.active_q(week))
+    unit_key = scope.unit_path("township_id", "village_id")
+    weeks = [week.shift(i - TREND_WEEKS + 1) for i in range(TREND_WEEKS)]
+    stored = summaries.weekly(weeks) if use_summaries and scope.level == "county" else None
+    if stored is not None:
+        by_week, rows = stored
+        totals = by_week.get(week.start, {})
+    else:
+        aggregates = measures.week_aggregates(week)
+        totals = active.aggregate(**aggregates)
+        rows = active.values(unit_key).annotate(**aggregates).order_by(unit_key)
+        by_week = weekly_trend(tasks, scope, weeks)
 
     def shape(row):
+        active_count = row.get("active") or 0
+        reported_count = row.get("reported") or 0
         return {
-            "active": row["active"],
-            "due": row["due"],
-            "reported": row["reported"],
-            "not_reported": row["active"] - row["reported"],
-            "reported_share": _pct(row["reported"], row["active"]),
-            "average_percent": _num(row["average_percent"]),
-            "overdue": row["overdue"],
+            "active": active_count,
+            "due": row.get("due") or 0,
+            "reported": reported_count,
+            "not_reported": active_count - reported_count,
+            "reported_share": _pct(reported_count, active_count),
+            "average_percent": _num(row["percent_sum"] / active_count) if active_count else None,
+            "overdue": row.get("overdue") or 0,
         }
 
-    summary = shape(active.aggregate(**aggregates))
-    unit_key = scope.unit_path("township_id", "village_id")
-    rows = [
-        {"id": row[unit_key], **shape(row)}
-        for row in active.values(unit_key).annotate(**aggregates).order_by(unit_key)
-    ]
-    empty = shape({"active": 0, "due": 0, "reported": 0, "overdue": 0, "average_percent": None})
+    summary = shape(totals)
+    rows = [{"id": row[unit_key], **shape(row)} for row in rows]
+    empty = shape({})
     extra = None
     if scope.level == "township":
         extra = {"id": None, "code": "", "name": _("乡镇本级"), "poverty": False, "exited_on": None}
@@ -315,9 +288,9 @@ def weekly_dashboard(scope, week, limit=LIST_LIMIT):
             "days_overdue": max(0, (week.end - row["due_on"]).days),
         }
 
-    listed = active.annotate(latest_percent=latest_percent)
-    not_reported = listed.filter(~reported).order_by("township__code", "due_on", "code")
-    overdue = listed.filter(overdue_q).order_by("due_on", "latest_percent", "code")
+    listed = active.annotate(latest_percent=measures.latest_percent(week.start))
+    not_reported = listed.filter(~measures.reported_in(week)).order_by("township__code", "due_on", "code")
+    overdue = listed.filter(measures.overdue_q(week)).order_by("due_on", "latest_percent", "code")
     if limit is not None:
         not_reported, overdue = not_reported[:limit], overdue[:limit]
     not_reported = [task_row(r) for r in not_reported.values(*task_fields)]
@@ -348,39 +321,51 @@ def weekly_dashboard(scope, week, limit=LIST_LIMIT):
         "not_reported": not_reported,
         "overdue": overdue,
         "exposure": {"most_delayed": overdue[:EXPOSURE_LIMIT], "aired": aired},
-        "trend": weekly_trend(tasks, scope, week),
+        "trend": [_trend_row(w, by_week.get(w.start, {})) for w in weeks],
     }
 
 
-def weekly_trend(tasks, scope, week):
-    """Reported share and average reported percent for the 12 weeks up to ``week``: one
-    conditional aggregate over tasks and one grouped query over reports."""
-    weeks = [week.shift(i - TREND_WEEKS + 1) for i in range(TREND_WEEKS)]
+def _trend_row(week, row):
+    active, reported = row.get("active") or 0, row.get("reported") or 0
+    return {
+        "week": str(week),
+        "active": active,
+        "reported": reported,
+        "reported_share": _pct(reported, active),
+        "average_percent": _num(_ratio(row, "report_percent_sum", "reports")),
+    }
+
+
+def weekly_trend(tasks, scope, weeks):
+    """Per week (Monday date): tasks active and reported, and the reports filed that week with
+    the sum of their percents — one conditional aggregate over tasks and one grouped query
+    over reports."""
     counts = tasks.aggregate(
-        **{f"active_{i}": Count("pk", filter=active_q(w)) for i, w in enumerate(weeks)},
-        **{f"reported_{i}": Count("pk", filter=active_q(w) & _reported_in(w)) for i, w in enumerate(weeks)},
+        **{f"active_{i}": Count("pk", filter=measures.active_q(w)) for i, w in enumerate(weeks)},
+        **{
+            f"reported_{i}": Count("pk", filter=measures.active_q(w) & measures.reported_in(w))
+            for i, w in enumerate(weeks)
+        },
     )
-    percents = dict(
-        ProgressReport.objects.filter(
+    reports = {
+        r["week"]: r
+        for r in ProgressReport.objects.filter(
             scope.q("task__township_id", "task__village_id"),
             week__gte=weeks[0].start,
             week__lte=weeks[-1].start,
         )
         .order_by()
         .values("week")
-        .annotate(avg=Avg("percent"))
-        .values_list("week", "avg")
-    )
-    return [
-        {
-            "week": str(w),
+        .annotate(reports=Count("pk"), report_percent_sum=Sum("percent"))
+    }
+    return {
+        w.start: {
             "active": counts[f"active_{i}"],
             "reported": counts[f"reported_{i}"],
-            "reported_share": _pct(counts[f"reported_{i}"], counts[f"active_{i}"]),
-            "average_percent": _num(percents.get(w.start)),
+            **reports.get(w.start, {}),
         }
         for i, w in enumerate(weeks)
-    ]
+    }
 
 
 # ---- monthly: 每月晒目标成效 ----------------------------------------------------------------
@@ -388,7 +373,7 @@ def weekly_trend(tasks, scope, week):
 EXIT_KEYS = ("townships_exited", "villages_exited", "households_exited", "people_exited")
 
 
-def monthly_dashboard(scope, month):
+def monthly_dashboard(scope, month, use_summaries=True):
     ytd = (dt.date(month.year, 1, 1), month.end)
     mon = (month.start, month.end)
     level = scope.level
@@ -397,12 +382,27 @@ def monthly_dashboard(scope, month):
 
     households = Household.objects.filter(scope.q("village__township_id", "village_id"), **in_ytd).order_by()
     hh_key = scope.unit_path("village__township_id", "village_id")
-    hh_rows = households.values(hh_key).annotate(
-        m_households=Count("pk", filter=Q(**in_month)),
-        m_people=Sum("size", filter=Q(**in_month)),
-        y_households=Count("pk"),
-        y_people=Sum("size"),
-    )
+    year_months = [Month(month.year, n) for n in range(1, month.number + 1)]
+    stored = summaries.exits(year_months) if use_summaries and level == "county" else None
+    if stored is not None:
+        exit_units, exit_months = stored
+        hh_rows = [{**r, hh_key: r["township_id"]} for r in exit_units]
+        by_month = [
+            {"m": r["month"], "households": r["households"], "people": r["people"]} for r in exit_months
+        ]
+    else:
+        hh_rows = households.values(hh_key).annotate(
+            m_households=Count("pk", filter=Q(**in_month)),
+            m_people=Sum("size", filter=Q(**in_month)),
+            y_households=Count("pk"),
+            y_people=Sum("size"),
+        )
+        by_month = (
+            households.annotate(m=TruncMonth("exited_on"))
+            .values("m")
+            .annotate(households=Count("pk"), people=Sum("size"))
+            .order_by("m")
+        )
     villages = Village.objects.filter(scope.q("township_id", "id"), **in_ytd).order_by()
     v_key = scope.unit_path("township_id", "id")
     v_rows = villages.values(v_key).annotate(
@@ -438,13 +438,6 @@ def monthly_dashboard(scope, month):
         scope.q("village__township_id", "village_id"), year=month.year
     ).order_by()
     col_rows = collective.values(hh_key).annotate(y_collective=Sum(F("fiscal_funds") + F("loan_subsidy")))
-
-    by_month = (
-        households.annotate(m=TruncMonth("exited_on"))
-        .values("m")
-        .annotate(households=Count("pk"), people=Sum("size"))
-        .order_by("m")
-    )
 
     units = scope.units()
     _merge(units, hh_rows, hh_key, {"m_households": 0, "m_people": 0, "y_households": 0, "y_people": 0})
@@ -552,7 +545,7 @@ def survey_rounds_for(quarter):
     return inside or rounds[:1]
 
 
-def quarterly_dashboard(scope, quarter):
+def quarterly_dashboard(scope, quarter, use_summaries=True):
     span = {"gte": quarter.start, "lte": quarter.end}
     level = scope.level
 
@@ -616,10 +609,22 @@ def quarterly_dashboard(scope, quarter):
         round_id__in=[r["id"] for r in rounds],
     ).order_by()
     s_key = scope.unit_path("household__village__township_id", "household__village_id")
-    s_aggs = {"answers": Count("pk"), "content": Count("pk", filter=Q(level__gte=2)), "mean": Avg("level")}
-    s_cells = {(r[s_key], r["item_id"]): r for r in answers.values(s_key, "item_id").annotate(**s_aggs)}
-    s_items = {r["item_id"]: r for r in answers.values("item_id").annotate(**s_aggs)}
-    s_rows = answers.values(s_key).annotate(**s_aggs)
+    county = use_summaries and level == "county"
+    stored = summaries.survey(rounds) if county else None
+    if stored is not None:
+        cells, item_rows, unit_rows = stored
+        s_cells = {(r["township_id"], r["item_id"]): r for r in cells}
+        s_items = {r["item_id"]: r for r in item_rows}
+        s_rows = [{**r, s_key: r["township_id"]} for r in unit_rows]
+    else:
+        s_aggs = {
+            "answers": Count("pk"),
+            "content": Count("pk", filter=Q(level__gte=2)),
+            "mean": Avg("level"),
+        }
+        s_cells = {(r[s_key], r["item_id"]): r for r in answers.values(s_key, "item_id").annotate(**s_aggs)}
+        s_items = {r["item_id"]: r for r in answers.values("item_id").annotate(**s_aggs)}
+        s_rows = answers.values(s_key).annotate(**s_aggs)
     items = list(LivelihoodItem.objects.order_by("order").values("id", "code", "name"))
 
     # league inputs: progress at the quarter's end, exits of the year to the quarter's end, targets
@@ -628,21 +633,29 @@ def quarterly_dashboard(scope, quarter):
         Task.objects.filter(scope.q("township_id", "village_id"))
         .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=quarter.end))
         .order_by()
-        .annotate(latest_percent=_latest_percent(quarter.end))
+        .annotate(latest_percent=measures.latest_percent(quarter.end))
         .values(t_key)
         .annotate(progress=Avg("latest_percent"))
     )
     h_key = scope.unit_path("village__township_id", "village_id")
-    exit_rows = (
-        Household.objects.filter(
-            scope.q("village__township_id", "village_id"),
-            exited_on__gte=dt.date(quarter.year, 1, 1),
-            exited_on__lte=quarter.end,
-        )
-        .order_by()
-        .values(h_key)
-        .annotate(households_exited=Count("pk"))
+    stored = (
+        summaries.exits([Month(quarter.year, n) for n in range(1, 3 * quarter.number + 1)], by_month=False)
+        if county
+        else None
     )
+    if stored is not None:
+        exit_rows = [{h_key: r["township_id"], "households_exited": r["y_households"]} for r in stored[0]]
+    else:
+        exit_rows = (
+            Household.objects.filter(
+                scope.q("village__township_id", "village_id"),
+                exited_on__gte=dt.date(quarter.year, 1, 1),
+                exited_on__lte=quarter.end,
+            )
+            .order_by()
+            .values(h_key)
+            .annotate(households_exited=Count("pk"))
+        )
     party = Contract.Party.TOWNSHIP_COMMITTEE if level == "county" else Contract.Party.VILLAGE_BRANCH
     target_rows = (
         Contract.objects.filter(scope.q("township_id", "village_id"), year=quarter.year, party=party)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from villages import roles
 from villages.models import Cadre
 
-from . import periods
+from . import periods, summaries
 from .models import Evidence, Problem, ProgressReport, Task, WeekLock
 
 # A value above this multiple of the target is taken for a typing error.
@@ -182,6 +182,7 @@ def file_report(task, user, week, value, note, files=(), expected_version=0):
             evidence.file.save(upload.name, upload, save=False)
             evidence.full_clean()
             evidence.save()
+        summaries.refresh_weekly([task.township_id], week)
     return report
 
 
@@ -291,4 +292,5 @@ def problem_to_task(problem, user, title, owner, due_on, target, unit=""):
         task._history_user = user
         task.full_clean()
         task.save()
+        summaries.refresh_weekly([task.township_id], task.starts_on)
     return task

@@ -22,7 +22,8 @@ APPS = ("villages", "accountability")
 CHANGELIST_MAX_QUERIES = 10
 ADD_PAGE_MAX_QUERIES = 7
 # Written by the registry import, never by hand.
-READ_ONLY_MODELS = {vil.ImportLog}
+# derived or logged rows: nobody adds them by hand
+READ_ONLY_MODELS = {vil.ImportLog, acc.SummaryPeriod, acc.WeeklySummary, acc.ExitSummary, acc.SurveySummary}
 
 REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),
@@ -200,6 +201,22 @@ def populate(rows, user):
         acc.Exposure.objects.create(
             kind="exposed", aired_on=day, township=township, task=task, title=f"曝光{i}"
         )
+        acc.SummaryPeriod.objects.create(kind="round", key=str(survey.pk))
+        acc.WeeklySummary.objects.create(
+            week=day,
+            township=township,
+            active=2,
+            due=1,
+            reported=1,
+            overdue=0,
+            percent_sum=Decimal("80"),
+            reports=1,
+            report_percent_sum=Decimal("50"),
+        )
+        acc.ExitSummary.objects.create(month=day.replace(day=1), township=township, households=1, people=3)
+        acc.SurveySummary.objects.create(
+            round=survey, township=township, item=item, answers=1, content=1, level_sum=3
+        )
 
 
 @pytest.fixture
@@ -256,8 +273,9 @@ def test_admin_opens_add_page(admin_client_logged_in, django_assert_max_num_quer
     assert response.status_code == 200
 
 
-def test_import_log_is_read_only_in_admin(admin_client_logged_in):
-    assert admin_client_logged_in.get(add_url(vil.ImportLog)).status_code == 403
+@pytest.mark.parametrize("model", sorted(READ_ONLY_MODELS, key=lambda m: m._meta.label))
+def test_logs_and_summary_tables_are_read_only_in_admin(admin_client_logged_in, model):
+    assert admin_client_logged_in.get(add_url(model)).status_code == 403
 
 
 @pytest.mark.parametrize(

@@ -110,6 +110,25 @@ class SheetSpec:
 SPECS: dict[str, SheetSpec] = {}
 
 
+@dataclass
+class Written:
+    """What a load wrote to one kind: the created rows, and each updated row with the old
+    values of the fields that changed (attribute names)."""
+
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)  # [(instance, {attname: old value})]
+
+
+# Called inside the load's transaction, after every sheet is written, with
+# {sheet key: Written}: how other apps keep what they derive from the registry exact.
+WRITE_CALLBACKS = []
+
+
+def on_write(callback):
+    WRITE_CALLBACKS.append(callback)
+    return callback
+
+
 def register(spec):
     """Add (or replace) a sheet kind. Called at import time here and from other apps'
     ``AppConfig.ready()``."""
@@ -767,14 +786,18 @@ def _write(ctx, user):
         )
 
     history = {"default_user": user, "default_change_reason": CHANGE_REASON, "batch_size": BATCH}
+    written = {}
     for spec in specs():
         if spec.key in ctx.sheets:
-            _write_sheet(ctx, ctx.sheets[spec.key], history)
+            written[spec.key] = _write_sheet(ctx, ctx.sheets[spec.key], history)
+    for callback in WRITE_CALLBACKS:
+        callback(written)
 
 
 def _write_sheet(ctx, sheet, history):
     """Bulk-create the new rows and bulk-update the changed fields of the changed ones, each
-    with its audit-history rows; remember the new primary keys for the sheets after."""
+    with its audit-history rows; remember the new primary keys for the sheets after.
+    Returns a Written record of what changed."""
     spec = sheet.spec
     model = spec.model
     columns = {key: spec.column(key) for key in sheet.columns}
@@ -785,21 +808,23 @@ def _write_sheet(ctx, sheet, history):
         return _db_value(ctx, column, value) if column.kind in (REF, UNIT_NAME) else value
 
     objs = [model(**{attnames[k]: stored(k, v) for k, v in row.values.items()}) for row in sheet.creates]
+    written = Written()
     if objs:
-        created = bulk_create_with_history(objs, model, **history)
+        written.created = bulk_create_with_history(objs, model, **history)
         refs = ctx.refs.setdefault(spec.key, {})
-        for obj in created:
+        for obj in written.created:
             refs[obj.code] = (obj.pk, refs.get(obj.code, (None, None))[1])
     if sheet.updates:
         fields = set()
-        instances = []
         for row, instance, changed in sheet.updates:
+            written.updated.append((instance, {name: getattr(instance, name) for name in changed}))
             for key, value in row.values.items():
                 if attnames[key] in changed:
                     setattr(instance, attnames[key], stored(key, value))
             fields.update(changed)
-            instances.append(instance)
+        instances = [instance for instance, _old in written.updated]
         bulk_update_with_history(instances, model, sorted(fields), **history)
+    return written
 
 
 # ---------------------------------------------------------------------------------------

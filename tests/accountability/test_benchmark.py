@@ -27,7 +27,8 @@ def test_benchmark_small_prints_one_json_object_with_import_figures_and_leaves_t
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert set(report) == {"scale", "database", "rows", "pages", "import"}
+    assert set(report) == {"scale", "database", "summary_tables", "rows", "pages", "import"}
+    assert report["summary_tables"] is True
     figures = report["import"]
     assert figures["households"] == 300 and figures["rows"] > 300
     assert figures["import_rows_per_second"] > 0 and figures["loaddata_rows_per_second"] > 0

@@ -11,15 +11,19 @@ from django.db import IntegrityError, models, transaction
 from accountability.models import (
     Contract,
     Evaluation,
+    ExitSummary,
     Finding,
     Inspection,
     Problem,
     ProgressReport,
+    SummaryPeriod,
+    SurveySummary,
     Task,
     WeekLock,
+    WeeklySummary,
     YearEndScore,
 )
-from villages.models import Cadre, Household
+from villages.models import Cadre, Household, LivelihoodItem, SurveyRound
 
 MONDAY = dt.date(2016, 6, 6)
 DAY = dt.date(2016, 6, 8)
@@ -340,6 +344,79 @@ def test_cadre_has_one_year_end_score_a_year(cadre):
     score(cadre=cadre)
     assert_rejected(lambda: score(cadre=cadre))
     assert_stored(lambda: score(cadre=cadre, year=2017))
+
+
+# ---- summary tables ------------------------------------------------------------------
+
+
+@covers("summaryperiod_unique")
+def test_a_summary_period_is_marked_once(db):
+    SummaryPeriod.objects.create(kind="week", key="2016-06-06")
+    assert_rejected(lambda: SummaryPeriod.objects.create(kind="week", key="2016-06-06"))
+    assert_stored(lambda: SummaryPeriod.objects.create(kind="month", key="2016-06-06"))
+
+
+def weekly(township, week=MONDAY, **fields):
+    values = {
+        "active": 5,
+        "due": 1,
+        "reported": 3,
+        "overdue": 2,
+        "percent_sum": Decimal("250.0"),
+        "reports": 3,
+        "report_percent_sum": Decimal("150.0"),
+        **fields,
+    }
+    return WeeklySummary.objects.create(week=week, township=township, **values)
+
+
+@covers("weeklysummary_unique")
+def test_weekly_summary_has_one_row_per_township_and_week(township_a):
+    weekly(township_a)
+    assert_rejected(lambda: weekly(township_a))
+    assert_stored(lambda: weekly(township_a, week=MONDAY + dt.timedelta(weeks=1)))
+
+
+@covers("weeklysummary_counts_within_active")
+@pytest.mark.parametrize("field", ["reported", "due", "overdue"])
+def test_weekly_summary_counts_are_within_the_active_tasks(township_a, field):
+    assert_rejected(lambda: weekly(township_a, **{field: 6}))
+    assert_stored(lambda: weekly(township_a, **{field: 5}))
+
+
+@covers("exitsummary_unique", "exitsummary_people_ge_households")
+def test_exit_summary_is_one_row_per_township_and_month_with_people_per_household(township_a):
+    month = dt.date(2016, 6, 1)
+    ExitSummary.objects.create(month=month, township=township_a, households=3, people=9)
+    assert_rejected(
+        lambda: ExitSummary.objects.create(month=month, township=township_a, households=1, people=1)
+    )
+    assert_rejected(
+        lambda: ExitSummary.objects.create(
+            month=dt.date(2016, 7, 1), township=township_a, households=3, people=2
+        )
+    )
+    assert_stored(
+        lambda: ExitSummary.objects.create(
+            month=dt.date(2016, 7, 1), township=township_a, households=3, people=3
+        )
+    )
+
+
+@covers("surveysummary_unique", "surveysummary_content_le_answers")
+def test_survey_summary_is_one_row_per_round_township_and_item(township_a):
+    round_ = SurveyRound.objects.create(year=2016, number=1, held_on=DAY)
+    item = LivelihoodItem.objects.create(code="L1", name="住房", category="住房", order=1)
+
+    def row(answers=4, content=3, **fields):
+        values = {"round": round_, "township": township_a, "item": item, **fields}
+        return SurveySummary.objects.create(answers=answers, content=content, level_sum=10, **values)
+
+    row()
+    assert_rejected(row)
+    other = LivelihoodItem.objects.create(code="L2", name="教育", category="教育", order=2)
+    assert_rejected(lambda: row(item=other, answers=2, content=3))
+    assert_stored(lambda: row(item=other, answers=3, content=3))
 
 
 def test_every_named_constraint_has_a_test():

@@ -19,7 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
 
-from accountability import selectors, synthetic
+from accountability import selectors, summaries, synthetic
 from accountability.selectors import Scope
 from villages import import_benchmark, roles
 
@@ -39,6 +39,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(synthetic.SCALES), default="small")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument(
+            "--live",
+            action="store_true",
+            help="measure the live queries only: do not build the summary tables",
+        )
         parser.add_argument("--runs", type=int, default=MIN_RUNS, help=f"requests per page (>= {MIN_RUNS})")
         parser.add_argument(
             "--import-rows",
@@ -50,6 +55,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         scale, runs, import_rows = options["scale"], options["runs"], options["import_rows"]
         as_json = options["json"]
+        summary_tables = not options["live"]
         if runs < MIN_RUNS:
             raise CommandError(f"--runs must be at least {MIN_RUNS}")
         if import_rows < 0:
@@ -73,10 +79,15 @@ class Command(BaseCommand):
             rows = synthetic.build(scale)
             build_seconds = time.perf_counter() - started
             log.write(f"built {scale} synthetic county in {build_seconds:.1f} s\n")
+            if summary_tables:
+                started = time.perf_counter()
+                built = summaries.rebuild()
+                log.write(f"built the summary tables ({built}) in {time.perf_counter() - started:.1f} s\n")
             pages = self.measure(runs)
             result = {
                 "scale": scale,
                 "database": f"{connection.vendor}:{bench_name}",
+                "summary_tables": summary_tables,
                 "rows": rows,
                 "pages": pages,
             }

@@ -1,0 +1,182 @@
+"""The summary tables (accountability/summaries.py) are exact: the county-level dashboards
+read from them equal the live queries, after a rebuild and after every kind of write that
+changes them (weekly reports, new tasks, registry loads, admin edits)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from accountability import selectors, services, summaries, synthetic
+from accountability.models import (
+    ExitSummary,
+    Factor,
+    Problem,
+    ProgressReport,
+    SummaryPeriod,
+    SurveySummary,
+    Task,
+    WeeklySummary,
+)
+from accountability.periods import Month, Quarter, Week
+from tests.villages.files import write_csv
+from villages import registry, roles
+from villages.models import Cadre, Household, SurveyAnswer, Township
+
+from .tasks_factories import freeze_today
+
+pytestmark = pytest.mark.django_db
+
+COUNTY = selectors.Scope(None, None)
+WEEKS = [Week(2016, n) for n in (2, 9, 23, 30, 40)]
+MONTHS = [Month(2016, n) for n in (1, 4, 6, 9, 12)]
+QUARTERS = [Quarter(2016, n) for n in (1, 2, 3, 4)]
+
+
+@pytest.fixture
+def county():
+    synthetic.build("small")
+    summaries.rebuild()
+
+
+def assert_summaries_equal_live(weeks=WEEKS, months=MONTHS, quarters=QUARTERS):
+    for week in weeks:
+        assert summaries.weekly([week.shift(i - 11) for i in range(12)]) is not None, week
+        assert selectors.weekly_dashboard(COUNTY, week) == selectors.weekly_dashboard(
+            COUNTY, week, use_summaries=False
+        ), week
+    for month in months:
+        assert selectors.monthly_dashboard(COUNTY, month) == selectors.monthly_dashboard(
+            COUNTY, month, use_summaries=False
+        ), month
+    for quarter in quarters:
+        assert selectors.quarterly_dashboard(COUNTY, quarter) == selectors.quarterly_dashboard(
+            COUNTY, quarter, use_summaries=False
+        ), quarter
+
+
+def secretary_of(township):
+    user = User.objects.create_user(f"sec-{township.code}")
+    user.groups.add(Group.objects.get(name=roles.TOWNSHIP_SECRETARY))
+    Cadre.objects.filter(role=Cadre.Role.TOWNSHIP_SECRETARY, township=township).update(user=user)
+    return user
+
+
+def test_rebuilt_tables_equal_the_live_queries(county):
+    assert WeeklySummary.objects.exists() and ExitSummary.objects.exists() and SurveySummary.objects.exists()
+    assert_summaries_equal_live()
+
+
+def test_rebuild_marks_every_week_of_the_data_and_the_trend_before_it(county):
+    weeks = set(SummaryPeriod.objects.filter(kind="week").values_list("key", flat=True))
+    last = ProgressReport.objects.order_by("-week").values_list("week", flat=True)[0]
+    assert last.isoformat() in weeks
+    assert Week(2016, 1).shift(-11).start.isoformat() in weeks  # the trend of 2016-W01
+
+
+def test_pages_use_the_tables_only_where_built(county):
+    before = Week(2015, 30)  # long before the data: not built, so live
+    assert summaries.weekly([before.shift(i - 11) for i in range(12)]) is None
+    assert selectors.weekly_dashboard(COUNTY, before) == selectors.weekly_dashboard(
+        COUNTY, before, use_summaries=False
+    )
+
+
+def test_weekly_reports_filed_and_corrected_keep_the_tables_exact(county, monkeypatch):
+    township = Township.objects.get(code="ST000")
+    user = secretary_of(township)
+    week = Week(2016, 23)
+    freeze_today(monkeypatch, week.start + dt.timedelta(days=2))
+    task = Task.objects.filter(township=township, due_on__gte=week.start).exclude(reports__week=week.start)[0]
+    report = services.file_report(task, user, week.start, task.target, "完成")  # new, at 100%
+    assert_summaries_equal_live()
+    services.file_report(task, user, week.start, task.target / 4, "更正", expected_version=report.version)
+    assert_summaries_equal_live()
+
+
+def test_a_report_after_the_last_built_week_extends_the_table(county, monkeypatch):
+    township = Township.objects.get(code="ST001")
+    user = secretary_of(township)
+    last = Week.of(ProgressReport.objects.order_by("-week").values_list("week", flat=True)[0])
+    later = last.shift(3)
+    freeze_today(monkeypatch, later.start)
+    task = Task.objects.filter(township=township).order_by("-due_on")[0]
+    services.file_report(task, user, later.start, Decimal("1"), "补报")
+    built = set(SummaryPeriod.objects.filter(kind="week").values_list("key", flat=True))
+    assert {last.shift(n).start.isoformat() for n in (1, 2, 3)} <= built
+    assert_summaries_equal_live(weeks=[later, last.shift(1)])
+
+
+def test_a_problem_turned_into_a_task_keeps_the_tables_exact(county, monkeypatch):
+    township = Township.objects.get(code="ST002")
+    user = secretary_of(township)
+    today = freeze_today(monkeypatch, Week(2016, 30).start)
+    problem = Problem.objects.create(
+        township=township, factor=Factor.PROJECT, description="道路未硬化", raised_on=today
+    )
+    owner = Cadre.objects.get(role=Cadre.Role.TOWNSHIP_SECRETARY, township=township)
+    services.problem_to_task(problem, user, "硬化道路", owner, dt.date(2016, 8, 1), Decimal(5), "公里")
+    assert_summaries_equal_live()
+
+
+def test_registry_loads_keep_the_tables_exact(county, tmp_path):
+    task = Task.objects.select_related("township").filter(township__code="ST000", village__isnull=True)[0]
+    household = Household.objects.filter(exited_on__isnull=False).select_related("village")[0]
+    tasks = write_csv(
+        tmp_path / "tasks.csv",
+        [
+            ["code", "title", "factor", "township", "owner", "due_on", "target"],
+            [task.code, task.title, task.factor, "ST001", task.owner.code, "2016-12-31", "50"],
+        ],
+    )
+    households = write_csv(
+        tmp_path / "households.csv",
+        [
+            ["code", "village", "head", "size", "assistance", "registered_on", "exited_on"],
+            [
+                household.code,
+                household.village.code,
+                household.head,
+                "9",
+                household.assistance,
+                household.registered_on.isoformat(),
+                "2016-03-15",
+            ],
+        ],
+    )
+    report = registry.load([("tasks.csv", tasks), ("households.csv", households)])
+    assert report.written, report.errors
+    assert Task.objects.get(pk=task.pk).township.code == "ST001"
+    assert_summaries_equal_live()
+
+
+def test_admin_edits_keep_the_tables_exact(county, client, admin_user):
+    client.force_login(admin_user)
+    report = ProgressReport.objects.select_related("task").filter(week=Week(2016, 20).start)[0]
+    response = client.post(
+        f"/admin/accountability/progressreport/{report.pk}/change/",
+        {
+            "task": report.task_id,
+            "week": report.week.isoformat(),
+            "value": "0",
+            "percent": "0",
+            "note": "管理员更正",
+            "reporter": report.reporter_id,
+            "version": report.version,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    answer = SurveyAnswer.objects.filter(level=3)[0]
+    response = client.post(f"/admin/villages/surveyanswer/{answer.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert_summaries_equal_live()
+
+
+def test_rebuild_command_reports_what_it_built(county, capsys):
+    WeeklySummary.objects.all().delete()
+    call_command("rebuild_summaries")
+    out = capsys.readouterr().out
+    assert "weeks" in out and "months" in out and "survey rounds" in out
+    assert_summaries_equal_live(months=[], quarters=[])
