@@ -214,15 +214,21 @@ def latest_month(scope):
 
 
 def latest_quarter(scope):
-    """The latest quarter with an inspection or a quarterly evaluation."""
-    days = [
-        Inspection.objects.filter(scope.q("township_id", "village_id")).aggregate(d=Max("held_on"))["d"],
-        Evaluation.objects.filter(scope.q("village__township_id", "village_id")).aggregate(
-            d=Max("evaluated_on")
-        )["d"],
-    ]
-    days = [d for d in days if d is not None]
-    return Quarter.of(max(days)) if days else None
+    """The latest quarter with an inspection or a quarterly evaluation (the quarter rated,
+    not the day the rating was saved)."""
+    held = Inspection.objects.filter(scope.q("township_id", "village_id")).aggregate(d=Max("held_on"))["d"]
+    rated = (
+        Evaluation.objects.filter(
+            scope.q("village__township_id", "village_id"), cycle=Evaluation.Cycle.QUARTERLY
+        )
+        .order_by("-year", "-period")
+        .values_list("year", "period")
+        .first()
+    )
+    quarters = [Quarter.of(held)] if held else []
+    if rated:
+        quarters.append(Quarter(*rated))
+    return max(quarters) if quarters else None
 
 
 # ---- weekly: 每周晒任务进度 -----------------------------------------------------------------

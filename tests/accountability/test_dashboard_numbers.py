@@ -370,3 +370,14 @@ def test_quarterly_league_table_follows_the_documented_formula(client, superviso
     )
     assert a["score"] == round(0.4 * 0 + 0.3 * 50 + 0.3 * 50 - 2 * 1, 1)
     assert (league[1]["code"], league[1]["score"], league[1]["rank"]) == ("T-B", 0.0, 2)
+
+
+@pytest.mark.django_db
+def test_quarterly_defaults_to_the_latest_quarter_rated_not_the_day_it_was_saved(
+    client, supervisor, quarterly_data
+):
+    client.force_login(supervisor)
+    assert client.get("/dashboard/quarterly/?format=json").json()["period"] == "2016-Q3"  # July's inspection
+    # the Q4 ratings of 2016, saved years later, make 2016-Q4 the latest quarter
+    Evaluation.objects.filter(period=2).update(period=4, evaluated_on=D(2026, 11, 27))
+    assert client.get("/dashboard/quarterly/?format=json").json()["period"] == "2016-Q4"
