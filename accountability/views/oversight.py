@@ -293,9 +293,11 @@ def action_list(request):
     shown = filtered(filterset).select_related("cadre__township", "inspection", "task")
     table = ActionTable(shown)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    year = periods.today().year
     if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("year"):
         year = filterset.form.cleaned_data["year"]
+    else:  # the latest year with actions, like the dashboards' latest period with data
+        latest = rows.order_by("-decided_on").values_list("decided_on", flat=True).first()
+        year = latest.year if latest else periods.today().year
     return render(
         request,
         "accountability/action_list.html",

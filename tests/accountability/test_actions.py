@@ -123,6 +123,13 @@ def test_a10_totals_count_distinct_cadres_talked_to_by_rank_in_the_year(client, 
     assert [count for _, count in totals(client, year="2015")["ranks"]] == [0, 0, 1]
 
 
+def test_a10_totals_default_to_the_latest_year_with_actions(client, supervisor, monkeypatch):
+    monkeypatch.setattr(periods, "today", lambda: dt.date(2026, 11, 27))  # years after the data
+    act(cadres(1, "O")[0])
+    client.force_login(supervisor)
+    assert totals(client)["year"] == 2016 and totals(client)["total"] == 1
+
+
 def test_list_filters_by_kind_rank_and_year(client, supervisor):
     a, b, c = cadres(3, "F")
     act(a, kind="criticism", on=dt.date(2016, 2, 1))
