@@ -109,6 +109,8 @@ def monthly_curve(by_month):
             ),
         ],
         _("本年度逐月脱贫情况"),
+        # "2016-03" as a category, not a date plotly would label "三 2016"
+        xaxis={"type": "category"},
         yaxis={"title": {"text": _("户")}},
         yaxis2={"title": {"text": _("人")}, "overlaying": "y", "side": "right"},
     )
