@@ -36,7 +36,8 @@ SHELL_TEMPLATES = [
 
 
 @pytest.mark.parametrize(
-    "path", ["plotly/plotly.min.js", "vendor/plotly-locale-zh-cn.js", "js/charts.js", "css/site.css"]
+    "path",
+    ["plotly/plotly.min.js", "vendor/plotly-locale-zh-cn.js", "js/charts.js", "css/site.css", "favicon.svg"],
 )
 def test_static_finders_locate_asset(path):
     assert finders.find(path), f"{path} is not found by the static files finders"
