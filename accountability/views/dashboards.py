@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
 
 from villages import roles
 
@@ -30,6 +31,9 @@ from ..exports import FORMATS, export_response
 from ..periods import Month, PeriodError, Quarter, Week
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
+# Rows per page of a table on the page (a province has hundreds of townships); each table
+# pages on its own (``units-page=2``); the exports and the JSON carry every row.
+PAGE_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -239,9 +243,12 @@ def serve(request, spec):
     }
     tables = {}
     for name, table_spec in spec.tables.items():
+        table = _make_table(request, spec, name, data, scope, period)
+        table.prefix = f"{name}-"
+        RequestConfig(request, paginate={"per_page": PAGE_ROWS}).configure(table)
         tables[name] = {
             "title": table_spec.title,
-            "table": _make_table(request, spec, name, data, scope, period),
+            "table": table,
             "csv": _url(request, spec, period, **here, export="csv", table=name),
             "xlsx": _url(request, spec, period, **here, export="xlsx", table=name),
         }
