@@ -47,6 +47,6 @@ def test_export_and_json_carry_every_row(province):
     assert len(province.get(URL + "&format=json").json()["units"]) == PAGE_ROWS + 7
 
 
-@pytest.mark.parametrize("page", ["abc", "999", "-1"])
-def test_a_bad_page_number_shows_a_page_not_an_error(province, page):
-    assert province.get(URL + f"&units-page={page}").status_code == 200
+@pytest.mark.parametrize("number", ["abc", "999", "-1"])
+def test_a_bad_page_number_shows_a_page_not_an_error(province, number):
+    assert province.get(URL + f"&units-page={number}").status_code == 200
