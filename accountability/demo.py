@@ -144,6 +144,7 @@ DEMO_LOGINS = {
     "secretary": roles.TOWNSHIP_SECRETARY,
     "secretary2": roles.TOWNSHIP_SECRETARY,
     "cadre": roles.RESIDENT_CADRE,
+    "village": roles.VILLAGE_SECRETARY,
 }
 OTHER_SECRETARY_PREFIX = "secretary-"  # township secretaries without a demo password
 
@@ -576,6 +577,7 @@ class Builder:
             "secretary": self.township_secretaries[SECRETARY_TOWNSHIP],
             "secretary2": self.township_secretaries[SECRETARY2_TOWNSHIP],
             "cadre": self.residents[self.first_poverty_village(SECRETARY_TOWNSHIP).code][0],
+            "village": self.village_secretaries[self.first_poverty_village(SECRETARY_TOWNSHIP).code],
         }
         for code, secretary in self.township_secretaries.items():
             if code not in (SECRETARY_TOWNSHIP, SECRETARY2_TOWNSHIP):

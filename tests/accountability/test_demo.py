@@ -48,7 +48,7 @@ from villages.models import (
 )
 
 DEMO_PASSWORD = "chishui-demo"
-DEMO_USERNAMES = ["admin", "supervisor", "secretary", "secretary2", "cadre"]
+DEMO_USERNAMES = ["admin", "supervisor", "secretary", "secretary2", "cadre", "village"]
 
 
 def run_demo(*args):
@@ -446,7 +446,7 @@ def test_if_empty_builds_on_an_empty_database():
     with override_settings(DEBUG=True):
         run_demo("--if-empty")
     assert Township.objects.count() == 17
-    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 5
+    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 6
 
 
 def test_refused_without_debug_and_writes_nothing():
@@ -462,7 +462,7 @@ def test_allow_demo_logins_builds_without_debug():
     with override_settings(DEBUG=False):
         run_demo("--allow-demo-logins")
     assert Township.objects.count() == 17
-    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 5
+    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 6
 
 
 def test_refused_when_the_database_holds_other_townships():
@@ -490,6 +490,7 @@ def test_role_groups_are_kept():
         ("secretary", "/tasks/"),
         ("secretary2", "/tasks/"),
         ("cadre", "/tasks/"),
+        ("village", "/tasks/"),
     ],
 )
 def test_each_demo_login_lands_on_its_roles_page(client, username, location):
@@ -512,5 +513,8 @@ def test_demo_accounts_have_their_roles_and_cadres():
     assert roles.role_of(users["cadre"]) == roles.RESIDENT_CADRE
     assert resident.role == Cadre.Role.RESIDENT_CADRE and resident.village.poverty
     assert Task.objects.for_user(users["cadre"]).filter(owner=resident).exists()
+    branch = roles.cadre_of(users["village"])
+    assert roles.role_of(users["village"]) == roles.VILLAGE_SECRETARY
+    assert branch.role == Cadre.Role.VILLAGE_SECRETARY and branch.village == resident.village
     assert Task.objects.for_user(users["secretary"]).exists()
     assert not Task.objects.for_user(users["secretary"]).exclude(township=first.township).exists()

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not allow_demo_logins:
             raise CommandError(
                 _(
-                    "DEBUG 已关闭：演示账号（admin、supervisor、secretary、secretary2、cadre）的密码是公开的，"
+                    "DEBUG 已关闭：演示账号（admin、supervisor、secretary、secretary2、cadre、village）的密码是公开的，"
                     "拒绝建立。确需在此环境建立演示数据，请加参数 --allow-demo-logins。"
                 )
             )
