@@ -2,6 +2,7 @@
 (plain dicts), so a column never reaches into the database; exports use the same tables."""
 
 import django_tables2 as tables
+from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,16 @@ class DashboardTable(tables.Table):
     class Meta:
         attrs = {"class": "table"}
         empty_text = _("暂无数据")
+
+
+class MoneyColumn(tables.Column):
+    """Yuan with thousands separators on the page (11,357,000.00); the exports keep the number."""
+
+    def render(self, value):
+        return floatformat(value, "2g")
+
+    def value(self, value):
+        return value
 
 
 def pct_column(accessor, verbose_name):
@@ -93,9 +104,9 @@ class MonthlyUnitTable(DashboardTable):
     y_villages = tables.Column(accessor="year_to_date__villages_exited", verbose_name=_("累计出列村"))
     t_villages = tables.Column(accessor="targets__target_villages", verbose_name=_("目标出列村"))
     y_townships = tables.Column(accessor="year_to_date__townships_exited", verbose_name=_("累计摘帽乡镇"))
-    m_pairing = tables.Column(accessor="month__pairing_funds", verbose_name=_("本月结对资金（元）"))
-    y_pairing = tables.Column(accessor="year_to_date__pairing_funds", verbose_name=_("累计结对资金（元）"))
-    y_collective = tables.Column(
+    m_pairing = MoneyColumn(accessor="month__pairing_funds", verbose_name=_("本月结对资金（元）"))
+    y_pairing = MoneyColumn(accessor="year_to_date__pairing_funds", verbose_name=_("累计结对资金（元）"))
+    y_collective = MoneyColumn(
         accessor="year_to_date__collective_funds", verbose_name=_("集体经济项目资金（元）")
     )
 
