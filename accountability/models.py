@@ -673,8 +673,41 @@ class Finding(models.Model):
             models.UniqueConstraint(fields=["inspection", "category"], name="finding_one_per_category"),
         ]
 
+    class Rectification(models.TextChoices):
+        """整改 state of a finding with a problem (A9)."""
+
+        OPEN = "open", _("未整改")
+        OVERDUE = "overdue", _("逾期未整改")
+        RECTIFIED = "rectified", _("已整改")
+
     def __str__(self):
         return f"{self.get_category_display()}: {self.get_severity_display()}"
+
+    def clean(self):
+        errors = {}
+        if self.rectified_on and self.severity == self.Severity.OK:
+            errors["rectified_on"] = _("该类别未发现问题，无需整改。")
+        elif self.rectified_on and self.inspection_id and self.rectified_on < self.inspection.held_on:
+            errors["rectified_on"] = _("整改完成日期不能早于督查日期（%(date)s）。") % {
+                "date": self.inspection.held_on.isoformat()
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_problem(self):
+        return self.severity in (self.Severity.MINOR, self.Severity.SERIOUS)
+
+    def rectification_on(self, day):
+        """The 整改 state on ``day``: rectified, overdue (deadline passed) or open; None for
+        a category without a problem."""
+        if not self.has_problem:
+            return None
+        if self.rectified_on:
+            return self.Rectification.RECTIFIED
+        if self.rectify_by and self.rectify_by < day:
+            return self.Rectification.OVERDUE
+        return self.Rectification.OPEN
 
 
 class AccountabilityActionQuerySet(models.QuerySet):

@@ -8,6 +8,7 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from villages.models import Cadre, Township, Village
@@ -267,6 +268,21 @@ def finding_initial():
     return [{"category": value} for value in Finding.Category.values]
 
 
+class FindingRectifyForm(forms.Form):
+    """整改完成 of one finding: the day it was rectified (checked against the inspection date
+    and today by ``oversight_services.rectify_finding``)."""
+
+    rectified_on = forms.DateField(label=_("整改完成日期"), widget=DATE_INPUT)
+
+    def __init__(self, *args, finding, **kwargs):
+        kwargs.setdefault("auto_id", f"id_finding_{finding.pk}_%s")
+        super().__init__(*args, **kwargs)
+        self.finding = finding
+        self.fields["rectified_on"].error_messages["required"] = _("请填写整改完成日期。")
+        self.fields["rectified_on"].widget.attrs["max"] = periods.today().isoformat()
+        self.fields["rectified_on"].widget.attrs["min"] = finding.inspection.held_on.isoformat()
+
+
 class ActionForm(forms.ModelForm):
     class Meta:
         model = AccountabilityAction
@@ -350,6 +366,12 @@ class InspectionFilter(ChineseFilterSet):
         empty_label=_("全部"),
         method="filter_problem",
     )
+    rectification = django_filters.ChoiceFilter(
+        label=_("整改"),
+        choices=Finding.Rectification.choices,
+        empty_label=_("全部"),
+        method="filter_rectification",
+    )
     township = django_filters.ModelChoiceFilter(
         label=_("乡镇"), queryset=visible_townships, empty_label=_("全部")
     )
@@ -362,13 +384,30 @@ class InspectionFilter(ChineseFilterSet):
 
     class Meta:
         model = Inspection
-        fields = ["kind", "problem", "township", "held_from", "held_to"]
+        fields = ["kind", "problem", "rectification", "township", "held_from", "held_to"]
 
     def filter_problem(self, queryset, name, value):
         if not value:
             return queryset
         problems = Finding.objects.filter(category=value).exclude(severity=Finding.Severity.OK)
         return queryset.filter(pk__in=problems.values("inspection_id"))
+
+    def filter_rectification(self, queryset, name, value):
+        """未整改 / 逾期未整改: a finding with a problem in that state; 已整改: findings with
+        problems, every one of them rectified."""
+        if not value:
+            return queryset
+        problems = Finding.objects.exclude(severity=Finding.Severity.OK)
+        pending = problems.filter(rectified_on__isnull=True)
+        today = periods.today()
+        if value == Finding.Rectification.OVERDUE:
+            return queryset.filter(pk__in=pending.filter(rectify_by__lt=today).values("inspection_id"))
+        if value == Finding.Rectification.OPEN:
+            on_time = pending.filter(Q(rectify_by__isnull=True) | Q(rectify_by__gte=today))
+            return queryset.filter(pk__in=on_time.values("inspection_id"))
+        return queryset.filter(pk__in=problems.values("inspection_id")).exclude(
+            pk__in=pending.values("inspection_id")
+        )
 
 
 class ActionFilter(ChineseFilterSet):

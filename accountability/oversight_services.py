@@ -1,10 +1,10 @@
 """Writes of the oversight pages: ratings (业绩下评, A3), inspections with their findings
-(A7–A9) and accountability actions (A10, C4). Each write validates (``full_clean``) and runs
+and the findings' rectification (整改, A7–A9) and accountability actions (A10, C4). Each write validates (``full_clean``) and runs
 in one transaction; nothing is half-written."""
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -177,3 +177,33 @@ def record_action(user, data):
         action._history_user = user
         action.save()
     return action
+
+
+def rectify_finding(user, finding, rectified_on):
+    """Record that a finding with a problem was rectified (整改完成, A9) on ``rectified_on``:
+    not before the inspection, not in the future, and only once. County supervisors only."""
+    if roles.role_of(user) != roles.COUNTY_SUPERVISOR:
+        raise PermissionDenied(_("只有市督查人员可以记录整改完成。"))
+    with transaction.atomic():
+        finding = Finding.objects.select_for_update().select_related("inspection").get(pk=finding.pk)
+        if not finding.has_problem:
+            raise ValidationError(_("该类别未发现问题，无需整改。"))
+        if finding.rectified_on:
+            raise ValidationError(
+                _("该问题已于%(date)s整改完成，不能重复记录。") % {"date": finding.rectified_on.isoformat()}
+            )
+        if rectified_on is None:
+            raise ValidationError({"rectified_on": _("请填写整改完成日期。")})
+        if rectified_on > periods.today():
+            raise ValidationError({"rectified_on": _("整改完成日期不能晚于今天。")})
+        if rectified_on < finding.inspection.held_on:
+            raise ValidationError(
+                {
+                    "rectified_on": _("整改完成日期不能早于督查日期（%(date)s）。")
+                    % {"date": finding.inspection.held_on.isoformat()}
+                }
+            )
+        finding.rectified_on = rectified_on
+        finding.full_clean()
+        finding.save(update_fields=["rectified_on"])
+    return finding

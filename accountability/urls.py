@@ -30,6 +30,11 @@ urlpatterns += [
     path("inspections/", oversight.inspection_list, name="inspection_list"),
     path("inspections/new/", oversight.inspection_new, name="inspection_new"),
     path("inspections/<int:pk>/", oversight.inspection_detail, name="inspection_detail"),
+    path(
+        "inspections/<int:pk>/findings/<int:finding_pk>/rectify/",
+        oversight.finding_rectify,
+        name="finding_rectify",
+    ),
     path("actions/", oversight.action_list, name="action_list"),
     path("actions/new/", oversight.action_new, name="action_new"),
     path("year-end/", oversight.year_end_latest, name="year_end_latest"),

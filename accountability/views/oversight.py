@@ -10,13 +10,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from villages import roles
 
 from .. import exports, periods, scoring
 from .. import oversight_services as services
+from ..forms import add_service_errors
 from ..models import AccountabilityAction, Evaluation, Finding, Inspection, Rank, YearEndScore
 from ..oversight_forms import (
     FIRST_YEAR,
@@ -26,6 +27,7 @@ from ..oversight_forms import (
     EvaluationGrid,
     EvaluationPeriodForm,
     FindingFormSet,
+    FindingRectifyForm,
     InspectionFilter,
     InspectionForm,
     YearEndForm,
@@ -242,29 +244,91 @@ def inspection_new(request):
     )
 
 
-@require_GET
-@roles.role_required(*OVERSIGHT_READERS)
-def inspection_detail(request, pk):
+def inspection_for(user, pk):
+    """The inspection ``pk`` if ``user`` may see it (``for_user``), else 404."""
     try:
-        inspection = (
-            Inspection.objects.for_user(request.user)
+        return (
+            Inspection.objects.for_user(user)
             .select_related("township", "village", "inspector", "inspected_cadre", "recorded_by")
             .get(pk=pk)
         )
     except Inspection.DoesNotExist:
         raise Http404(_("没有找到该督查记录。")) from None
+
+
+def render_inspection(request, inspection, bound_form=None, status=200):
+    """The detail page. Each finding row carries its 整改 state and, for a county supervisor
+    and a problem not yet rectified, the 整改完成 form (``bound_form`` replaces the one of
+    its finding, so its errors stand next to the field)."""
+    can_record = roles.role_of(request.user) == roles.COUNTY_SUPERVISOR
+    today = periods.today()
+    rows = []
+    for finding in inspection.findings.order_by("pk"):
+        state = finding.rectification_on(today)
+        show_form = can_record and state in (Finding.Rectification.OPEN, Finding.Rectification.OVERDUE)
+        form = None
+        if bound_form is not None and bound_form.finding.pk == finding.pk:
+            form = bound_form
+        elif show_form:
+            form = FindingRectifyForm(finding=finding, initial={"rectified_on": today})
+        rows.append(
+            {
+                "finding": finding,
+                "state": state,
+                "state_label": Finding.Rectification(state).label if state else "",
+                "form": form,
+                "show_form": show_form,
+            }
+        )
     actions = AccountabilityAction.objects.for_user(request.user).filter(inspection=inspection)
     return render(
         request,
         "accountability/inspection_detail.html",
         {
             "inspection": inspection,
-            "findings": inspection.findings.order_by("pk"),
+            "rows": rows,
             "actions": actions.select_related("cadre"),
             "history": inspection.history.select_related("history_user").order_by("-history_date"),
-            "can_record": roles.role_of(request.user) == roles.COUNTY_SUPERVISOR,
+            "can_record": can_record,
         },
+        status=status,
     )
+
+
+@require_GET
+@roles.role_required(*OVERSIGHT_READERS)
+def inspection_detail(request, pk):
+    return render_inspection(request, inspection_for(request.user, pk))
+
+
+@require_POST
+@roles.role_required(*OVERSIGHT_READERS)
+def finding_rectify(request, pk, finding_pk):
+    """整改完成 of one finding (A9): county supervisors only; a finding outside the user's
+    inspections (``for_user``) is a 404."""
+    inspection = inspection_for(request.user, pk)
+    try:
+        finding = inspection.findings.get(pk=finding_pk)
+    except Finding.DoesNotExist:
+        raise Http404(_("没有找到该督查发现。")) from None
+    supervisor_only(request, _("只有市督查人员可以记录整改完成。"))
+    form = FindingRectifyForm(request.POST, finding=finding)
+    if form.is_valid():
+        try:
+            services.rectify_finding(request.user, finding, form.cleaned_data["rectified_on"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("已记录整改完成：%(category)s，%(date)s。")
+                % {
+                    "category": finding.get_category_display(),
+                    "date": form.cleaned_data["rectified_on"].isoformat(),
+                },
+            )
+            return redirect(reverse("accountability:inspection_detail", args=[inspection.pk]) + "#findings")
+    return render_inspection(request, inspection, bound_form=form, status=400)
 
 
 # ---------------------------------------------------------------------- actions (A10, C4)

@@ -227,7 +227,9 @@ def make_inspections(n):
         )
 
 
-@pytest.mark.parametrize("url", [LIST, LIST + "?problem=funds_use", LIST + "?export=csv"])
+@pytest.mark.parametrize(
+    "url", [LIST, LIST + "?problem=funds_use", LIST + "?rectification=overdue", LIST + "?export=csv"]
+)
 def test_list_query_count_does_not_grow(client, supervisor, url, django_assert_max_num_queries):
     client.force_login(supervisor)
     make_inspections(2)
@@ -256,3 +258,203 @@ def test_detail_without_history_says_so(client, supervisor):
     client.force_login(supervisor)
     page = client.get(reverse("accountability:inspection_detail", args=[record.pk])).content.decode()
     assert "还没有修改记录。" in page
+
+
+# --- 整改 (rectification) of the findings ------------------------------------------------
+
+
+def rectify_url(record, finding):
+    return reverse("accountability:finding_rectify", args=[record.pk, finding.pk])
+
+
+def detail_url(record):
+    return reverse("accountability:inspection_detail", args=[record.pk])
+
+
+def finding_row(page, category_label):
+    """The findings-table row of one category."""
+    table = page[page.index('id="findings"') :]
+    return next(row for row in table.split("<tr")[1:] if category_label in row)
+
+
+@pytest.fixture
+def checked(village_a):
+    """An inspection of 2016-05-01 (today is 2016-06-08) with one finding in each state."""
+    record = inspection(village_a.township, village_a, kind="must_check")
+    make = Finding.objects.create
+    findings = {
+        "open": make(
+            inspection=record,
+            category="identification",
+            severity="serious",
+            description="3户识别不准",
+            rectify_by=dt.date(2016, 6, 30),
+        ),
+        "overdue": make(
+            inspection=record,
+            category="cadres_on_post",
+            severity="minor",
+            description="驻村干部不在岗",
+            rectify_by=dt.date(2016, 6, 1),
+        ),
+        "rectified": make(
+            inspection=record,
+            category="task_progress",
+            severity="minor",
+            description="进度滞后",
+            rectify_by=dt.date(2016, 6, 1),
+            rectified_on=dt.date(2016, 5, 20),
+        ),
+        "ok": make(inspection=record, category="funds_use", severity="ok"),
+    }
+    return record, findings
+
+
+def rectified_dates():
+    return dict(Finding.objects.values_list("pk", "rectified_on"))
+
+
+def test_detail_shows_each_findings_rectification_state(client, supervisor, checked):
+    record, _findings = checked
+    client.force_login(supervisor)
+    page = client.get(detail_url(record)).content.decode()
+    assert "未整改" in finding_row(page, "精准识别情况")
+    assert "逾期未整改" in finding_row(page, "干部到位情况")
+    assert "已整改" in finding_row(page, "任务推进情况")
+    assert "2016-05-20" in finding_row(page, "任务推进情况")
+    assert "整改" not in finding_row(page, "资金使用情况")  # no problem, nothing to rectify
+    # the 整改完成 form only on the two problems not yet rectified
+    assert page.count('class="rectify-form"') == 2
+    assert 'type="submit">整改完成</button>' in finding_row(page, "精准识别情况")
+    assert "rectify-form" not in finding_row(page, "任务推进情况")
+
+
+def test_supervisor_records_rectification_and_the_page_shows_it(client, supervisor, checked):
+    record, findings = checked
+    overdue = findings["overdue"]
+    before = rectified_dates()
+    client.force_login(supervisor)
+    response = client.post(rectify_url(record, overdue), {"rectified_on": "2016-06-05"})
+    assert response.status_code == 302
+    assert response.url == detail_url(record) + "#findings"
+    overdue.refresh_from_db()
+    assert overdue.rectified_on == dt.date(2016, 6, 5)
+    # only that finding changed
+    assert rectified_dates() == {**before, overdue.pk: dt.date(2016, 6, 5)}
+
+    page = client.get(response.url).content.decode()
+    assert "已记录整改完成：干部到位情况，2016-06-05。" in page
+    row = finding_row(page, "干部到位情况")
+    assert "已整改" in row and "2016-06-05" in row and "逾期" not in row
+    assert "rectify-form" not in row
+    assert page.count('class="rectify-form"') == 1
+
+
+def test_a_rectification_on_the_inspection_day_and_today_is_accepted(client, supervisor, checked):
+    record, findings = checked
+    client.force_login(supervisor)
+    assert (
+        client.post(rectify_url(record, findings["open"]), {"rectified_on": "2016-05-01"}).status_code == 302
+    )
+    assert (
+        client.post(rectify_url(record, findings["overdue"]), {"rectified_on": "2016-06-08"}).status_code
+        == 302
+    )
+    assert Finding.objects.get(pk=findings["open"].pk).rectified_on == dt.date(2016, 5, 1)
+    assert Finding.objects.get(pk=findings["overdue"].pk).rectified_on == dt.date(2016, 6, 8)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2016-06-09", "整改完成日期不能晚于今天。"),
+        ("2016-04-30", "整改完成日期不能早于督查日期（2016-05-01）。"),
+        ("", "请填写整改完成日期。"),
+        ("上周", "输入一个有效的日期"),
+        ("2016-02-30", "输入一个有效的日期"),
+    ],
+)
+def test_bad_rectification_date_is_refused_next_to_the_field(client, supervisor, checked, value, message):
+    record, findings = checked
+    finding = findings["open"]
+    before = rectified_dates()
+    client.force_login(supervisor)
+    response = client.post(rectify_url(record, finding), {"rectified_on": value})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    # next to the field, in that finding's row
+    assert f'id="id_finding_{finding.pk}_rectified_on_errors"' in finding_row(page, "精准识别情况")
+    assert message in finding_row(page, "精准识别情况")
+    assert rectified_dates() == before
+
+
+@pytest.mark.parametrize(
+    ("which", "message"),
+    [("ok", "该类别未发现问题，无需整改。"), ("rectified", "该问题已于2016-05-20整改完成，不能重复记录。")],
+)
+def test_a_finding_without_an_open_problem_cannot_be_rectified(client, supervisor, checked, which, message):
+    record, findings = checked
+    before = rectified_dates()
+    client.force_login(supervisor)
+    response = client.post(rectify_url(record, findings[which]), {"rectified_on": "2016-06-01"})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert rectified_dates() == before
+
+
+def test_only_supervisors_record_rectification(client, secretary_a, secretary_b, admin_user, checked):
+    record, findings = checked
+    before = rectified_dates()
+    url = rectify_url(record, findings["open"])
+    client.force_login(secretary_a)
+    page = client.get(detail_url(record)).content.decode()
+    assert "逾期未整改" in finding_row(page, "干部到位情况")  # sees the state
+    assert "rectify-form" not in page and "整改完成</button>" not in page  # but no button
+    assert client.post(url, {"rectified_on": "2016-06-01"}).status_code == 403
+    client.force_login(admin_user)
+    assert "rectify-form" not in client.get(detail_url(record)).content.decode()
+    assert client.post(url, {"rectified_on": "2016-06-01"}).status_code == 403
+    client.force_login(secretary_b)  # another township's inspection: not found
+    assert client.post(url, {"rectified_on": "2016-06-01"}).status_code == 404
+    assert rectified_dates() == before
+
+
+def test_a_finding_of_another_inspection_is_not_found(client, supervisor, checked, township_b):
+    record, _findings = checked
+    other = inspection(township_b, findings=[("funds_use", "minor")])
+    foreign = other.findings.get()
+    client.force_login(supervisor)
+    response = client.post(rectify_url(record, foreign), {"rectified_on": "2016-06-01"})
+    assert response.status_code == 404
+    assert (
+        client.post(
+            reverse("accountability:finding_rectify", args=[record.pk, 999999]),
+            {"rectified_on": "2016-06-01"},
+        ).status_code
+        == 404
+    )
+    assert Finding.objects.get(pk=foreign.pk).rectified_on is None
+
+
+def test_list_filters_by_rectification(client, supervisor, checked, township_b):
+    # 2016-05-01: one open, one overdue, one rectified problem (the fixture)
+    make = Finding.objects.create
+    done = inspection(township_b, held_on=dt.date(2016, 3, 1))
+    make(inspection=done, category="funds_use", severity="minor", rectified_on=dt.date(2016, 3, 5))
+    make(inspection=done, category="identification", severity="ok")
+    waiting = inspection(township_b, held_on=dt.date(2016, 4, 1))
+    make(inspection=waiting, category="funds_use", severity="serious", rectify_by=dt.date(2016, 7, 1))
+    inspection(township_b, held_on=dt.date(2016, 2, 1), findings=[("funds_use", "ok")])  # nothing to rectify
+    client.force_login(supervisor)
+
+    def dates(value):
+        page = client.get(LIST, {"rectification": value}).content.decode()
+        return [d for d in ("2016-02-01", "2016-03-01", "2016-04-01", "2016-05-01") if d in page]
+
+    assert dates("open") == ["2016-04-01", "2016-05-01"]
+    assert dates("overdue") == ["2016-05-01"]
+    assert dates("rectified") == ["2016-03-01"]  # every problem rectified
+    assert dates("") == ["2016-02-01", "2016-03-01", "2016-04-01", "2016-05-01"]
+    page = client.get(LIST, {"rectification": "soon"}).content.decode()
+    assert "筛选条件无效" in page

@@ -1,7 +1,8 @@
-"""Every role against every oversight page (ratings, inspections, actions, year-end), GET and
-POST. Township A holds the inspection. Another township's inspection is a 404 for township
-B's secretary; a role that may not write gets 403 and nothing is written; users without a
-role get 403; anonymous users are sent to the login page."""
+"""Every role against every oversight page (ratings, inspections and the 整改 of their
+findings, actions, year-end), GET and POST. Township A holds the inspection. Another
+township's inspection is a 404 for township B's secretary; a role that may not write gets
+403 and nothing is written; users without a role get 403; anonymous users are sent to the
+login page."""
 
 import datetime as dt
 
@@ -37,6 +38,10 @@ MATRIX = {
     ("inspection_new", "POST"): [403, 403, 403, 403, 302, 403, 403, 302],
     ("inspection_detail", "GET"): [200, 404, 403, 403, 200, 200, 403, 302],
     ("inspection_detail", "POST"): [405, 405, 405, 405, 405, 405, 405, 405],
+    # 整改完成 of a finding: supervisors only; township B's secretary does not see the
+    # inspection at all (404)
+    ("finding_rectify", "GET"): [405, 405, 405, 405, 405, 405, 405, 405],
+    ("finding_rectify", "POST"): [403, 404, 403, 403, 302, 403, 403, 302],
     ("action_list", "GET"): [200, 200, 403, 403, 200, 200, 403, 302],
     ("action_list", "POST"): [405, 405, 405, 405, 405, 405, 405, 405],
     ("action_new", "GET"): [403, 403, 403, 403, 200, 403, 403, 302],
@@ -72,12 +77,27 @@ def world(
     inspection = Inspection.objects.create(
         kind="must_check", held_on=dt.date(2016, 5, 10), township=village_a.township, village=village_a
     )
-    Finding.objects.create(inspection=inspection, category="funds_use", severity="minor", description="x")
-    return {"inspection": inspection, "village_a": village_a, "resident": resident_cadre.cadre}
+    finding = Finding.objects.create(
+        inspection=inspection,
+        category="funds_use",
+        severity="minor",
+        description="x",
+        rectify_by=dt.date(2016, 6, 10),
+    )
+    return {
+        "inspection": inspection,
+        "finding": finding,
+        "village_a": village_a,
+        "resident": resident_cadre.cadre,
+    }
 
 
 def request_for(view, method, role, world):
-    args = {"inspection_detail": [world["inspection"].pk], "year_end": [2016]}.get(view, [])
+    args = {
+        "inspection_detail": [world["inspection"].pk],
+        "finding_rectify": [world["inspection"].pk, world["finding"].pk],
+        "year_end": [2016],
+    }.get(view, [])
     subject = world["resident"] if role == "village_secretary" else world["village_a"]
     data = {
         "evaluation_new": {
@@ -98,6 +118,7 @@ def request_for(view, method, role, world):
             "findings-TOTAL_FORMS": "0",
             "findings-INITIAL_FORMS": "0",
         },
+        "finding_rectify": {"rectified_on": "2016-06-01"},
         "action_new": {
             "kind": "warning_talk",
             "cadre": world["resident"].pk,
@@ -110,7 +131,8 @@ def request_for(view, method, role, world):
 
 
 def counts():
-    return [m.objects.count() for m in (Evaluation, Inspection, Finding, AccountabilityAction, YearEndScore)]
+    rows = [m.objects.count() for m in (Evaluation, Inspection, Finding, AccountabilityAction, YearEndScore)]
+    return [*rows, Finding.objects.filter(rectified_on__isnull=False).count()]
 
 
 @pytest.mark.parametrize(("view", "method", "role", "expected"), CASES)
