@@ -4,6 +4,8 @@ Every function checks who may write, validates (``full_clean``) and writes insid
 ``transaction.atomic``; on any refusal it raises and nothing is written.
 """
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -60,6 +62,18 @@ def check_report_week(week):
         raise ValidationError({"week": _("往周进度只读，只能填报或修改本周进度。")})
     if is_week_locked(week):
         raise ValidationError({"week": _("本周已锁定（周报已发布），进度不能再修改。")})
+
+
+def check_task_started(task, week):
+    """Raise ValidationError (on field ``week``) when ``task`` starts after ``week`` ends
+    (its Sunday). A task past its deadline still reports progress."""
+    if task.starts_on and week + dt.timedelta(days=6) < task.starts_on:
+        raise ValidationError(
+            {
+                "week": _("任务尚未开始（开始日期 %(date)s），不能填报进度。")
+                % {"date": task.starts_on.isoformat()}
+            }
+        )
 
 
 def check_value(task, value):
@@ -129,6 +143,7 @@ def file_report(task, user, week, value, note, files=(), expected_version=0):
     files = list(files)
     errors = {}
     _collect(errors, check_report_week, week)
+    _collect(errors, check_task_started, task, week)
     _collect(errors, check_value, task, value)
     if len(files) > MAX_FILES_PER_REPORT:
         errors.setdefault("evidence", []).append(

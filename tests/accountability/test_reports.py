@@ -1,6 +1,7 @@
 """This week's report on the task page: filing, correcting, optimistic locking, bad input
 (nothing written), evidence files, the week lock and the audit history."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,17 @@ from django.urls import reverse
 from accountability import services
 from accountability.models import Evidence, ProgressReport, WeekLock
 
-from .tasks_factories import JPEG, LAST_WEEK, PDF, PNG, THIS_WEEK, freeze_today, make_report, make_task
+from .tasks_factories import (
+    JPEG,
+    LAST_WEEK,
+    NEXT_WEEK,
+    PDF,
+    PNG,
+    THIS_WEEK,
+    freeze_today,
+    make_report,
+    make_task,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +164,40 @@ def test_report_for_another_week_is_refused(client, secretary_a, task, fixed_tod
     assert response.status_code == 400
     assert message in response.content.decode()
     assert_nothing_written(task)
+
+
+def test_report_for_a_week_before_the_task_starts_is_refused(client, secretary_a, task, fixed_today):
+    task.starts_on = NEXT_WEEK  # this week ends on Sunday 2016-06-12, the day before
+    task.save(update_fields=["starts_on"])
+    reports, history = ProgressReport.objects.count(), ProgressReport.history.count()
+    client.force_login(secretary_a)
+    response = post(client, task)
+    assert response.status_code == 400
+    page = response.content.decode()
+    this_week = page[page.index('id="this-week"') : page.index("</section>", page.index('id="this-week"'))]
+    assert "任务尚未开始（开始日期 2016-06-13），不能填报进度。" in this_week
+    assert (ProgressReport.objects.count(), ProgressReport.history.count()) == (reports, history)
+    with pytest.raises(services.ValidationError) as refused:
+        services.file_report(task, secretary_a, THIS_WEEK, Decimal(10), "", [], 0)
+    assert "week" in refused.value.message_dict
+    assert_nothing_written(task)
+
+
+def test_a_task_starting_within_this_week_takes_its_report(client, secretary_a, task, fixed_today):
+    task.starts_on = THIS_WEEK + dt.timedelta(days=6)  # starts on this week's Sunday
+    task.save(update_fields=["starts_on"])
+    client.force_login(secretary_a)
+    assert post(client, task).status_code == 302
+    assert ProgressReport.objects.filter(task=task, week=THIS_WEEK).count() == 1
+
+
+def test_an_overdue_task_still_reports_progress(client, secretary_a, village_a, fixed_today):
+    late = make_task(secretary_a, "T-A-LATE", village=village_a, due_on=dt.date(2016, 6, 1))
+    late.starts_on = dt.date(2016, 3, 1)
+    late.save(update_fields=["starts_on"])
+    client.force_login(secretary_a)
+    assert post(client, late, value="30").status_code == 302
+    assert ProgressReport.objects.get(task=late).value == Decimal("30")
 
 
 def test_earlier_weeks_stay_read_only_even_when_a_report_exists(client, secretary_a, task, fixed_today):
