@@ -1,3 +1,4 @@
+import io
 import re
 import secrets
 import shutil
@@ -8,9 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import registry, roles
 from .forms import RegistryUploadForm
@@ -137,6 +139,21 @@ def registry_import_confirm(request):
         },
         status=400,
     )
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_FILENAME = "赤水三定登记表模板.xlsx"
+
+
+@admin_required
+@require_safe
+def registry_template(request):
+    """The empty workbook (every sheet and header, as ``import_registry --template``
+    writes it), for admins to fill in and upload."""
+    buffer = io.BytesIO()
+    registry.write_template(buffer)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=TEMPLATE_FILENAME, content_type=XLSX_TYPE)
 
 
 @admin_required

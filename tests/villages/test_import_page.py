@@ -1,7 +1,11 @@
 """The admins' upload page: role matrix, dry-run preview, confirm, import log."""
 
+import io
+
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
@@ -11,6 +15,8 @@ from villages.models import Household, ImportLog, Township, Village
 IMPORT = reverse("villages:registry_import")
 CONFIRM = reverse("villages:registry_import_confirm")
 LOG = reverse("villages:import_log")
+TEMPLATE = reverse("villages:registry_template")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NON_ADMINS = ["secretary_a", "village_secretary", "resident_cadre", "supervisor", "no_role_user"]
 
 
@@ -32,7 +38,7 @@ def xlsx_upload(tmp_path, sheets=SAMPLE, name="registry.xlsx"):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [IMPORT, CONFIRM, LOG])
+@pytest.mark.parametrize("url", [IMPORT, CONFIRM, LOG, TEMPLATE])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_anonymous_user_is_sent_to_login(client, url, method):
     response = getattr(client, method)(url)
@@ -41,7 +47,7 @@ def test_anonymous_user_is_sent_to_login(client, url, method):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [IMPORT, CONFIRM, LOG])
+@pytest.mark.parametrize("url", [IMPORT, CONFIRM, LOG, TEMPLATE])
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("who", NON_ADMINS)
 def test_non_admins_are_forbidden(request, client, url, method, who, tmp_path):
@@ -59,6 +65,41 @@ def test_admin_sees_the_upload_form_and_the_log(admin_client):
     assert "上传并预览" in admin_client.get(IMPORT).content.decode()
     assert "导入记录" in admin_client.get(LOG).content.decode()
     assert admin_client.get(CONFIRM).status_code == 405
+
+
+def headers(workbook):
+    return {sheet.title: [cell.value for cell in sheet[1]] for sheet in workbook.worksheets}
+
+
+@pytest.mark.django_db
+def test_admin_downloads_the_empty_template_the_command_writes(admin_client, tmp_path):
+    page = admin_client.get(IMPORT).content.decode()
+    assert f'href="{TEMPLATE}"' in page and "下载空白模板" in page
+
+    response = admin_client.get(TEMPLATE)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert ".xlsx" in response["Content-Disposition"]
+    downloaded = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    call_command("import_registry", "--template", str(tmp_path / "cli.xlsx"))
+    written = openpyxl.load_workbook(tmp_path / "cli.xlsx")
+    assert downloaded.sheetnames == written.sheetnames
+    assert headers(downloaded) == headers(written)
+    assert downloaded.sheetnames[:2] == ["乡镇", "村"]
+    assert headers(downloaded)["乡镇"][:3] == ["编码", "名称", "类型"]
+    assert all(sheet.max_row == 1 for sheet in downloaded.worksheets), "the template has no data rows"
+    assert admin_client.post(TEMPLATE).status_code == 405
+
+
+@pytest.mark.django_db
+def test_template_is_in_chinese_for_an_english_admin(admin_client, settings):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    downloaded = openpyxl.load_workbook(io.BytesIO(b"".join(admin_client.get(TEMPLATE).streaming_content)))
+
+    assert downloaded.sheetnames[:2] == ["乡镇", "村"]
 
 
 @pytest.mark.django_db
