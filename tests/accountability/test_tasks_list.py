@@ -142,3 +142,25 @@ def test_resident_cadre_sees_his_village_tasks_and_his_own(client, resident_cadr
     own = make_task(resident_cadre, "R-01", title="驻村干部任务")
     client.force_login(resident_cadre)
     assert sorted(codes(client.get(URL))) == ["A-01", "A-04", own.code]
+
+
+@pytest.mark.parametrize(
+    ("who", "heading"),
+    [
+        ("secretary_a", "我的任务"),
+        ("village_secretary", "我的任务"),
+        ("resident_cadre", "我的任务"),
+        ("supervisor", "任务进度"),
+        ("admin_user", "任务进度"),
+    ],
+)
+def test_heading_matches_the_nav_label_of_the_role(request, client, who, heading, tasks):
+    """Secretaries and cadres see their own tasks (我的任务); supervisors and admins follow
+    every township's (任务进度), as the nav calls the page for them."""
+    client.force_login(request.getfixturevalue(who))
+    page = client.get(URL).content.decode()
+    other = {"我的任务": "任务进度", "任务进度": "我的任务"}[heading]
+    assert f"<h1>{heading}</h1>" in page and f"<title>{heading} · " in page
+    assert other not in page
+    detail = client.get(reverse("accountability:task_detail", args=[tasks["fresh"].pk])).content.decode()
+    assert f"← {heading}</a>" in detail
