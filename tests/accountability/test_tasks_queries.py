@@ -88,3 +88,22 @@ def test_problem_list_query_count_does_not_grow(
     with django_assert_num_queries(PROBLEM_LIST_QUERIES):
         response = client.get(reverse("accountability:problem_list"))
     assert len(response.context["page"].object_list) == min(n_tasks, 25)
+
+
+# session, user, groups (role), then the locks of the weeks shown
+WEEK_LOCK_QUERIES = 4
+
+
+@pytest.mark.parametrize("n_locks", [1, 7])  # the page shows this week and the 7 before
+def test_week_lock_page_query_count_does_not_grow(
+    client, django_assert_num_queries, supervisor, fixed_today, n_locks
+):
+    from accountability.models import WeekLock
+
+    for n in range(n_locks):
+        WeekLock.objects.create(week=THIS_WEEK - dt.timedelta(weeks=n + 1), locked_by=supervisor)
+    client.force_login(supervisor)
+    with django_assert_num_queries(WEEK_LOCK_QUERIES):
+        response = client.get(reverse("accountability:week_lock"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="badge bad"') == n_locks  # one 已锁定 per lock shown
