@@ -1,8 +1,8 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+# Uploaded files (MEDIA_ROOT) have no public URL, not even with DEBUG on: evidence is served by
+# accountability's permission-checked view, registry uploads never leave the server.
 urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -10,6 +10,3 @@ urlpatterns = [
     path("", include("villages.urls")),
     path("", include("accountability.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -199,3 +199,21 @@ def test_nav_links_depend_on_role(client, db, request, user_fixture, expected):
 
     shown = {label for label, url in NAV_LINKS.items() if f'href="{url}"' in nav and label in nav}
     assert shown == expected
+
+
+def test_uploaded_files_have_no_public_url_even_when_debugging(settings):
+    """Evidence is served only by the permission-checked view: no /media/ route, whatever DEBUG."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import chishui.urls
+
+    settings.DEBUG = True
+    try:
+        patterns = importlib.reload(chishui.urls).urlpatterns
+        assert not [p for p in patterns if "media" in str(getattr(p, "pattern", ""))]
+    finally:
+        settings.DEBUG = False
+        importlib.reload(chishui.urls)
+        clear_url_caches()
