@@ -11,19 +11,10 @@ from django.urls import reverse
 
 from accountability import periods
 from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, YearEndScore
+from tests.access import cases, check_access
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "secretary_a",
-    "secretary_b",
-    "village_secretary",
-    "resident_cadre",
-    "supervisor",
-    "admin_user",
-    "no_role_user",
-    "anonymous",
-]
 
 # view, method: expected status per role, in the order of ROLES
 MATRIX = {
@@ -52,11 +43,7 @@ MATRIX = {
     ("year_end", "POST"): [403, 403, 403, 403, 302, 403, 403, 302],
 }
 
-CASES = [
-    pytest.param(view, method, role, expected, id=f"{view}-{method}-{role}")
-    for (view, method), statuses in MATRIX.items()
-    for role, expected in zip(ROLES, statuses, strict=True)
-]
+CASES = cases(MATRIX)
 
 
 @pytest.fixture
@@ -137,15 +124,5 @@ def counts():
 
 @pytest.mark.parametrize(("view", "method", "role", "expected"), CASES)
 def test_access_matrix(client, request, world, view, method, role, expected):
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
     url, data = request_for(view, method, role, world)
-    before = counts()
-    response = client.get(url) if method == "GET" else client.post(url, data)
-    assert response.status_code == expected
-    if expected == 302 and role == "anonymous":
-        assert response.url.startswith(reverse("login"))
-    if method == "POST" and expected != 302 or role == "anonymous":
-        assert counts() == before  # a refused request writes nothing
-    elif method == "POST":
-        assert counts() != before  # an allowed POST did write
+    check_access(client, request, role, method, url, data, expected, counts)

@@ -12,22 +12,13 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
+from tests.access import cases, check_access
 from villages.models import Cadre
 
 from .tasks_factories import JPEG, THIS_WEEK, freeze_today, make_report, make_task
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "secretary_a",
-    "secretary_b",
-    "village_secretary",
-    "resident_cadre",
-    "supervisor",
-    "admin_user",
-    "no_role_user",
-    "anonymous",
-]
 
 # view, method: expected status per role, in the order of ROLES
 MATRIX = {
@@ -49,11 +40,7 @@ MATRIX = {
     ("problem_to_task", "POST"): [302, 404, 403, 403, 403, 403, 403, 302],
 }
 
-CASES = [
-    pytest.param(view, method, role, expected, id=f"{view}-{method}-{role}")
-    for (view, method), statuses in MATRIX.items()
-    for role, expected in zip(ROLES, statuses, strict=True)
-]
+CASES = cases(MATRIX)
 
 
 @pytest.fixture
@@ -118,15 +105,5 @@ def counts():
 
 @pytest.mark.parametrize(("view", "method", "role", "expected"), CASES)
 def test_access_matrix(client, request, world, view, method, role, expected):
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
     url, data = request_for(view, method, world)
-    before = counts()
-    response = client.get(url) if method == "GET" else client.post(url, data)
-    assert response.status_code == expected
-    if expected == 302 and role == "anonymous":
-        assert response.url.startswith(reverse("login"))
-    if method == "POST" and expected != 302 or role == "anonymous":
-        assert counts() == before  # a refused request writes nothing
-    elif method == "POST":
-        assert counts() != before  # an allowed POST did write
+    check_access(client, request, role, method, url, data, expected, counts)
