@@ -31,8 +31,7 @@ class TaskTable(tables.Table):
     is_overdue = tables.Column(verbose_name=_("逾期"))
 
     class Meta:
-        orderable = True
-        order_by = ("due_on",)
+        orderable = True  # by default in the selector's order: unfinished first, by deadline
         attrs = {"class": "table task-table"}
         empty_text = _("没有符合条件的任务。")
         row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}

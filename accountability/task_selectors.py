@@ -61,6 +61,8 @@ def tasks_for_list(user, today=None):
             ),
         )
         .select_related("township", "village", "owner")
+        # what needs work first: unfinished tasks by deadline, finished ones after them
+        .order_by(Case(When(latest_percent__gte=100, then=Value(1)), default=Value(0)), "due_on", "code")
     )
 
 

@@ -40,11 +40,11 @@ def codes(response):
     return [row.record.code for row in response.context["table"].page.object_list]
 
 
-def test_secretary_sees_only_his_townships_tasks_by_deadline(client, secretary_a, tasks):
+def test_secretary_sees_his_townships_tasks_unfinished_first_by_deadline(client, secretary_a, tasks):
     client.force_login(secretary_a)
     response = client.get(URL)
     assert response.status_code == 200
-    assert codes(response) == ["A-03", "A-01", "A-02", "A-04"]
+    assert codes(response) == ["A-03", "A-02", "A-04", "A-01"]  # A-01 is done: last
     assert "乙乡的任务" not in response.content.decode()
 
 
@@ -68,9 +68,9 @@ def test_rows_carry_latest_percent_this_weeks_status_and_overdue_flag(client, se
         ({"status": "in_progress"}, ["A-02"]),
         ({"status": "not_started"}, ["A-03", "A-04"]),
         ({"overdue": "yes"}, ["A-03"]),
-        ({"overdue": "no"}, ["A-01", "A-02", "A-04"]),
+        ({"overdue": "no"}, ["A-02", "A-04", "A-01"]),
         ({"reported": "yes"}, ["A-02"]),
-        ({"reported": "no"}, ["A-03", "A-01", "A-04"]),
+        ({"reported": "no"}, ["A-03", "A-04", "A-01"]),
         ({"factor": "talent"}, ["A-04"]),
         ({"status": "not_started", "overdue": "no"}, ["A-04"]),
     ],
@@ -83,7 +83,7 @@ def test_filters_narrow_the_list(client, secretary_a, tasks, query, expected):
 def test_village_filter_offers_only_villages_in_scope(client, secretary_a, tasks, village_a, village_b):
     client.force_login(secretary_a)
     response = client.get(URL, {"village": village_a.pk})
-    assert codes(response) == ["A-01", "A-04"]
+    assert codes(response) == ["A-04", "A-01"]
     choices = [str(label) for _, label in response.context["filter"].form.fields["village"].choices]
     assert "甲一村" in choices and "乙一村" not in choices
 
