@@ -172,12 +172,15 @@ def refresh_weekly(township_ids, from_day=None):
     """After a write to tasks or weekly reports of ``township_ids`` that changes the weeks
     from ``from_day`` on (all built weeks when None): recompute those townships' rows of the
     built weeks from then on. A report for a week after the last built one extends the
-    table to that week, for every township. Nothing is done while no week is built."""
+    table to that week and the trend weeks before it, for every township. Nothing is done
+    while no week is built."""
     built = _built_weeks()
     if not built:
         return
     if from_day is not None and Week.of(from_day) > built[-1]:
-        _build_weeks(_week_range(built[-1].shift(1), Week.of(from_day)))
+        # the new week and the trend weeks before it (a long gap stays unbuilt: live)
+        new = Week.of(from_day)
+        _build_weeks(_week_range(max(built[-1].shift(1), new.shift(1 - measures.TREND_WEEKS)), new))
         built = _built_weeks()
     start = Week.of(from_day) if from_day is not None else built[0]
     _build_weeks([w for w in built if w >= start], township_ids=list(township_ids))

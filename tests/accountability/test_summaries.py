@@ -109,6 +109,24 @@ def test_a_report_after_the_last_built_week_extends_the_table(county, monkeypatc
     assert_summaries_equal_live(weeks=[later, last.shift(1)])
 
 
+def test_a_report_long_after_the_last_built_week_builds_only_its_trend(county, monkeypatch):
+    township = Township.objects.get(code="ST001")
+    user = secretary_of(township)
+    last = Week.of(ProgressReport.objects.order_by("-week").values_list("week", flat=True)[0])
+    much_later = last.shift(40)
+    freeze_today(monkeypatch, much_later.start)
+    task = Task.objects.filter(township=township).order_by("-due_on")[0]
+    services.file_report(task, user, much_later.start, Decimal("1"), "补报")
+    built = set(SummaryPeriod.objects.filter(kind="week").values_list("key", flat=True))
+    assert {much_later.shift(-n).start.isoformat() for n in range(12)} <= built
+    assert last.shift(20).start.isoformat() not in built  # the gap stays live
+    assert_summaries_equal_live(weeks=[much_later], months=[], quarters=[])
+    gap = last.shift(20)
+    assert selectors.weekly_dashboard(COUNTY, gap) == selectors.weekly_dashboard(
+        COUNTY, gap, use_summaries=False
+    )
+
+
 def test_a_problem_turned_into_a_task_keeps_the_tables_exact(county, monkeypatch):
     township = Township.objects.get(code="ST002")
     user = secretary_of(township)
