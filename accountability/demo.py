@@ -71,7 +71,7 @@ from .models import (
     WeeklySummary,
     YearEndScore,
 )
-from .periods import week_start
+from .periods import today, week_start
 
 SEED = 20160101
 YEAR = 2016
@@ -377,6 +377,7 @@ class Builder:
         self.build_outreach_and_outcomes()
         self.build_year_end_scores()
         self.build_exposures()
+        self.build_current_work()
 
     def build_users(self):
         groups = {g.name: g for g in Group.objects.filter(name__in=roles.ROLES)}
@@ -1741,6 +1742,94 @@ class Builder:
                 )
             )
         self.bulk(Exposure, exposures)
+
+    # ---------------------------------------------------------------- this week
+    def build_current_work(self):
+        """A few tasks running now, dated from the day the demo is built and not reported yet,
+        so the demo logins have this week's report to file. Nothing of 2016 changes."""
+        this_week = week_start(today())
+        village = self.first_poverty_village(SECRETARY_TOWNSHIP)
+        places = {
+            code: next(t for t in self.townships if t.code == code)
+            for code in (SECRETARY_TOWNSHIP, SECRETARY2_TOWNSHIP)
+        }
+        first, second = (
+            self.township_secretaries[SECRETARY_TOWNSHIP],
+            self.township_secretaries[SECRETARY2_TOWNSHIP],
+        )
+        specs = [
+            (
+                places[SECRETARY_TOWNSHIP],
+                None,
+                first,
+                Factor.INFORMATION,
+                "完成建档立卡信息年度复核",
+                "户",
+                120,
+                6,
+            ),
+            (
+                places[SECRETARY_TOWNSHIP],
+                None,
+                first,
+                Factor.TECHNOLOGY,
+                "组织冬季农村实用技术培训",
+                "人次",
+                300,
+                8,
+            ),
+            (
+                places[SECRETARY_TOWNSHIP],
+                village,
+                self.village_secretaries[village.code],
+                Factor.PROJECT,
+                f"{village.name}硬化通组公路",
+                "公里",
+                3,
+                10,
+            ),
+            (
+                places[SECRETARY_TOWNSHIP],
+                village,
+                self.residents[village.code][0],
+                Factor.INDUSTRY,
+                f"{village.name}发展林下养殖",
+                "户",
+                25,
+                9,
+            ),
+            (
+                places[SECRETARY2_TOWNSHIP],
+                None,
+                second,
+                Factor.POLICY,
+                "落实冬春困难群众救助政策",
+                "户",
+                80,
+                5,
+            ),
+            (places[SECRETARY2_TOWNSHIP], None, second, Factor.TALENT, "培养农村致富带头人", "名", 12, 10),
+        ]
+        self.bulk(
+            Task,
+            [
+                Task(
+                    code=f"RW{this_week.year}-C{number:02d}",
+                    title=title,
+                    factor=factor,
+                    township=township,
+                    village=place,
+                    owner=owner,
+                    starts_on=this_week - dt.timedelta(weeks=3),
+                    due_on=this_week + dt.timedelta(weeks=weeks, days=4),
+                    target=Decimal(target),
+                    unit=unit,
+                )
+                for number, (township, place, owner, factor, title, unit, target, weeks) in enumerate(
+                    specs, 1
+                )
+            ],
+        )
 
     def counts(self):
         return {
