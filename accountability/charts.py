@@ -38,6 +38,9 @@ def weekly_trend(trend):
             ),
         ],
         _("近12周填报率与平均进度"),
+        # week labels slanted so twelve of them fit a phone; the legend below them
+        xaxis={"type": "category", "tickangle": -45, "automargin": True},
+        legend={**LAYOUT["legend"], "y": -0.35},
         yaxis={"title": {"text": "%"}, "range": [0, 100]},
     )
 

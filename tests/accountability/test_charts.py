@@ -14,6 +14,7 @@ def test_weekly_trend_plots_reported_share_and_average_percent():
     assert list(bars["y"]) == [50.0, 75.0]
     assert line["type"] == "scatter" and list(line["y"]) == [40.0, None]
     assert fig["layout"]["title"]["text"] == "近12周填报率与平均进度"
+    assert fig["layout"]["xaxis"]["type"] == "category" and fig["layout"]["xaxis"]["tickangle"] == -45
 
 
 def test_weekly_units_stacks_reported_and_not_reported():
