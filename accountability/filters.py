@@ -1,4 +1,4 @@
-"""django-filter filter sets of the task list."""
+"""django-filter filter sets of the task list and the problem list."""
 
 import django_filters
 from django import forms
@@ -20,7 +20,28 @@ def visible_villages(request):
     return Village.objects.filter(township_id__in=township_ids).order_by("code")
 
 
-class TaskFilter(django_filters.FilterSet):
+def problem_villages(request):
+    """Villages the user may filter his problem list by: those of the problems he sees,
+    through the one scoping method (``Problem.objects.for_user``)."""
+    if request is None:
+        return Village.objects.none()
+    village_ids = Problem.objects.for_user(request.user).values("village_id")
+    return Village.objects.filter(pk__in=village_ids).order_by("code")
+
+
+class ListFilter(django_filters.FilterSet):
+    """A filter set whose refused choices say so in Chinese; the view then shows no rows."""
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = _("筛选条件无效：请从列表中选择。")
+        return form
+
+
+class TaskFilter(ListFilter):
     village = django_filters.ModelChoiceFilter(
         label=_("村"), queryset=visible_villages, empty_label=_("全部")
     )
@@ -44,37 +65,24 @@ class TaskFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(**{self.FLAG_FIELDS[name]: value == "yes"})
 
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            if isinstance(field, forms.ChoiceField):
-                field.error_messages["invalid_choice"] = _("筛选条件无效：请从列表中选择。")
-        return form
 
-
-class ProblemFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(
+class ProblemFilter(ListFilter):
+    status = django_filters.ChoiceFilter(
         label=_("状态"),
         choices=[("open", _("未解决")), ("closed", _("已解决"))],
         empty_label=_("全部"),
-        method="filter_state",
+        method="filter_status",
+    )
+    village = django_filters.ModelChoiceFilter(
+        label=_("村"), queryset=problem_villages, empty_label=_("全部")
     )
     factor = django_filters.ChoiceFilter(label=_("脱贫要素"), choices=Factor.choices, empty_label=_("全部"))
 
     class Meta:
         model = Problem
-        fields = ["state", "factor"]
+        fields = ["status", "village", "factor"]
 
-    def filter_state(self, queryset, name, value):
+    def filter_status(self, queryset, name, value):
         if not value:
             return queryset
         return queryset.filter(closed_on__isnull=value == "open")
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            if isinstance(field, forms.ChoiceField):
-                field.error_messages["invalid_choice"] = _("筛选条件无效：请从列表中选择。")
-        return form

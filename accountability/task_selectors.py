@@ -10,7 +10,6 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     Q,
@@ -128,13 +127,19 @@ def report_history(task):
     return entries
 
 
+# 0 for an open problem, 1 for a closed one: sorts open problems first on every database
+OPEN_FIRST = Case(When(closed_on__isnull=True, then=Value(0)), default=Value(1))
+NEWEST_PROBLEMS = ("-raised_on", "-id")
+
+
 def problems_for_list(user):
-    """The user's problem list with place, who raised it and how many tasks it became."""
+    """The user's problem list with place, who raised it and how many tasks it became: open
+    problems first, newest first in each group."""
     return (
         Problem.objects.for_user(user)
         .select_related("township", "village", "raised_by")
         .annotate(task_count=Count("tasks"))
-        .order_by(F("closed_on").asc(nulls_first=True), "-raised_on", "-id")  # open ones first
+        .order_by(OPEN_FIRST, *NEWEST_PROBLEMS)
     )
 
 

@@ -1,20 +1,22 @@
 """问题清单 (A5): the township secretary raises and closes his township's problems and turns
-a problem into a task with an owner and a deadline. Other roles read what their scope holds."""
+a problem into a task with an owner and a deadline. Other roles read what their scope holds;
+the list has the task list's table, filters, pagination and CSV export."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_tables2 import RequestConfig
 
 from villages import roles
 
-from .. import services, task_selectors
+from .. import exports, services, task_selectors
 from ..filters import ProblemFilter
 from ..forms import ProblemCloseForm, ProblemForm, ProblemTaskForm, add_service_errors
 from ..models import Problem
+from ..tables import ProblemTable
 
 PER_PAGE = 25
 
@@ -52,17 +54,58 @@ def problem_list(request):
         form = ProblemForm(township=township) if township else None
 
     rows = task_selectors.problems_for_list(request.user)
-    filterset = ProblemFilter(request.GET or None, queryset=rows)
+    filterset = ProblemFilter(request.GET or None, queryset=rows, request=request)
     rows = rows.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    if request.method == "GET" and request.GET.get("export") == "csv":
+        return problems_csv(rows)
+    table = ProblemTable(rows)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    export_query = request.GET.copy()
+    export_query["export"] = "csv"
+    export_query.pop("page", None)
     return render(
         request,
         "accountability/problem_list.html",
-        {"filter": filterset, "page": page, "form": form, "township": township, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "table": table,
+            "form": form,
+            "township": township,
+            "export_query": export_query.urlencode(),
+        },
         status=status,
     )
+
+
+def problems_csv(rows):
+    """The filtered problem list in the page's default order (open first, newest first),
+    with the full description and the resolution."""
+    header = [
+        _("提出日期"),
+        _("乡镇"),
+        _("村"),
+        _("脱贫要素"),
+        _("问题描述"),
+        _("状态"),
+        _("解决日期"),
+        _("解决情况"),
+        _("已转任务数"),
+    ]
+    body = [
+        [
+            problem.raised_on.isoformat(),
+            problem.township.name,
+            problem.village.name if problem.village else "",
+            problem.get_factor_display(),
+            problem.description,
+            _("未解决") if problem.is_open else _("已解决"),
+            problem.closed_on.isoformat() if problem.closed_on else "",
+            problem.resolution,
+            problem.task_count,
+        ]
+        for problem in rows
+    ]
+    return exports.rows_response([header, *body], "csv", "problems")
 
 
 def get_problem(user, pk):
