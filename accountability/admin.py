@@ -149,7 +149,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(SimpleHistoryAdmin):
     list_display = ["year", "cycle", "period", "level", "village", "cadre", "score", "grade", "evaluator"]
     list_filter = ["year", "cycle", "level", "grade"]
     list_select_related = ["village", "cadre", "evaluator"]
@@ -174,7 +174,7 @@ class InspectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(SimpleHistoryAdmin):
     list_display = ["inspection", "category", "severity", "rectify_by", "rectified_on"]
     list_filter = ["category", "severity"]
     list_select_related = ["inspection__township", "inspection__village"]

@@ -504,6 +504,8 @@ class Evaluation(models.Model):
     # only if the rater saw its current version
     version = models.PositiveIntegerField(_("版本"), default=1)
 
+    # who rated and who changed a rating, with the scores it had before
+    history = HistoricalRecords()
     objects = EvaluationQuerySet.as_manager()
 
     class Meta:
@@ -665,6 +667,9 @@ class Finding(models.Model):
     description = models.TextField(_("发现情况"), blank=True, default="")
     rectify_by = models.DateField(_("整改时限"), null=True, blank=True)
     rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+
+    # who recorded the finding and who recorded its 整改完成
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("督查发现")

@@ -32,9 +32,11 @@ def grade_for(score):
 
 class RatingScope:
     """What a user rates (A3): a township secretary the village party organizations of his
-    township, a village secretary the resident cadres of his village. Nobody else rates."""
+    township, a village secretary the resident cadres of his village. Nobody else rates.
+    ``user`` is the rater's login: the ratings' audit history names him."""
 
-    def __init__(self, level, evaluator, subjects):
+    def __init__(self, user, level, evaluator, subjects):
+        self.user = user
         self.level = level
         self.evaluator = evaluator
         self.subjects = subjects
@@ -47,14 +49,14 @@ class RatingScope:
             return None
         if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
             villages = Village.objects.filter(township_id=cadre.township_id).order_by("code")
-            return cls(Evaluation.Level.TOWNSHIP_RATES_VILLAGE, cadre, villages)
+            return cls(user, Evaluation.Level.TOWNSHIP_RATES_VILLAGE, cadre, villages)
         if role == roles.VILLAGE_SECRETARY and cadre.village_id:
             residents = (
                 Cadre.objects.filter(role=Cadre.Role.RESIDENT_CADRE, village_id=cadre.village_id)
                 .select_related("village")
                 .order_by("code")
             )
-            return cls(Evaluation.Level.VILLAGE_RATES_CADRE, cadre, residents)
+            return cls(user, Evaluation.Level.VILLAGE_RATES_CADRE, cadre, residents)
         return None
 
     @property
@@ -89,7 +91,8 @@ def save_ratings(scope, cycle, year, period, rows):
     """Save the grid: ``rows`` are dicts with subject, version, score, comment; rows without
     a score are skipped. A subject already rated for the period is updated only if the row
     carries the version the rater saw; otherwise nothing at all is saved (RatingConflict).
-    Returns (created, updated)."""
+    Each write is in the ratings' audit history under the rater (``scope.user``), so a
+    changed score keeps the old one there. Returns (created, updated)."""
     today = periods.today()
     created = updated = 0
     conflicts = []
@@ -118,6 +121,7 @@ def save_ratings(scope, cycle, year, period, rows):
                         evaluated_on=today,
                     )
                     evaluation.full_clean()
+                    evaluation._history_user = scope.user
                     evaluation.save()
                     created += 1
                     continue
@@ -130,6 +134,7 @@ def save_ratings(scope, cycle, year, period, rows):
                 current.evaluator, current.evaluated_on = scope.evaluator, today
                 current.version += 1
                 current.full_clean()
+                current._history_user = scope.user
                 current.save(
                     update_fields=["score", "grade", "comment", "evaluator", "evaluated_on", "version"]
                 )
@@ -143,7 +148,8 @@ def save_ratings(scope, cycle, year, period, rows):
 
 
 def record_inspection(user, data, findings):
-    """Record an inspection and its findings in one transaction. A five must-checks
+    """Record an inspection and its findings in one transaction, both in the audit history
+    under ``user``. A five must-checks
     inspection needs at least one checked category; a rectification deadline cannot come
     before the inspection."""
     errors = {}
@@ -165,6 +171,7 @@ def record_inspection(user, data, findings):
         for values in findings:
             finding = Finding(inspection=inspection, **values)
             finding.full_clean()
+            finding._history_user = user
             finding.save()
     return inspection
 
@@ -205,5 +212,6 @@ def rectify_finding(user, finding, rectified_on):
             )
         finding.rectified_on = rectified_on
         finding.full_clean()
+        finding._history_user = user  # who recorded 整改完成: the finding's history keeps it
         finding.save(update_fields=["rectified_on"])
     return finding

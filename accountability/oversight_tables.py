@@ -32,6 +32,10 @@ class EvaluationTable(tables.Table):
     )
     evaluated_on = tables.DateColumn(verbose_name=_("评定日期"), format="Y-m-d")
     comment = tables.Column(verbose_name=_("评语"), orderable=False)
+    # annotated by the view from the audit history
+    last_changed_by = tables.Column(
+        verbose_name=_("最后修改人"), orderable=False, default="—", attrs={"td": {"class": "last-changed-by"}}
+    )
 
     class Meta:
         orderable = True

@@ -5,7 +5,7 @@ C2, C4). Views are thin: rows come through ``for_user``, writes go through
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,10 +54,21 @@ def filtered(filterset):
 # ---------------------------------------------------------------------- ratings (A3)
 
 
+def last_change_user():
+    """The login that last saved a rating (its latest audit history record), as a subquery
+    of the ratings' own query: no query per row. None for ratings loaded without history."""
+    latest = Evaluation.history.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
+    return Subquery(latest.values("history_user__username")[:1])
+
+
 @require_GET
 @roles.role_required()
 def evaluation_list(request):
-    rows = Evaluation.objects.for_user(request.user).select_related("village", "cadre", "evaluator")
+    rows = (
+        Evaluation.objects.for_user(request.user)
+        .select_related("village", "cadre", "evaluator")
+        .annotate(last_changed_by=last_change_user())
+    )
     filterset = EvaluationFilter(request.GET or None, queryset=rows, request=request)
     table = EvaluationTable(filtered(filterset))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
@@ -256,12 +267,35 @@ def inspection_for(user, pk):
         raise Http404(_("没有找到该督查记录。")) from None
 
 
+def rectification_records(inspection):
+    """Finding id -> the audit history record that set the finding's current 整改完成 date
+    (who recorded it, and when), for the findings of ``inspection``. One query, however many
+    findings and changes; a finding rectified without history (bulk-loaded) has none."""
+    records = (
+        Finding.history.filter(inspection_id=inspection.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    previous = {}
+    recorded = {}
+    for record in records:
+        if record.rectified_on != previous.get(record.id):
+            if record.rectified_on is None:
+                recorded.pop(record.id, None)
+            else:
+                recorded[record.id] = record
+        previous[record.id] = record.rectified_on
+    return recorded
+
+
 def render_inspection(request, inspection, bound_form=None, status=200):
-    """The detail page. Each finding row carries its 整改 state and, for a county supervisor
-    and a problem not yet rectified, the 整改完成 form (``bound_form`` replaces the one of
-    its finding, so its errors stand next to the field)."""
+    """The detail page. Each finding row carries its 整改 state (a rectified one: who
+    recorded it and when, from the finding's history) and, for a county supervisor and a
+    problem not yet rectified, the 整改完成 form (``bound_form`` replaces the one of its
+    finding, so its errors stand next to the field)."""
     can_record = roles.role_of(request.user) == roles.COUNTY_SUPERVISOR
     today = periods.today()
+    recorded = rectification_records(inspection)
     rows = []
     for finding in inspection.findings.order_by("pk"):
         state = finding.rectification_on(today)
@@ -276,6 +310,9 @@ def render_inspection(request, inspection, bound_form=None, status=200):
                 "finding": finding,
                 "state": state,
                 "state_label": Finding.Rectification(state).label if state else "",
+                "rectified_record": recorded.get(finding.pk)
+                if state == Finding.Rectification.RECTIFIED
+                else None,
                 "form": form,
                 "show_form": show_form,
             }

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accountability import periods
+from accountability import oversight_services, periods
 from accountability.models import Evaluation
 from villages.models import Cadre, Village
 
@@ -119,6 +119,56 @@ def test_rating_again_with_the_seen_version_updates_the_same_row(client, secreta
     assert response.status_code == 302
     again = Evaluation.objects.get()
     assert (again.pk, again.score, again.grade, again.version) == (first.pk, Decimal("88.0"), "good", 2)
+
+
+def test_re_rating_is_in_the_history_under_the_secretary_with_the_old_score(secretary_a, village_a):
+    """Outside a request (no middleware to name the user): the service itself names him."""
+    scope = oversight_services.RatingScope.for_user(secretary_a)
+    row = {"subject": village_a, "version": 0, "score": Decimal("70"), "comment": "一般"}
+    oversight_services.save_ratings(scope, "quarterly", 2016, 2, [row])
+    row.update(version=1, score=Decimal("88"), comment="复核后提高")
+    oversight_services.save_ratings(scope, "quarterly", 2016, 2, [row])
+
+    rating = Evaluation.objects.get()
+    first, second = rating.history.order_by("history_date", "history_id")
+    assert (first.history_type, first.history_user, first.score, first.grade, first.comment) == (
+        "+",
+        secretary_a,
+        Decimal("70.0"),
+        "qualified",
+        "一般",
+    )
+    assert (second.history_type, second.history_user, second.score, second.version) == (
+        "~",
+        secretary_a,
+        Decimal("88.0"),
+        2,
+    )
+    changes = {c.field: (c.old, c.new) for c in second.diff_against(first).changes}
+    assert changes["score"] == (Decimal("70.0"), Decimal("88.0"))
+    assert changes["grade"] == ("qualified", "good")
+
+
+def test_a_stale_grid_writes_no_history(client, secretary_a, village_a):
+    client.force_login(secretary_a)
+    client.post(NEW, grid([(village_a, 0, "70", "")]))
+    client.post(NEW, grid([(village_a, 0, "95", "")]))  # conflict: nothing saved
+    assert Evaluation.history.count() == 1
+
+
+def test_list_shows_who_last_changed_each_rating(client, supervisor, secretary_a, village_a, village_b):
+    client.force_login(secretary_a)
+    client.post(NEW, grid([(village_a, 0, "70", "")]))
+    loaded = rating(village_b, "83", evaluator=secretary_a.cadre)
+    loaded.history.all().delete()  # loaded in bulk: nobody to name
+    client.force_login(supervisor)
+    page = client.get(LIST).content.decode()
+    assert "最后修改人" in page
+    rows = page[page.index("<tbody") :].split("</tr>")
+    changed = next(row for row in rows if "甲一村" in row)
+    loaded_row = next(row for row in rows if "乙一村" in row)
+    assert '<td class="last-changed-by">secretary_a</td>' in changed
+    assert '<td class="last-changed-by">—</td>' in loaded_row
 
 
 def test_stale_grid_gets_a_conflict_and_nothing_is_saved(client, secretary_a, village_a, village_a2):

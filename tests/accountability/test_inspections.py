@@ -5,8 +5,9 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from accountability import periods
+from accountability import oversight_services, periods
 from accountability.models import Finding, Inspection
 from villages.models import Township, Village
 
@@ -84,6 +85,13 @@ def test_supervisor_records_a_must_check_with_findings_in_one_go(client, supervi
     }
     history = inspection.history.get()
     assert history.history_user == supervisor
+    # each finding is in the audit history too, recorded by the supervisor
+    findings = Finding.history.filter(inspection_id=inspection.pk)
+    assert sorted(findings.values_list("category", "history_type", "history_user")) == [
+        ("cadres_on_post", "+", supervisor.pk),
+        ("funds_use", "+", supervisor.pk),
+        ("identification", "+", supervisor.pk),
+    ]
 
     page = client.get(response.url).content.decode()
     assert "3户识别不准" in page and "严重问题" in page and "supervisor" in page
@@ -458,3 +466,94 @@ def test_list_filters_by_rectification(client, supervisor, checked, township_b):
     assert dates("") == ["2016-02-01", "2016-03-01", "2016-04-01", "2016-05-01"]
     page = client.get(LIST, {"rectification": "soon"}).content.decode()
     assert "筛选条件无效" in page
+
+
+# --- who recorded 整改完成: the findings' audit history ------------------------------------
+
+
+def test_rectification_is_in_the_findings_history_under_the_supervisor(supervisor, checked):
+    """Outside a request (no middleware to name the user): the service itself names him."""
+    _record, findings = checked
+    finding = findings["open"]
+
+    oversight_services.rectify_finding(supervisor, finding, dt.date(2016, 6, 2))
+
+    before, after = finding.history.order_by("history_date", "history_id")
+    assert (before.history_type, before.rectified_on, before.history_user) == ("+", None, None)
+    assert (after.history_type, after.rectified_on, after.history_user) == (
+        "~",
+        dt.date(2016, 6, 2),
+        supervisor,
+    )
+    assert [change.field for change in after.diff_against(before).changes] == ["rectified_on"]
+
+
+def test_detail_shows_who_recorded_each_rectification(client, supervisor, checked):
+    record, findings = checked
+    client.force_login(supervisor)
+    client.post(rectify_url(record, findings["overdue"]), {"rectified_on": "2016-06-05"})
+    findings["rectified"].history.all().delete()  # loaded in bulk: no history to tell
+
+    page = client.get(detail_url(record)).content.decode()
+
+    row = finding_row(page, "干部到位情况")
+    assert "已整改" in row and "2016-06-05" in row
+    recorded = Finding.history.filter(id=findings["overdue"].pk).latest("history_date").history_date
+    stamp = timezone.localtime(recorded).strftime("%Y-%m-%d %H:%M")
+    assert f"supervisor记录于{stamp}" in row
+    row = finding_row(page, "任务推进情况")
+    assert "已整改" in row and "2016-05-20" in row and "记录于" not in row
+    assert "记录于" not in finding_row(page, "精准识别情况")  # open: nothing recorded yet
+
+
+def test_a_rectification_recorded_without_a_user_names_nobody(client, supervisor, checked):
+    """A finding created already rectified (the admin, a script) shows when, not who."""
+    record, _findings = checked
+    client.force_login(supervisor)
+    row = finding_row(client.get(detail_url(record)).content.decode(), "任务推进情况")
+    assert "记录于" in row and "supervisor记录于" not in row
+
+
+def rectified_inspection(categories, supervisor):
+    """An inspection whose findings in ``categories`` were all rectified by the supervisor,
+    each also edited once in the admin, with an accountability action for each."""
+    record = inspection(kind="must_check", held_on=dt.date(2016, 5, 1))
+    cadre = supervisor.cadre
+    for category in categories:
+        finding = Finding.objects.create(
+            inspection=record, category=category, severity="minor", rectify_by=dt.date(2016, 6, 1)
+        )
+        finding.description = "复查"
+        finding._history_user = supervisor
+        finding.save()
+        oversight_services.rectify_finding(supervisor, finding, dt.date(2016, 5, 20))
+        oversight_services.record_action(
+            supervisor,
+            {
+                "kind": "warning_talk",
+                "cadre": cadre,
+                "rank": "ordinary",
+                "decided_on": dt.date(2016, 5, 21),
+                "reason": category,
+                "inspection": record,
+            },
+        )
+    return record
+
+
+# session, user, groups, the inspection, the findings' history (with its users), the
+# findings, the actions, the inspection's history: the same with one finding and with five
+DETAIL_QUERIES = 8
+
+
+def test_detail_query_count_is_pinned_whatever_the_findings(client, supervisor, django_assert_num_queries):
+    small = rectified_inspection(CATEGORIES[:1], supervisor)
+    large = rectified_inspection(CATEGORIES, supervisor)
+    client.force_login(supervisor)
+
+    with django_assert_num_queries(DETAIL_QUERIES):
+        page = client.get(detail_url(small)).content.decode()
+    assert page.count("supervisor记录于") == 1
+    with django_assert_num_queries(DETAIL_QUERIES):
+        page = client.get(detail_url(large)).content.decode()
+    assert page.count("supervisor记录于") == 5
