@@ -114,8 +114,9 @@ def monthly_curve(by_month):
         _("本年度逐月脱贫情况"),
         # "2016-03" as a category, not a date plotly would label "三 2016"
         xaxis={"type": "category"},
-        yaxis={"title": {"text": _("户")}},
-        yaxis2={"title": {"text": _("人")}, "overlaying": "y", "side": "right"},
+        # both axes start at zero (plotly would otherwise let the people axis dip below it)
+        yaxis={"title": {"text": _("户")}, "rangemode": "tozero"},
+        yaxis2={"title": {"text": _("人")}, "overlaying": "y", "side": "right", "rangemode": "tozero"},
     )
 
 

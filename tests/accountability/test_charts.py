@@ -41,6 +41,7 @@ def test_monthly_curve_has_households_and_people_on_two_axes():
     fig = charts.monthly_curve([{"month": "2016-01", "households_exited": 3, "people_exited": 9}]).to_dict()
     assert fig["data"][1]["yaxis"] == "y2" and list(fig["data"][1]["y"]) == [9]
     assert fig["layout"]["xaxis"]["type"] == "category"  # labelled 2016-01, not as a date
+    assert fig["layout"]["yaxis"]["rangemode"] == fig["layout"]["yaxis2"]["rangemode"] == "tozero"
 
 
 def test_satisfaction_heatmap_is_units_by_items():
