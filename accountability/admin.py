@@ -6,11 +6,8 @@ relations in ``list_select_related``; cadres, households and tasks use autocompl
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from villages import admin as villages_admin
-from villages.models import Household, SurveyAnswer
-
-from . import summaries
-from .models import (
+from accountability.dashboards import summaries
+from accountability.models import (
     AccountabilityAction,
     Commendation,
     Contract,
@@ -29,6 +26,8 @@ from .models import (
     WeeklySummary,
     YearEndScore,
 )
+from villages import admin as villages_admin
+from villages.models import Household, SurveyAnswer
 
 
 @admin.register(Contract)

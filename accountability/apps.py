@@ -9,6 +9,6 @@ class AccountabilityConfig(AppConfig):
 
     def ready(self):
         # The registry engine (villages) cannot import this app; the tasks sheet joins it here.
-        from .registry_sheets import register_sheets
+        from accountability.tasks.registry_sheets import register_sheets
 
         register_sheets()

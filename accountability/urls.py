@@ -1,6 +1,9 @@
 from django.urls import path
 
-from .views import dashboards, oversight, problems, tasks
+from .dashboards import views as dashboards
+from .oversight import views as oversight
+from .tasks import problem_views as problems
+from .tasks import views as tasks
 
 app_name = "accountability"
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "simple_history",
     "villages",
     "accountability",
+    "devdata",
 ]
 
 MIDDLEWARE = [

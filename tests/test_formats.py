@@ -21,7 +21,7 @@ def test_plain_numbers_and_dates_keep_the_chinese_formats():
 
 
 def test_money_columns_group_on_the_page_and_keep_numbers_in_exports():
-    from accountability.dashboard_tables import MonthlyUnitTable
+    from accountability.dashboards.tables import MonthlyUnitTable
 
     row = {
         "code": "T1",

@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from accountability import periods, scoring
+from accountability import periods
 from accountability.models import AccountabilityAction, Inspection, Rank, YearEndScore
+from accountability.oversight import scoring
 from villages.models import Cadre
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Dashboard figures are built from lists and tested as data (fig.to_dict())."""
 
-from accountability import charts
+from accountability.dashboards import charts
 
 
 def test_weekly_trend_plots_reported_share_and_average_percent():

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from accountability import synthetic
-from accountability.views.dashboards import PAGE_ROWS
+from accountability.dashboards.views import PAGE_ROWS
+from devdata import synthetic
 
 pytestmark = pytest.mark.django_db
 

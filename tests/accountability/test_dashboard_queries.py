@@ -3,7 +3,8 @@ exports), pinned exactly on two synthetic counties of different sizes."""
 
 import pytest
 
-from accountability import summaries, synthetic
+from accountability.dashboards import summaries
+from devdata import synthetic
 
 SIZES = {
     "tiny": synthetic.Scale(

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Avg, Count, F, Q, Sum
 from django.test import override_settings
 
-from accountability import demo, periods
+from accountability import periods
 from accountability.models import (
     AccountabilityAction,
     Commendation,
@@ -30,6 +30,7 @@ from accountability.models import (
     YearEndScore,
 )
 from accountability.periods import Week
+from devdata import demo
 from villages import roles
 from villages.models import (
     Cadre,

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accountability import oversight_services, periods
+from accountability import periods
 from accountability.models import Evaluation
+from accountability.oversight import services as oversight_services
 from villages.models import Cadre, Village
 
 pytestmark = pytest.mark.django_db

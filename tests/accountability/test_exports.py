@@ -6,9 +6,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from accountability import synthetic
-from accountability.dashboard_tables import ByMonthTable
+from accountability.dashboards.tables import ByMonthTable
 from accountability.exports import csv_bytes, table_rows
+from devdata import synthetic
 
 
 def test_csv_starts_with_a_bom_and_keeps_chinese():
@@ -54,7 +54,7 @@ def test_xlsx_download_of_the_monthly_units_table(client, supervisor):
 
 @pytest.mark.django_db
 def test_export_of_a_long_list_carries_every_row(client, supervisor, monkeypatch):
-    from accountability import selectors
+    from accountability.dashboards import selectors
 
     synthetic.build("small")
     client.force_login(supervisor)

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accountability import oversight_services, periods
+from accountability import periods
 from accountability.models import Finding, Inspection
+from accountability.oversight import services as oversight_services
 from villages.models import Township, Village
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,8 @@ import pytest
 from django.urls import reverse
 
 from accountability.models import Problem, Task
+from tests.accountability.tasks_factories import freeze_today, make_task
 from villages.models import Cadre
-
-from .tasks_factories import freeze_today, make_task
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accountability import services
 from accountability.models import Evidence, ProgressReport, WeekLock
-
-from .tasks_factories import (
+from accountability.tasks import services
+from tests.accountability.tasks_factories import (
     JPEG,
     LAST_WEEK,
     NEXT_WEEK,

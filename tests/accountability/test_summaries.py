@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from accountability import selectors, services, summaries, synthetic
+from accountability.dashboards import selectors, summaries
 from accountability.models import (
     ExitSummary,
     Factor,
@@ -21,11 +21,12 @@ from accountability.models import (
     WeeklySummary,
 )
 from accountability.periods import Month, Quarter, Week
+from accountability.tasks import services
+from devdata import synthetic
+from tests.accountability.tasks_factories import freeze_today
 from tests.villages.files import write_csv
 from villages import registry, roles
 from villages.models import Cadre, Household, SurveyAnswer, Township
-
-from .tasks_factories import freeze_today
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,8 @@ from django.urls import reverse
 
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
 from tests.access import cases, check_access
+from tests.accountability.tasks_factories import JPEG, THIS_WEEK, freeze_today, make_report, make_task
 from villages.models import Cadre
-
-from .tasks_factories import JPEG, THIS_WEEK, freeze_today, make_report, make_task
 
 pytestmark = pytest.mark.django_db
 

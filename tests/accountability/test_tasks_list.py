@@ -8,7 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from .tasks_factories import LAST_WEEK, THIS_WEEK, freeze_today, make_report, make_task
+from tests.accountability.tasks_factories import LAST_WEEK, THIS_WEEK, freeze_today, make_report, make_task
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accountability.models import Evidence, Problem
-
-from .tasks_factories import THIS_WEEK, freeze_today, make_report, make_task
+from tests.accountability.tasks_factories import THIS_WEEK, freeze_today, make_report, make_task
 
 pytestmark = pytest.mark.django_db
 

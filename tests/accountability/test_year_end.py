@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from accountability import periods, scoring
+from accountability import periods
 from accountability.models import AccountabilityAction, Evaluation, ProgressReport, Rank, Task, YearEndScore
+from accountability.oversight import scoring
 from villages.models import Cadre, Household, LivelihoodItem, SurveyAnswer, SurveyRound, Township, Village
 
 pytestmark = pytest.mark.django_db

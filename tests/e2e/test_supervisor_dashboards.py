@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accountability import synthetic
+from devdata import synthetic
 
 DASHBOARDS = [
     ("weekly", "2016-W23", "2016-W22", "每周晒任务进度", "units"),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from villages import import_benchmark
+from devdata import import_benchmark
 from villages.models import Household, Township, Village
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from accountability.models import Task
 from tests.villages.files import SAMPLE, csv_bytes, households_csv, write_sample_csvs, write_xlsx
-from villages import registry
+from villages.registry import engine as registry
 from villages.models import Cadre, Household, ImportLog, Township, Unit, Village
 
 MODELS = [Township, Village, Household, Cadre, Task]

@@ -4,8 +4,9 @@ README section "Year-end scores"."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accountability import periods, scoring
-from accountability.oversight_forms import FIRST_YEAR
+from accountability import periods
+from accountability.oversight import scoring
+from accountability.oversight.forms import FIRST_YEAR
 
 
 class Command(BaseCommand):

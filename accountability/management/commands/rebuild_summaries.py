@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from accountability import summaries
+from accountability.dashboards import summaries
 
 
 class Command(BaseCommand):

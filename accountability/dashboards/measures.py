@@ -1,0 +1,60 @@
+"""How the weekly dashboard counts (A6 每周晒任务进度): the task-level conditions and
+aggregates shared by the live queries (selectors.py) and the summary tables (summaries.py),
+so that both count the same way.
+
+A task is *active* in a week when it started by the week's end (or has no start date) and
+is either not yet due at the week's start or not complete (no report up to that week
+reached 100%). *Due*: the deadline falls in the week. *Reported*: it has a report for that
+week. *Overdue*: deadline before the week's end and latest percent below 100.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
+
+from accountability.models import ProgressReport
+
+# The weekly dashboard's trend covers this many weeks up to the week shown.
+TREND_WEEKS = 12
+
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def complete_by(week):
+    """A task is complete by a week once a report up to that week reached 100%."""
+    return Exists(ProgressReport.objects.filter(task=OuterRef("pk"), week__lte=week.start, percent__gte=100))
+
+
+def active_q(week):
+    return (Q(starts_on__isnull=True) | Q(starts_on__lte=week.end)) & (
+        Q(due_on__gte=week.start) | ~complete_by(week)
+    )
+
+
+def reported_in(week):
+    return Exists(ProgressReport.objects.filter(task=OuterRef("pk"), week=week.start))
+
+
+def latest_percent(day):
+    """The percent of a task's latest report up to ``day`` (0 when never reported)."""
+    latest = ProgressReport.objects.filter(task=OuterRef("pk"), week__lte=day).order_by("-week")
+    return Coalesce(Subquery(latest.values("percent")[:1]), ZERO)
+
+
+def overdue_q(week):
+    return Q(due_on__lt=week.end) & LessThan(latest_percent(week.start), 100)
+
+
+def week_aggregates(week):
+    """Aggregates over the tasks active in ``week``. The conditions are expressions, not
+    annotations: aggregating over annotations makes Django wrap the query in a subquery
+    that loses them."""
+    return {
+        "active": Count("pk"),
+        "due": Count("pk", filter=Q(due_on__gte=week.start, due_on__lte=week.end)),
+        "reported": Count("pk", filter=reported_in(week)),
+        "overdue": Count("pk", filter=overdue_q(week)),
+        "percent_sum": Sum(latest_percent(week.start)),
+    }

@@ -1,0 +1,805 @@
+"""Reads the dashboards share (A6 每周晒 / 每月晒 / 每季晒, A7 三问).
+
+Every dashboard selector takes a :class:`Scope` (what the user may see, and where he drilled
+down to) and a period, runs a fixed number of grouped queries whatever the data size, and
+returns plain dicts and lists (numbers, strings, ISO dates). The same dict feeds the
+template, the tables, the charts, the CSV/XLSX exports and ``&format=json``: one source of
+truth, so the JSON is exactly what the page shows.
+
+Units: at county level a dashboard's rows are townships; drilled into a township, its
+villages (plus 乡镇本级 for township-level tasks); drilled into a village, that village.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    Max,
+    Q,
+    Sum,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accountability.dashboards import measures, summaries
+from accountability.models import (
+    AccountabilityAction,
+    Contract,
+    Evaluation,
+    Exposure,
+    Finding,
+    Inspection,
+    ProgressReport,
+    Rank,
+    Task,
+)
+from accountability.periods import Month, Quarter, Week
+from villages import roles
+from villages.models import (
+    CollectiveProject,
+    Household,
+    LivelihoodItem,
+    PairingProject,
+    SurveyAnswer,
+    SurveyRound,
+    Township,
+    Village,
+)
+
+# Long lists (tasks not reported, overdue tasks) show at most this many rows on the page;
+# the totals count them all, and the exports carry them all.
+LIST_LIMIT = 100
+# 电视问政: how many of the most delayed tasks the exposure list names.
+EXPOSURE_LIMIT = 10
+TREND_WEEKS = measures.TREND_WEEKS
+
+# League table weights (README "Dashboards"): each component is 0–100.
+LEAGUE_WEIGHTS = {"progress": 0.4, "exits": 0.3, "satisfaction": 0.3}
+LEAGUE_ACTION_PENALTY = 2
+
+
+def _ratio(row, total, count):
+    """``row[total] / row[count]``, or None when the count is zero or missing."""
+    return row[total] / row[count] if row.get(count) else None
+
+
+def _num(value, digits=1):
+    """A database number as a JSON-friendly float (None stays None)."""
+    if value is None:
+        return None
+    return round(float(value), digits)
+
+
+def _pct(part, whole):
+    if not whole:
+        return None
+    return round(100.0 * float(part) / float(whole), 1)
+
+
+# ---- scope ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a dashboard looks: the whole county, one township or one village."""
+
+    township: Township | None = None
+    village: Village | None = None
+
+    @property
+    def level(self):
+        if self.village is not None:
+            return "village"
+        if self.township is not None:
+            return "township"
+        return "county"
+
+    def q(self, township_path, village_path):
+        """Rows inside the scope; the paths lead from the model to township and village ids."""
+        if self.village is not None:
+            return Q(**{village_path: self.village.pk})
+        if self.township is not None:
+            return Q(**{township_path: self.township.pk})
+        return Q()
+
+    def unit_path(self, township_path, village_path):
+        """The field the dashboard rows group by: townships at county level, else villages."""
+        return township_path if self.level == "county" else village_path
+
+    def units(self):
+        """The rows of the dashboard tables, in code order (at most one query)."""
+        fields = ("id", "code", "name", "poverty", "exited_on")
+        if self.level == "county":
+            return list(Township.objects.order_by("code").values(*fields))
+        if self.level == "township":
+            return list(Village.objects.filter(township=self.township).order_by("code").values(*fields))
+        v = self.village
+        return [{"id": v.pk, "code": v.code, "name": v.name, "poverty": v.poverty, "exited_on": v.exited_on}]
+
+    def as_dict(self):
+        def place(obj):
+            return None if obj is None else {"code": obj.code, "name": obj.name}
+
+        return {"level": self.level, "township": place(self.township), "village": place(self.village)}
+
+
+def scope_for(user, township_code=None, village_code=None):
+    """The one place that decides what a user's dashboards show.
+
+    County supervisors and admins: the county, drilling anywhere. Township secretaries: their
+    township and its villages. Village secretaries and resident cadres: their own village.
+    An unknown code, or a place outside the user's reach, is a 404; no role is a 403.
+    """
+    role = roles.role_of(user)
+    if role is None:
+        raise PermissionDenied(_("您没有查看晒台的权限。"))
+    township = village = None
+    if township_code:
+        township = Township.objects.filter(code=township_code).first()
+        if township is None:
+            raise Http404(_("没有编码为 %(code)s 的乡镇。") % {"code": township_code})
+    if village_code:
+        village = Village.objects.select_related("township").filter(code=village_code).first()
+        if village is None:
+            raise Http404(_("没有编码为 %(code)s 的村。") % {"code": village_code})
+        if township is not None and village.township_id != township.pk:
+            raise Http404(
+                _("村 %(village)s 不属于乡镇 %(township)s。")
+                % {"village": village_code, "township": township_code}
+            )
+        township = village.township
+    if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
+        return Scope(township, village)
+
+    cadre = roles.cadre_of(user)
+    if role == roles.TOWNSHIP_SECRETARY:
+        if cadre is None or cadre.township_id is None:
+            raise PermissionDenied(_("您的干部档案没有所属乡镇。"))
+        if township is None:
+            return Scope(cadre.township, None)
+        if township.pk != cadre.township_id:
+            raise Http404(_("该乡镇不在您的查看范围内。"))
+        return Scope(township, village)
+
+    # village secretaries and resident cadres: their own village only
+    if cadre is None or cadre.village_id is None:
+        raise PermissionDenied(_("您的干部档案没有所属村。"))
+    if village is not None and village.pk != cadre.village_id:
+        raise Http404(_("该村不在您的查看范围内。"))
+    own = village or Village.objects.select_related("township").get(pk=cadre.village_id)
+    if township is not None and township.pk != own.township_id:
+        raise Http404(_("该乡镇不在您的查看范围内。"))
+    return Scope(own.township, own)
+
+
+def _merge(units, rows, key, fields, extra_unit=None):
+    """Attach grouped rows (dicts keyed by ``key``) to the unit dicts, zero-filling gaps."""
+    by_id = {row[key]: row for row in rows}
+    if extra_unit is not None and None in by_id:
+        units.append(extra_unit)
+    for unit in units:
+        row = by_id.get(unit["id"], {})
+        for name, default in fields.items():
+            value = row.get(name)
+            unit[name] = default if value is None else value
+    return units
+
+
+def _public_unit(unit):
+    """A unit dict without database ids, as the JSON shows it."""
+    return {k: v for k, v in unit.items() if k not in ("id", "poverty", "exited_on")}
+
+
+# ---- default periods --------------------------------------------------------------------
+
+
+def latest_week(scope):
+    latest = ProgressReport.objects.filter(scope.q("task__township_id", "task__village_id")).aggregate(
+        latest=Max("week")
+    )["latest"]
+    return Week.of(latest) if latest else None
+
+
+def latest_month(scope):
+    latest = Household.objects.filter(scope.q("village__township_id", "village_id")).aggregate(
+        latest=Max("exited_on")
+    )["latest"]
+    return Month.of(latest) if latest else None
+
+
+def latest_quarter(scope):
+    """The latest quarter with an inspection or a quarterly evaluation (the quarter rated,
+    not the day the rating was saved)."""
+    held = Inspection.objects.filter(scope.q("township_id", "village_id")).aggregate(d=Max("held_on"))["d"]
+    rated = (
+        Evaluation.objects.filter(
+            scope.q("village__township_id", "village_id"), cycle=Evaluation.Cycle.QUARTERLY
+        )
+        .order_by("-year", "-period")
+        .values_list("year", "period")
+        .first()
+    )
+    quarters = [Quarter.of(held)] if held else []
+    if rated:
+        quarters.append(Quarter(*rated))
+    return max(quarters) if quarters else None
+
+
+# ---- weekly: 每周晒任务进度 -----------------------------------------------------------------
+
+
+def weekly_dashboard(scope, week, limit=LIST_LIMIT, use_summaries=True):
+    """Week ``week`` for ``scope``. At county level the counts, units and trend come from the
+    summary table when it is built for all 12 weeks (summaries.py); the lists are live."""
+    tasks = Task.objects.filter(scope.q("township_id", "village_id")).order_by()
+    active = tasks.filter(measures.active_q(week))
+    unit_key = scope.unit_path("township_id", "village_id")
+    weeks = [week.shift(i - TREND_WEEKS + 1) for i in range(TREND_WEEKS)]
+    stored = summaries.weekly(weeks) if use_summaries and scope.level == "county" else None
+    if stored is not None:
+        by_week, rows = stored
+        totals = by_week.get(week.start, {})
+    else:
+        aggregates = measures.week_aggregates(week)
+        totals = active.aggregate(**aggregates)
+        rows = active.values(unit_key).annotate(**aggregates).order_by(unit_key)
+        by_week = weekly_trend(tasks, scope, weeks)
+
+    def shape(row):
+        active_count = row.get("active") or 0
+        reported_count = row.get("reported") or 0
+        return {
+            "active": active_count,
+            "due": row.get("due") or 0,
+            "reported": reported_count,
+            "not_reported": active_count - reported_count,
+            "reported_share": _pct(reported_count, active_count),
+            "average_percent": _num(row["percent_sum"] / active_count) if active_count else None,
+            "overdue": row.get("overdue") or 0,
+        }
+
+    summary = shape(totals)
+    rows = [{"id": row[unit_key], **shape(row)} for row in rows]
+    empty = shape({})
+    extra = None
+    if scope.level == "township":
+        extra = {"id": None, "code": "", "name": _("乡镇本级"), "poverty": False, "exited_on": None}
+    units = _merge(scope.units(), rows, "id", empty, extra_unit=extra)
+
+    task_fields = (
+        "code",
+        "title",
+        "township__name",
+        "village__name",
+        "owner__name",
+        "due_on",
+        "latest_percent",
+    )
+
+    def task_row(row):
+        return {
+            "code": row["code"],
+            "title": row["title"],
+            "township": row["township__name"],
+            "village": row["village__name"] or "",
+            "owner": row["owner__name"],
+            "due_on": row["due_on"].isoformat(),
+            "latest_percent": _num(row["latest_percent"]),
+            "days_overdue": max(0, (week.end - row["due_on"]).days),
+        }
+
+    listed = active.annotate(latest_percent=measures.latest_percent(week.start))
+    not_reported = listed.filter(~measures.reported_in(week)).order_by("township__code", "due_on", "code")
+    overdue = listed.filter(measures.overdue_q(week)).order_by("due_on", "latest_percent", "code")
+    if limit is not None:
+        not_reported, overdue = not_reported[:limit], overdue[:limit]
+    not_reported = [task_row(r) for r in not_reported.values(*task_fields)]
+    overdue = [task_row(r) for r in overdue.values(*task_fields)]
+
+    aired = Exposure.objects.filter(
+        scope.q("township_id", "task__village_id"), aired_on__gte=week.start, aired_on__lte=week.end
+    ).order_by("aired_on", "pk")
+    aired = [
+        {
+            "aired_on": r["aired_on"].isoformat(),
+            "kind": str(Exposure.Kind(r["kind"]).label),
+            "title": r["title"],
+            "township": r["township__name"],
+            "task": r["task__code"] or "",
+        }
+        for r in aired.values("aired_on", "kind", "title", "township__name", "task__code")
+    ]
+
+    return {
+        "period": str(week),
+        "label": str(week.label),
+        "start": week.start.isoformat(),
+        "end": week.end.isoformat(),
+        "scope": scope.as_dict(),
+        "summary": summary,
+        "units": [_public_unit(u) for u in units],
+        "not_reported": not_reported,
+        "overdue": overdue,
+        "exposure": {"most_delayed": overdue[:EXPOSURE_LIMIT], "aired": aired},
+        "trend": [_trend_row(w, by_week.get(w.start, {})) for w in weeks],
+    }
+
+
+def _trend_row(week, row):
+    active, reported = row.get("active") or 0, row.get("reported") or 0
+    return {
+        "week": str(week),
+        "active": active,
+        "reported": reported,
+        "reported_share": _pct(reported, active),
+        "average_percent": _num(_ratio(row, "report_percent_sum", "reports")),
+    }
+
+
+def weekly_trend(tasks, scope, weeks):
+    """Per week (Monday date): tasks active and reported, and the reports filed that week with
+    the sum of their percents — one conditional aggregate over tasks and one grouped query
+    over reports."""
+    counts = tasks.aggregate(
+        **{f"active_{i}": Count("pk", filter=measures.active_q(w)) for i, w in enumerate(weeks)},
+        **{
+            f"reported_{i}": Count("pk", filter=measures.active_q(w) & measures.reported_in(w))
+            for i, w in enumerate(weeks)
+        },
+    )
+    reports = {
+        r["week"]: r
+        for r in ProgressReport.objects.filter(
+            scope.q("task__township_id", "task__village_id"),
+            week__gte=weeks[0].start,
+            week__lte=weeks[-1].start,
+        )
+        .order_by()
+        .values("week")
+        .annotate(reports=Count("pk"), report_percent_sum=Sum("percent"))
+    }
+    return {
+        w.start: {
+            "active": counts[f"active_{i}"],
+            "reported": counts[f"reported_{i}"],
+            **reports.get(w.start, {}),
+        }
+        for i, w in enumerate(weeks)
+    }
+
+
+# ---- monthly: 每月晒目标成效 ----------------------------------------------------------------
+
+EXIT_KEYS = ("townships_exited", "villages_exited", "households_exited", "people_exited")
+
+
+def monthly_dashboard(scope, month, use_summaries=True):
+    ytd = (dt.date(month.year, 1, 1), month.end)
+    mon = (month.start, month.end)
+    level = scope.level
+    in_month = {"exited_on__gte": mon[0], "exited_on__lte": mon[1]}
+    in_ytd = {"exited_on__gte": ytd[0], "exited_on__lte": ytd[1]}
+
+    households = Household.objects.filter(scope.q("village__township_id", "village_id"), **in_ytd).order_by()
+    hh_key = scope.unit_path("village__township_id", "village_id")
+    year_months = [Month(month.year, n) for n in range(1, month.number + 1)]
+    stored = summaries.exits(year_months) if use_summaries and level == "county" else None
+    if stored is not None:
+        exit_units, exit_months = stored
+        hh_rows = [{**r, hh_key: r["township_id"]} for r in exit_units]
+        by_month = [
+            {"m": r["month"], "households": r["households"], "people": r["people"]} for r in exit_months
+        ]
+    else:
+        hh_rows = households.values(hh_key).annotate(
+            m_households=Count("pk", filter=Q(**in_month)),
+            m_people=Sum("size", filter=Q(**in_month)),
+            y_households=Count("pk"),
+            y_people=Sum("size"),
+        )
+        by_month = (
+            households.annotate(m=TruncMonth("exited_on"))
+            .values("m")
+            .annotate(households=Count("pk"), people=Sum("size"))
+            .order_by("m")
+        )
+    villages = Village.objects.filter(scope.q("township_id", "id"), **in_ytd).order_by()
+    v_key = scope.unit_path("township_id", "id")
+    v_rows = villages.values(v_key).annotate(
+        m_villages=Count("pk", filter=Q(**in_month)), y_villages=Count("pk")
+    )
+
+    townships = (
+        Township.objects.all() if scope.township is None else Township.objects.filter(pk=scope.township.pk)
+    )
+    t_counts = townships.aggregate(m=Count("pk", filter=Q(**in_month)), y=Count("pk", filter=Q(**in_ytd)))
+
+    # Targets: township committees' contracts at county level, village branches' below.
+    unit_party = Contract.Party.TOWNSHIP_COMMITTEE if level == "county" else Contract.Party.VILLAGE_BRANCH
+    summary_party = Contract.Party.VILLAGE_BRANCH if level == "village" else Contract.Party.TOWNSHIP_COMMITTEE
+    target_aggs = {
+        "target_households": Sum("target_households"),
+        "target_people": Sum("target_people"),
+        "target_villages": Sum("target_villages"),
+        "target_townships": Count("pk", filter=Q(township_exit=True)),
+    }
+    contracts = Contract.objects.filter(scope.q("township_id", "village_id"), year=month.year).order_by()
+    targets = contracts.filter(party=summary_party).aggregate(**target_aggs)
+    c_key = scope.unit_path("township_id", "village_id")
+    c_rows = contracts.filter(party=unit_party).values(c_key).annotate(**target_aggs)
+
+    pairing = PairingProject.objects.filter(
+        scope.q("village__township_id", "village_id"), started_on__gte=ytd[0], started_on__lte=ytd[1]
+    ).order_by()
+    p_rows = pairing.values(hh_key).annotate(
+        m_pairing=Sum("funds", filter=Q(started_on__gte=mon[0])), y_pairing=Sum("funds")
+    )
+    collective = CollectiveProject.objects.filter(
+        scope.q("village__township_id", "village_id"), year=month.year
+    ).order_by()
+    col_rows = collective.values(hh_key).annotate(y_collective=Sum(F("fiscal_funds") + F("loan_subsidy")))
+
+    units = scope.units()
+    _merge(units, hh_rows, hh_key, {"m_households": 0, "m_people": 0, "y_households": 0, "y_people": 0})
+    _merge(units, v_rows, v_key, {"m_villages": 0, "y_villages": 0})
+    _merge(units, c_rows, c_key, dict.fromkeys(target_aggs, 0))
+    _merge(units, p_rows, hh_key, {"m_pairing": 0, "y_pairing": 0})
+    _merge(units, col_rows, hh_key, {"y_collective": 0})
+
+    def unit_out(u):
+        if level == "county":
+            t_m = int(u["exited_on"] is not None and mon[0] <= u["exited_on"] <= mon[1])
+            t_y = int(u["exited_on"] is not None and ytd[0] <= u["exited_on"] <= ytd[1])
+        else:
+            t_m = t_y = 0
+        return {
+            "code": u["code"],
+            "name": u["name"],
+            "month": {
+                "townships_exited": t_m,
+                "villages_exited": u["m_villages"],
+                "households_exited": u["m_households"],
+                "people_exited": u["m_people"],
+                "pairing_funds": _num(u["m_pairing"], 2),
+            },
+            "year_to_date": {
+                "townships_exited": t_y,
+                "villages_exited": u["y_villages"],
+                "households_exited": u["y_households"],
+                "people_exited": u["y_people"],
+                "pairing_funds": _num(u["y_pairing"], 2),
+                "collective_funds": _num(u["y_collective"], 2),
+            },
+            "targets": {k: u[k] for k in target_aggs},
+            "households_pct": _pct(u["y_households"], u["target_households"]),
+            "people_pct": _pct(u["y_people"], u["target_people"]),
+            "villages_pct": _pct(u["y_villages"], u["target_villages"]),
+        }
+
+    out_units = [unit_out(u) for u in units]
+
+    def total(section, key):
+        return sum(u[section][key] or 0 for u in out_units)
+
+    def money(section, key):
+        return round(float(total(section, key)), 2)
+
+    month_total = {
+        "townships_exited": t_counts["m"],
+        "villages_exited": total("month", "villages_exited"),
+        "households_exited": total("month", "households_exited"),
+        "people_exited": total("month", "people_exited"),
+        "pairing_funds": money("month", "pairing_funds"),
+    }
+    ytd_total = {
+        "townships_exited": t_counts["y"],
+        "villages_exited": total("year_to_date", "villages_exited"),
+        "households_exited": total("year_to_date", "households_exited"),
+        "people_exited": total("year_to_date", "people_exited"),
+        "pairing_funds": money("year_to_date", "pairing_funds"),
+        "collective_funds": money("year_to_date", "collective_funds"),
+    }
+    targets = {k: v or 0 for k, v in targets.items()}
+    return {
+        "period": str(month),
+        "label": str(month.label),
+        "start": month.start.isoformat(),
+        "end": month.end.isoformat(),
+        "scope": scope.as_dict(),
+        "month": month_total,
+        "year_to_date": ytd_total,
+        "targets": targets,
+        "progress": {
+            "households_pct": _pct(ytd_total["households_exited"], targets["target_households"]),
+            "people_pct": _pct(ytd_total["people_exited"], targets["target_people"]),
+            "villages_pct": _pct(ytd_total["villages_exited"], targets["target_villages"]),
+            "townships_pct": _pct(ytd_total["townships_exited"], targets["target_townships"]),
+        },
+        "units": out_units,
+        "by_month": [
+            {
+                "month": str(Month.of(r["m"])),
+                "households_exited": r["households"],
+                "people_exited": r["people"],
+            }
+            for r in by_month
+        ],
+    }
+
+
+# ---- quarterly: 每季晒工作成果 --------------------------------------------------------------
+
+
+def _choices(choices):
+    return [{"key": value, "label": str(label)} for value, label in choices]
+
+
+def survey_rounds_for(quarter):
+    """Rounds held in the quarter, or else the latest round held before its end."""
+    rounds = list(
+        SurveyRound.objects.filter(held_on__lte=quarter.end)
+        .order_by("-held_on")
+        .values("id", "year", "number", "held_on")[:4]
+    )
+    inside = [r for r in rounds if r["held_on"] >= quarter.start]
+    return inside or rounds[:1]
+
+
+def quarterly_dashboard(scope, quarter, use_summaries=True):
+    span = {"gte": quarter.start, "lte": quarter.end}
+    level = scope.level
+
+    # evaluations (A3, A8): the quarterly assessment of this quarter
+    evaluations = Evaluation.objects.filter(
+        scope.q("village__township_id", "village_id"),
+        cycle=Evaluation.Cycle.QUARTERLY,
+        year=quarter.year,
+        period=quarter.number,
+    ).order_by()
+    e_key = scope.unit_path("village__township_id", "village_id")
+    grade_aggs = {g: Count("pk", filter=Q(grade=g)) for g in Evaluation.Grade.values}
+    e_rows = evaluations.values(e_key).annotate(
+        evaluations=Count("pk"), average_score=Avg("score"), **grade_aggs
+    )
+    e_levels = {
+        r["level"]: r
+        for r in evaluations.values("level").annotate(n=Count("pk"), average_score=Avg("score"), **grade_aggs)
+    }
+
+    # inspections and findings (A7–A9)
+    inspections = Inspection.objects.filter(
+        scope.q("township_id", "village_id"), held_on__gte=span["gte"], held_on__lte=span["lte"]
+    ).order_by()
+    i_key = scope.unit_path("township_id", "village_id")
+    i_rows = inspections.values(i_key).annotate(
+        inspections=Count("pk", distinct=True),
+        serious_findings=Count("findings", filter=Q(findings__severity=Finding.Severity.SERIOUS)),
+    )
+    i_kinds = dict(inspections.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    findings = Finding.objects.filter(
+        scope.q("inspection__township_id", "inspection__village_id"),
+        inspection__held_on__gte=span["gte"],
+        inspection__held_on__lte=span["lte"],
+    ).order_by()
+    f_cells = {
+        (r["category"], r["severity"]): r["n"]
+        for r in findings.values("category", "severity").annotate(n=Count("pk"))
+    }
+
+    # accountability actions (A10, C4); a cadre's township is his own or his village's
+    actions = (
+        AccountabilityAction.objects.annotate(
+            township_ref=Coalesce("cadre__township_id", "cadre__village__township_id")
+        )
+        .filter(
+            scope.q("township_ref", "cadre__village_id"),
+            decided_on__gte=span["gte"],
+            decided_on__lte=span["lte"],
+        )
+        .order_by()
+    )
+    a_key = scope.unit_path("township_ref", "cadre__village_id")
+    a_rows = actions.values(a_key).annotate(actions=Count("pk"))
+    a_cells = {(r["kind"], r["rank"]): r["n"] for r in actions.values("kind", "rank").annotate(n=Count("pk"))}
+
+    # satisfaction (C2): township × item
+    rounds = survey_rounds_for(quarter)
+    answers = SurveyAnswer.objects.filter(
+        scope.q("household__village__township_id", "household__village_id"),
+        round_id__in=[r["id"] for r in rounds],
+    ).order_by()
+    s_key = scope.unit_path("household__village__township_id", "household__village_id")
+    county = use_summaries and level == "county"
+    stored = summaries.survey(rounds) if county else None
+    if stored is not None:
+        cells, item_rows, unit_rows = stored
+        s_cells = {(r["township_id"], r["item_id"]): r for r in cells}
+        s_items = {r["item_id"]: r for r in item_rows}
+        s_rows = [{**r, s_key: r["township_id"]} for r in unit_rows]
+    else:
+        s_aggs = {
+            "answers": Count("pk"),
+            "content": Count("pk", filter=Q(level__gte=2)),
+            "mean": Avg("level"),
+        }
+        s_cells = {(r[s_key], r["item_id"]): r for r in answers.values(s_key, "item_id").annotate(**s_aggs)}
+        s_items = {r["item_id"]: r for r in answers.values("item_id").annotate(**s_aggs)}
+        s_rows = answers.values(s_key).annotate(**s_aggs)
+    items = list(LivelihoodItem.objects.order_by("order").values("id", "code", "name"))
+
+    # league inputs: progress at the quarter's end, exits of the year to the quarter's end, targets
+    t_key = scope.unit_path("township_id", "village_id")
+    progress_rows = (
+        Task.objects.filter(scope.q("township_id", "village_id"))
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=quarter.end))
+        .order_by()
+        .annotate(latest_percent=measures.latest_percent(quarter.end))
+        .values(t_key)
+        .annotate(progress=Avg("latest_percent"))
+    )
+    h_key = scope.unit_path("village__township_id", "village_id")
+    stored = (
+        summaries.exits([Month(quarter.year, n) for n in range(1, 3 * quarter.number + 1)], by_month=False)
+        if county
+        else None
+    )
+    if stored is not None:
+        exit_rows = [{h_key: r["township_id"], "households_exited": r["y_households"]} for r in stored[0]]
+    else:
+        exit_rows = (
+            Household.objects.filter(
+                scope.q("village__township_id", "village_id"),
+                exited_on__gte=dt.date(quarter.year, 1, 1),
+                exited_on__lte=quarter.end,
+            )
+            .order_by()
+            .values(h_key)
+            .annotate(households_exited=Count("pk"))
+        )
+    party = Contract.Party.TOWNSHIP_COMMITTEE if level == "county" else Contract.Party.VILLAGE_BRANCH
+    target_rows = (
+        Contract.objects.filter(scope.q("township_id", "village_id"), year=quarter.year, party=party)
+        .order_by()
+        .values(t_key)
+        .annotate(target_households=Sum("target_households"))
+    )
+
+    units = scope.units()
+    _merge(units, e_rows, e_key, {"evaluations": 0, "average_score": None, **dict.fromkeys(grade_aggs, 0)})
+    _merge(units, i_rows, i_key, {"inspections": 0, "serious_findings": 0})
+    _merge(units, a_rows, a_key, {"actions": 0})
+    _merge(units, s_rows, s_key, {"answers": 0, "content": 0, "mean": None})
+    _merge(units, progress_rows, t_key, {"progress": None})
+    _merge(units, exit_rows, h_key, {"households_exited": 0})
+    _merge(units, target_rows, t_key, {"target_households": 0})
+
+    def satisfaction(cell):
+        return {
+            "answers": cell["answers"],
+            "satisfied_share": _pct(cell["content"], cell["answers"]),
+            "mean_level": _num(cell["mean"], 2),
+        }
+
+    league = []
+    for u in units:
+        progress = _num(u["progress"]) or 0.0
+        exit_rate = min(100.0, _pct(u["households_exited"], u["target_households"]) or 0.0)
+        sat = _pct(u["content"], u["answers"]) or 0.0
+        score = (
+            LEAGUE_WEIGHTS["progress"] * progress
+            + LEAGUE_WEIGHTS["exits"] * exit_rate
+            + LEAGUE_WEIGHTS["satisfaction"] * sat
+            - LEAGUE_ACTION_PENALTY * u["actions"]
+        )
+        league.append(
+            {
+                "code": u["code"],
+                "name": u["name"],
+                "progress": progress,
+                "exit_rate": round(exit_rate, 1),
+                "satisfaction": sat,
+                "actions": u["actions"],
+                "score": round(max(0.0, score), 1),
+            }
+        )
+    league.sort(key=lambda r: (-r["score"], r["code"]))
+    for rank, row in enumerate(league, start=1):
+        row["rank"] = rank
+
+    def evaluation_out(row):
+        return {
+            "evaluations": row.get("evaluations", row.get("n", 0)),
+            "average_score": _num(row.get("average_score")),
+            "grades": {g: row.get(g, 0) for g in grade_aggs},
+        }
+
+    return {
+        "period": str(quarter),
+        "label": str(quarter.label),
+        "start": quarter.start.isoformat(),
+        "end": quarter.end.isoformat(),
+        "scope": scope.as_dict(),
+        "summary": {
+            "evaluations": sum(r["n"] for r in e_levels.values()),
+            "inspections": sum(i_kinds.values()),
+            "findings": sum(f_cells.values()),
+            "serious_findings": sum(n for (_c, s), n in f_cells.items() if s == Finding.Severity.SERIOUS),
+            "actions": sum(a_cells.values()),
+            "survey_answers": sum(r["answers"] for r in s_items.values()),
+        },
+        "grades": _choices(Evaluation.Grade.choices),
+        "evaluations": {
+            "by_level": [
+                {"level": str(label), "key": value, **evaluation_out(e_levels.get(value, {}))}
+                for value, label in Evaluation.Level.choices
+            ],
+            "units": [{"code": u["code"], "name": u["name"], **evaluation_out(u)} for u in units],
+        },
+        "inspections": {
+            "by_kind": [
+                {"kind": value, "label": str(label), "inspections": i_kinds.get(value, 0)}
+                for value, label in Inspection.Kind.choices
+            ],
+            "units": [
+                {
+                    "code": u["code"],
+                    "name": u["name"],
+                    "inspections": u["inspections"],
+                    "serious_findings": u["serious_findings"],
+                }
+                for u in units
+            ],
+        },
+        "findings": {
+            "severities": _choices(Finding.Severity.choices),
+            "categories": [
+                {
+                    "category": value,
+                    "label": str(label),
+                    **{s: f_cells.get((value, s), 0) for s in Finding.Severity.values},
+                }
+                for value, label in Finding.Category.choices
+            ],
+        },
+        "actions": {
+            "ranks": _choices(Rank.choices),
+            "kinds": [
+                {"kind": value, "label": str(label), **{r: a_cells.get((value, r), 0) for r in Rank.values}}
+                for value, label in AccountabilityAction.Kind.choices
+            ],
+        },
+        "satisfaction": {
+            "rounds": [
+                {"year": r["year"], "number": r["number"], "held_on": r["held_on"].isoformat()}
+                for r in rounds
+            ],
+            "items": [
+                {
+                    "code": i["code"],
+                    "name": i["name"],
+                    **satisfaction(s_items.get(i["id"], {"answers": 0, "content": 0, "mean": None})),
+                }
+                for i in items
+            ],
+            "units": [
+                {
+                    "code": u["code"],
+                    "name": u["name"],
+                    **satisfaction(u),
+                    "items": [
+                        satisfaction(
+                            s_cells.get((u["id"], i["id"]), {"answers": 0, "content": 0, "mean": None})
+                        )["satisfied_share"]
+                        for i in items
+                    ],
+                }
+                for u in units
+            ],
+        },
+        "league": league,
+    }

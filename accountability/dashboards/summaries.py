@@ -1,0 +1,296 @@
+"""Summary tables for the county-level dashboards (README "Speed"), in the manner of DHIS2's
+analytics tables: per period and township, the numbers the dashboards would otherwise
+aggregate over every task, weekly report, household and survey answer of the county.
+
+- ``WeeklySummary`` (week × township): tasks active, due, reported, overdue, the sum of
+  their latest percents, and the reports filed that week (measures.py says how each counts);
+- ``ExitSummary`` (month × township): households and people out of poverty;
+- ``SurveySummary`` (round × township × livelihood item): answers, satisfied, sum of levels.
+
+``SummaryPeriod`` marks the periods a table is built for; a built period without a row for a
+township means zero. ``rebuild()`` (``manage.py rebuild_summaries``) builds everything; every
+write that changes the numbers refreshes what it touched (``refresh_*``), in the writer's
+transaction, so the tables stay exact. The selectors read a table only when every period a
+page needs is built, and otherwise run the live queries; tests compare both.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from accountability.dashboards import measures
+from accountability.models import (
+    ExitSummary,
+    ProgressReport,
+    SummaryPeriod,
+    SurveySummary,
+    Task,
+    WeeklySummary,
+)
+from accountability.periods import Month, Week
+from villages.models import Household, SurveyAnswer, SurveyRound
+
+WEEK, MONTH, ROUND = SummaryPeriod.Kind.WEEK, SummaryPeriod.Kind.MONTH, SummaryPeriod.Kind.ROUND
+BATCH = 2000
+
+
+def _built(kind, keys):
+    keys = {str(k) for k in keys}
+    return SummaryPeriod.objects.filter(kind=kind, key__in=keys).count() == len(keys)
+
+
+def _mark(kind, keys):
+    have = set(SummaryPeriod.objects.filter(kind=kind).values_list("key", flat=True))
+    SummaryPeriod.objects.bulk_create(
+        [SummaryPeriod(kind=kind, key=str(k)) for k in keys if str(k) not in have], batch_size=BATCH
+    )
+
+
+def _week_key(week):
+    return week.start.isoformat()
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def weekly(weeks):
+    """``({monday: county totals}, [per-township rows of the last week])``, or None unless
+    every week is built."""
+    if not _built(WEEK, map(_week_key, weeks)):
+        return None
+    fields = ("active", "due", "reported", "overdue", "percent_sum", "reports", "report_percent_sum")
+    rows = WeeklySummary.objects.filter(week__gte=weeks[0].start, week__lte=weeks[-1].start).order_by()
+    by_week = {r["week"]: r for r in rows.values("week").annotate(**{f: Sum(f) for f in fields})}
+    units = list(rows.filter(week=weeks[-1].start).values("township_id", *fields))
+    return by_week, units
+
+
+def exits(months, by_month=True):
+    """For ``months`` (consecutive, the last one the month asked for): per-township rows
+    ``{township_id, m_households, m_people, y_households, y_people}`` (m: the last month,
+    y: all of them) and per-month rows ``{month, households, people}``; or None unless every
+    month is built."""
+    if not _built(MONTH, months):
+        return None
+    rows = ExitSummary.objects.filter(month__gte=months[0].start, month__lte=months[-1].start).order_by()
+    last = Q(month=months[-1].start)
+    units = list(
+        rows.values("township_id").annotate(
+            m_households=Sum("households", filter=last),
+            m_people=Sum("people", filter=last),
+            y_households=Sum("households"),
+            y_people=Sum("people"),
+        )
+    )
+    if not by_month:
+        return units, None
+    months_rows = rows.values("month").annotate(households=Sum("households"), people=Sum("people"))
+    return units, list(months_rows.order_by("month"))
+
+
+def _round_key(year, number):
+    return f"{year}-{number}"
+
+
+def survey(rounds):
+    """Summed over ``rounds`` (dicts with id, year, number): per (township, item), per item
+    and per township rows with ``answers``, ``content`` and ``mean``; or None unless every
+    round is built."""
+    if not rounds or not _built(ROUND, [_round_key(r["year"], r["number"]) for r in rounds]):
+        return None
+    rows = SurveySummary.objects.filter(round_id__in=[r["id"] for r in rounds]).order_by()
+    aggregates = {"answers": Sum("answers"), "content": Sum("content"), "level_sum": Sum("level_sum")}
+
+    def with_mean(queryset):
+        return [{**r, "mean": r["level_sum"] / r["answers"] if r["answers"] else None} for r in queryset]
+
+    return (
+        with_mean(rows.values("township_id", "item_id").annotate(**aggregates)),
+        with_mean(rows.values("item_id").annotate(**aggregates)),
+        with_mean(rows.values("township_id").annotate(**aggregates)),
+    )
+
+
+# ---- building -----------------------------------------------------------------------------
+
+
+def _weekly_rows(week, township_ids=None):
+    tasks = Task.objects.order_by()
+    reports = ProgressReport.objects.filter(week=week.start).order_by()
+    if township_ids is not None:
+        tasks = tasks.filter(township_id__in=township_ids)
+        reports = reports.filter(task__township_id__in=township_ids)
+    rows = {
+        r["township_id"]: r
+        for r in tasks.filter(measures.active_q(week))
+        .values("township_id")
+        .annotate(**measures.week_aggregates(week))
+    }
+    for r in reports.values("task__township_id").annotate(
+        reports=Count("pk"), report_percent_sum=Sum("percent")
+    ):
+        rows.setdefault(r["task__township_id"], {"township_id": r["task__township_id"]}).update(r)
+    empty = {
+        "active": 0,
+        "due": 0,
+        "reported": 0,
+        "overdue": 0,
+        "percent_sum": 0,
+        "reports": 0,
+        "report_percent_sum": 0,
+    }
+    return [
+        WeeklySummary(
+            week=week.start,
+            **{**empty, **{k: v for k, v in row.items() if k in empty and v is not None}},
+            township_id=township_id,
+        )
+        for township_id, row in rows.items()
+    ]
+
+
+def _build_weeks(weeks, township_ids=None):
+    for week in weeks:
+        existing = WeeklySummary.objects.filter(week=week.start)
+        if township_ids is not None:
+            existing = existing.filter(township_id__in=township_ids)
+        existing.delete()
+        WeeklySummary.objects.bulk_create(_weekly_rows(week, township_ids), batch_size=BATCH)
+    _mark(WEEK, map(_week_key, weeks))
+
+
+def _week_range(first, last):
+    weeks, week = [], first
+    while week <= last:
+        weeks.append(week)
+        week = week.shift(1)
+    return weeks
+
+
+def _built_weeks():
+    keys = SummaryPeriod.objects.filter(kind=WEEK).values_list("key", flat=True)
+    return sorted(Week.of(dt.date.fromisoformat(k)) for k in keys)
+
+
+def refresh_weekly(township_ids, from_day=None):
+    """After a write to tasks or weekly reports of ``township_ids`` that changes the weeks
+    from ``from_day`` on (all built weeks when None): recompute those townships' rows of the
+    built weeks from then on. A report for a week after the last built one extends the
+    table to that week and the trend weeks before it, for every township. Nothing is done
+    while no week is built."""
+    built = _built_weeks()
+    if not built:
+        return
+    if from_day is not None and Week.of(from_day) > built[-1]:
+        # the new week and the trend weeks before it (a long gap stays unbuilt: live)
+        new = Week.of(from_day)
+        _build_weeks(_week_range(max(built[-1].shift(1), new.shift(1 - measures.TREND_WEEKS)), new))
+        built = _built_weeks()
+    start = Week.of(from_day) if from_day is not None else built[0]
+    _build_weeks([w for w in built if w >= start], township_ids=list(township_ids))
+
+
+def rebuild_weekly():
+    """Every week from the first task start or report to the last report, and the weeks
+    before the first that the first weeks' trends show (zero, but built)."""
+    WeeklySummary.objects.all().delete()
+    SummaryPeriod.objects.filter(kind=WEEK).delete()
+    span = ProgressReport.objects.aggregate(first=Min("week"), last=Max("week"))
+    if span["last"] is None:
+        return 0
+    first_start = Task.objects.aggregate(first=Min("starts_on"))["first"] or span["first"]
+    first = Week.of(min(first_start, span["first"])).shift(1 - measures.TREND_WEEKS)
+    weeks = _week_range(first, Week.of(span["last"]))
+    _build_weeks(weeks)
+    return len(weeks)
+
+
+def rebuild_exits():
+    """Households and people out of poverty per month and township, for every month from the
+    first exit to the last: one grouped query."""
+    ExitSummary.objects.all().delete()
+    SummaryPeriod.objects.filter(kind=MONTH).delete()
+    exited = Household.objects.filter(exited_on__isnull=False).order_by()
+    span = exited.aggregate(first=Min("exited_on"), last=Max("exited_on"))
+    if span["first"] is None:
+        return 0
+    rows = (
+        exited.annotate(month=TruncMonth("exited_on"))
+        .values("month", "village__township_id")
+        .annotate(households=Count("pk"), people=Sum("size"))
+    )
+    ExitSummary.objects.bulk_create(
+        [
+            ExitSummary(
+                month=Month.of(r["month"]).start,
+                township_id=r["village__township_id"],
+                households=r["households"],
+                people=r["people"],
+            )
+            for r in rows
+        ],
+        batch_size=BATCH,
+    )
+    months, month = [], Month.of(span["first"])
+    while month <= Month.of(span["last"]):
+        months.append(month)
+        month = month.shift(1)
+    _mark(MONTH, months)
+    return len(months)
+
+
+def refresh_exits():
+    """After households were written: the exit table is rebuilt whole (one grouped query),
+    unless it was never built."""
+    if SummaryPeriod.objects.filter(kind=MONTH).exists():
+        rebuild_exits()
+
+
+def _build_rounds(round_ids):
+    round_ids = list(round_ids)
+    SurveySummary.objects.filter(round_id__in=round_ids).delete()
+    rows = (
+        SurveyAnswer.objects.filter(round_id__in=round_ids)
+        .order_by()
+        .values("round_id", "household__village__township_id", "item_id")
+        .annotate(answers=Count("pk"), content=Count("pk", filter=Q(level__gte=2)), level_sum=Sum("level"))
+    )
+    SurveySummary.objects.bulk_create(
+        [
+            SurveySummary(
+                round_id=r["round_id"],
+                township_id=r["household__village__township_id"],
+                item_id=r["item_id"],
+                answers=r["answers"],
+                content=r["content"],
+                level_sum=r["level_sum"],
+            )
+            for r in rows
+        ],
+        batch_size=BATCH,
+    )
+    keys = SurveyRound.objects.filter(pk__in=round_ids).values_list("year", "number")
+    _mark(ROUND, [_round_key(year, number) for year, number in keys])
+
+
+def rebuild_survey():
+    SurveySummary.objects.all().delete()
+    SummaryPeriod.objects.filter(kind=ROUND).delete()
+    round_ids = list(SurveyRound.objects.values_list("pk", flat=True))
+    if round_ids:
+        _build_rounds(round_ids)
+    return len(round_ids)
+
+
+def refresh_survey(round_ids):
+    """After answers of ``round_ids`` were written: rebuild those rounds."""
+    if round_ids:
+        _build_rounds(list(round_ids))
+
+
+@transaction.atomic
+def rebuild():
+    """Every summary table from scratch; returns the periods built per table."""
+    return {"weeks": rebuild_weekly(), "months": rebuild_exits(), "rounds": rebuild_survey()}

@@ -1,0 +1,295 @@
+"""The three publication dashboards (A6 晒, A7 三问): weekly task progress, monthly target
+results, quarterly work outcomes.
+
+One request flow for all three: scope (selectors.scope_for) → period (query string or the
+latest period with data) → the selector's dict, served as HTML, as ``&format=json`` or as a
+table export (``&export=csv|xlsx&table=NAME``). Bad input is a 400 page, an unknown or
+forbidden place a 404, no role a 403.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from accountability.dashboards import charts, selectors
+from accountability.dashboards import tables as t
+from accountability.exports import FORMATS, export_response
+from accountability.periods import Month, PeriodError, Quarter, Week
+from villages import roles
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+# Rows per page of a table on the page (a province has hundreds of townships); each table
+# pages on its own (``units-page=2``); the exports and the JSON carry every row.
+PAGE_ROWS = 50
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    table: type
+    rows: Any  # data dict -> list of rows
+    title: Promise
+    drill: bool = False
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    name: str
+    param: str
+    period: type
+    title: Promise
+    latest: Any
+    build: Any
+    template: str
+    tables: dict = field(default_factory=dict)
+    charts: Any = None  # data dict -> [(element id, figure)]
+
+
+WEEKLY = Dashboard(
+    name="weekly",
+    param="week",
+    period=Week,
+    title=gettext_lazy("每周晒任务进度"),
+    latest=selectors.latest_week,
+    build=lambda scope, period, full=False: selectors.weekly_dashboard(
+        scope, period, limit=None if full else selectors.LIST_LIMIT
+    ),
+    template="accountability/dashboard_weekly.html",
+    tables={
+        "units": TableSpec(
+            t.WeeklyUnitTable, lambda d: d["units"], gettext_lazy("各单位填报情况"), drill=True
+        ),
+        "not_reported": TableSpec(
+            t.TaskListTable, lambda d: d["not_reported"], gettext_lazy("本周未填报任务")
+        ),
+        "overdue": TableSpec(t.OverdueTable, lambda d: d["overdue"], gettext_lazy("逾期任务")),
+        "exposure": TableSpec(
+            t.OverdueTable,
+            lambda d: d["exposure"]["most_delayed"],
+            gettext_lazy("电视问政：滞后最严重的任务"),
+        ),
+        "aired": TableSpec(t.AiredTable, lambda d: d["exposure"]["aired"], gettext_lazy("本周电视问政播出")),
+        "trend": TableSpec(t.TrendTable, lambda d: d["trend"], gettext_lazy("近12周趋势")),
+    },
+    charts=lambda d: [
+        ("chart-weekly-trend", charts.weekly_trend(d["trend"])),
+        ("chart-weekly-units", charts.weekly_units(d["units"])),
+    ],
+)
+
+MONTHLY = Dashboard(
+    name="monthly",
+    param="month",
+    period=Month,
+    title=gettext_lazy("每月晒目标成效"),
+    latest=selectors.latest_month,
+    build=lambda scope, period, full=False: selectors.monthly_dashboard(scope, period),
+    template="accountability/dashboard_monthly.html",
+    tables={
+        "units": TableSpec(
+            t.MonthlyUnitTable, lambda d: d["units"], gettext_lazy("各单位目标成效"), drill=True
+        ),
+        "by_month": TableSpec(t.ByMonthTable, lambda d: d["by_month"], gettext_lazy("本年度逐月脱贫")),
+    },
+    charts=lambda d: [
+        ("chart-monthly-exits", charts.monthly_exits(d["units"])),
+        ("chart-monthly-curve", charts.monthly_curve(d["by_month"])),
+        ("chart-monthly-funds", charts.monthly_funds(d["units"])),
+    ],
+)
+
+QUARTERLY = Dashboard(
+    name="quarterly",
+    param="quarter",
+    period=Quarter,
+    title=gettext_lazy("每季晒工作成果"),
+    latest=selectors.latest_quarter,
+    build=lambda scope, period, full=False: selectors.quarterly_dashboard(scope, period),
+    template="accountability/dashboard_quarterly.html",
+    tables={
+        "league": TableSpec(t.LeagueTable, lambda d: d["league"], gettext_lazy("综合排名"), drill=True),
+        "evaluations": TableSpec(
+            t.EvaluationTable, lambda d: d["evaluations"]["units"], gettext_lazy("业绩评定结果"), drill=True
+        ),
+        "inspections": TableSpec(
+            t.InspectionTable, lambda d: d["inspections"]["units"], gettext_lazy("督查情况"), drill=True
+        ),
+        "findings": TableSpec(
+            t.FindingTable, lambda d: d["findings"]["categories"], gettext_lazy("五必查发现问题")
+        ),
+        "actions": TableSpec(t.ActionTable, lambda d: d["actions"]["kinds"], gettext_lazy("作风问责")),
+        "satisfaction": TableSpec(
+            t.SatisfactionUnitTable,
+            lambda d: d["satisfaction"]["units"],
+            gettext_lazy("各单位群众满意度"),
+            drill=True,
+        ),
+        "satisfaction_items": TableSpec(
+            t.SatisfactionItemTable, lambda d: d["satisfaction"]["items"], gettext_lazy("民生项目满意度")
+        ),
+    },
+    charts=lambda d: [
+        ("chart-quarterly-league", charts.league_scores(d["league"])),
+        ("chart-quarterly-satisfaction", charts.satisfaction_heatmap(d["satisfaction"])),
+        ("chart-quarterly-findings", charts.findings_by_category(d["findings"])),
+    ],
+)
+
+DASHBOARDS = (WEEKLY, MONTHLY, QUARTERLY)
+
+
+def bad_request(request, message):
+    return render(request, "accountability/dashboard_error.html", {"message": message}, status=400)
+
+
+def _query(**params):
+    params = {k: v for k, v in params.items() if v}
+    return f"?{urlencode(params)}" if params else ""
+
+
+def _url(request, spec, period, township=None, village=None, **extra):
+    return request.path + _query(
+        **{spec.param: str(period), "township": township, "village": village, **extra}
+    )
+
+
+def _drill(request, spec, period, scope):
+    if scope.level == "county":
+        return lambda code: _url(request, spec, period, township=code)
+    if scope.level == "township":
+        return lambda code: _url(request, spec, period, township=scope.township.code, village=code)
+    return None
+
+
+def _make_table(request, spec, name, data, scope, period):
+    table_spec = spec.tables[name]
+    drill = _drill(request, spec, period, scope) if table_spec.drill else None
+    return table_spec.table(table_spec.rows(data), drill_url=drill)
+
+
+def _breadcrumbs(request, spec, period, scope):
+    """County → township → village; links only where the user may go."""
+    role = roles.role_of(request.user)
+    crumbs = []
+    if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
+        crumbs.append({"label": _("全市"), "url": _url(request, spec, period)})
+    if scope.township is not None:
+        may_open = role not in (roles.VILLAGE_SECRETARY, roles.RESIDENT_CADRE)
+        crumbs.append(
+            {
+                "label": scope.township.name,
+                "url": _url(request, spec, period, township=scope.township.code) if may_open else None,
+            }
+        )
+    if scope.village is not None:
+        crumbs.append({"label": scope.village.name, "url": None})
+    if crumbs:
+        crumbs[-1]["url"] = None  # where we are
+    return crumbs
+
+
+def serve(request, spec):
+    scope = selectors.scope_for(
+        request.user, request.GET.get("township") or None, request.GET.get("village") or None
+    )
+    raw = request.GET.get(spec.param, "").strip()
+    if raw:
+        try:
+            period = spec.period.parse(raw)
+        except PeriodError as exc:
+            return bad_request(request, str(exc.args[0]))
+        if not MIN_YEAR <= period.year <= MAX_YEAR:
+            return bad_request(
+                request, _("年份应在 %(min)s 至 %(max)s 之间。") % {"min": MIN_YEAR, "max": MAX_YEAR}
+            )
+    else:
+        period = spec.latest(scope) or spec.period.of(timezone.localdate())
+
+    fmt = request.GET.get("format", "html")
+    if fmt not in ("html", "json"):
+        return bad_request(request, _("不支持的格式：%(format)s（可用 html 或 json）。") % {"format": fmt})
+    export = request.GET.get("export")
+    if export is not None:
+        if export not in FORMATS:
+            return bad_request(
+                request, _("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export}
+            )
+        name = request.GET.get("table", "")
+        if name not in spec.tables:
+            return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": name})
+        data = spec.build(scope, period, full=True)
+        table = _make_table(request, spec, name, data, scope, period)
+        return export_response(table, export, f"{spec.name}-{period}-{name}")
+
+    data = spec.build(scope, period)
+    if fmt == "json":
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+    here = {
+        "township": scope.township.code if scope.township else None,
+        "village": scope.village.code if scope.village else None,
+    }
+    tables = {}
+    for name, table_spec in spec.tables.items():
+        table = _make_table(request, spec, name, data, scope, period)
+        table.prefix = f"{name}-"
+        RequestConfig(request, paginate={"per_page": PAGE_ROWS}).configure(table)
+        tables[name] = {
+            "title": table_spec.title,
+            "table": table,
+            "csv": _url(request, spec, period, **here, export="csv", table=name),
+            "xlsx": _url(request, spec, period, **here, export="xlsx", table=name),
+        }
+    context = {
+        "spec": spec,
+        "data": data,
+        "period": period,
+        "scope": scope,
+        "tables": tables,
+        "charts": [
+            {"id": element, "json": mark_safe(charts.figure_json(fig))} for element, fig in spec.charts(data)
+        ],
+        "previous_url": _url(request, spec, period.shift(-1), **here),
+        "next_url": _url(request, spec, period.shift(1), **here),
+        "json_url": _url(request, spec, period, **here, format="json"),
+        "breadcrumbs": _breadcrumbs(request, spec, period, scope),
+        "tabs": [
+            {
+                "spec": d,
+                "active": d is spec,
+                "url": reverse(f"accountability:dashboard_{d.name}") + _query(**here),
+            }
+            for d in DASHBOARDS
+        ],
+        "generated_at": timezone.localtime(),
+    }
+    return render(request, spec.template, context)
+
+
+@login_required
+@require_GET
+def weekly(request):
+    return serve(request, WEEKLY)
+
+
+@login_required
+@require_GET
+def monthly(request):
+    return serve(request, MONTHLY)
+
+
+@login_required
+@require_GET
+def quarterly(request):
+    return serve(request, QUARTERLY)

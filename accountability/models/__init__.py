@@ -1,0 +1,28 @@
+"""What was promised, done, checked and judged: mechanism A (干部定责), C2 and C4 of DOMAIN.md."""
+
+from accountability.models.oversight import (  # noqa: F401
+    AccountabilityAction,
+    AccountabilityActionQuerySet,
+    Commendation,
+    Evaluation,
+    EvaluationQuerySet,
+    Exposure,
+    Finding,
+    Inspection,
+    InspectionQuerySet,
+    Rank,
+    YearEndScore,
+)
+from accountability.models.summaries import ExitSummary, SummaryPeriod, SurveySummary, WeeklySummary  # noqa: F401
+from accountability.models.tasks import (  # noqa: F401
+    Contract,
+    Evidence,
+    Factor,
+    Problem,
+    ProblemQuerySet,
+    ProgressReport,
+    Task,
+    TaskQuerySet,
+    WeekLock,
+    evidence_path,
+)

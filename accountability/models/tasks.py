@@ -1,0 +1,428 @@
+"""Contracts, problems, tasks and weekly progress (A2, A4, A5, A6)."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accountability.periods import week_start
+from villages import roles
+from villages.models import Cadre, Household, Township, Village
+
+
+class Factor(models.TextChoices):
+    """六大脱贫要素 (A4)."""
+
+    INDUSTRY = "industry", _("产业")
+    PROJECT = "project", _("项目")
+    INFORMATION = "information", _("信息")
+    TECHNOLOGY = "technology", _("技术")
+    POLICY = "policy", _("政策")
+    TALENT = "talent", _("人才")
+
+
+class Contract(models.Model):
+    """军令状 / 责任书 (A2): signed separately by each township party committee, village
+    party branch and resident work team, with targets."""
+
+    class Party(models.TextChoices):
+        TOWNSHIP_COMMITTEE = "township_committee", _("乡镇党委")
+        VILLAGE_BRANCH = "village_branch", _("村党支部")
+        WORK_TEAM = "work_team", _("驻村工作组")
+
+    party = models.CharField(_("签订方"), max_length=32, choices=Party.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("乡镇")
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts",
+        verbose_name=_("村"),
+    )
+    signed_by = models.ForeignKey(
+        Cadre, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("签订人")
+    )
+    signed_on = models.DateField(_("签订日期"))
+    target_households = models.PositiveIntegerField(_("目标脱贫户数"), default=0)
+    target_people = models.PositiveIntegerField(_("目标脱贫人数"), default=0)
+    target_villages = models.PositiveIntegerField(_("目标出列村数"), default=0)
+    target_tasks = models.PositiveIntegerField(_("目标任务数"), default=0)
+    target_funds = models.DecimalField(_("目标资金（元）"), max_digits=14, decimal_places=2, default=0)
+    township_exit = models.BooleanField(_("承诺摘帽"), default=False)
+
+    class Meta:
+        verbose_name = _("责任书（军令状）")
+        verbose_name_plural = _("责任书（军令状）")
+        ordering = ["year", "township__code", "party"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(party="township_committee", village__isnull=True)
+                | (~Q(party="township_committee") & Q(village__isnull=False)),
+                name="contract_village_matches_party",
+            ),
+            # one contract per signing party per year
+            models.UniqueConstraint(
+                fields=["year", "township", "party"],
+                condition=Q(village__isnull=True),
+                name="contract_one_per_township_year",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "village", "party"],
+                condition=Q(village__isnull=False),
+                name="contract_one_per_village_party_year",
+            ),
+        ]
+
+    def __str__(self):
+        place = self.village or self.township
+        return _("%(year)s年%(place)s%(party)s责任书") % {
+            "year": self.year,
+            "place": place,
+            "party": self.get_party_display(),
+        }
+
+
+class ProblemQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The one scoping method for problems, the same rule as ``TaskQuerySet.for_user``:
+        the county sees all, a township secretary his township, village cadres their village."""
+        role = roles.role_of(user)
+        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
+            return self
+        cadre = roles.cadre_of(user)
+        if cadre is None:
+            return self.none()
+        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
+            return self.filter(township_id=cadre.township_id)
+        if role in (roles.VILLAGE_SECRETARY, roles.RESIDENT_CADRE) and cadre.village_id:
+            return self.filter(village_id=cadre.village_id)
+        return self.none()
+
+    def editable_by(self, user):
+        """Problems this user may close or turn into a task: his township's (A5)."""
+        cadre = roles.cadre_of(user)
+        if roles.role_of(user) == roles.TOWNSHIP_SECRETARY and cadre and cadre.township_id:
+            return self.filter(township_id=cadre.township_id)
+        return self.none()
+
+
+class Problem(models.Model):
+    """问题清单 (A5): a problem found per township, village, household or person."""
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="problems", verbose_name=_("乡镇")
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name=_("村"),
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name=_("贫困户"),
+    )
+    factor = models.CharField(_("脱贫要素"), max_length=16, choices=Factor.choices)
+    description = models.TextField(_("问题描述"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems_raised",
+        verbose_name=_("提出人"),
+    )
+    raised_on = models.DateField(_("提出日期"), default=dt.date.today)
+    closed_on = models.DateField(_("解决日期"), null=True, blank=True)
+    resolution = models.TextField(_("解决情况"), blank=True, default="")
+
+    history = HistoricalRecords()
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题清单")
+        ordering = ["-raised_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("raised_on")),
+                name="problem_closed_not_before_raised",
+            ),
+            models.CheckConstraint(
+                condition=Q(household__isnull=True) | Q(village__isnull=False),
+                name="problem_household_needs_village",
+            ),
+        ]
+
+    def __str__(self):
+        return self.description[:40]
+
+    @property
+    def is_open(self):
+        return self.closed_on is None
+
+
+class TaskQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The one scoping method: every view gets its tasks through it."""
+        role = roles.role_of(user)
+        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
+            return self
+        cadre = roles.cadre_of(user)
+        if cadre is None:
+            return self.none()
+        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
+            return self.filter(township_id=cadre.township_id)
+        if role in (roles.VILLAGE_SECRETARY, roles.RESIDENT_CADRE):
+            scope = Q(owner=cadre)
+            if cadre.village_id:
+                scope |= Q(village_id=cadre.village_id)
+            return self.filter(scope)
+        return self.none()
+
+    def editable_by(self, user):
+        """Tasks whose weekly report this user may file or correct."""
+        role = roles.role_of(user)
+        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
+            return self.none()
+        cadre = roles.cadre_of(user)
+        if cadre is None:
+            return self.none()
+        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
+            return self.filter(township_id=cadre.township_id)
+        if role in (roles.VILLAGE_SECRETARY, roles.RESIDENT_CADRE):
+            return self.filter(owner=cadre)
+        return self.none()
+
+    def overdue(self, on):
+        """Past the deadline and not complete (latest report below 100%)."""
+        return self.with_latest_progress().filter(due_on__lt=on).exclude(latest_percent__gte=100)
+
+    def with_latest_progress(self):
+        latest = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-week")
+        return self.annotate(
+            latest_percent=Subquery(latest.values("percent")[:1]),
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_week=Subquery(latest.values("week")[:1]),
+        )
+
+
+class Task(models.Model):
+    """责任清单 (A5): a task with an owner, a deadline and a target, for a township and
+    optionally one village and household in it."""
+
+    code = models.CharField(_("任务编号"), max_length=32, unique=True)
+    title = models.CharField(_("任务名称"), max_length=200)
+    factor = models.CharField(_("脱贫要素"), max_length=16, choices=Factor.choices)
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("乡镇")
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name=_("村")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("贫困户"),
+    )
+    contract = models.ForeignKey(
+        Contract,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("责任书"),
+    )
+    problem = models.ForeignKey(
+        Problem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("来源问题"),
+    )
+    owner = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("责任人"))
+    starts_on = models.DateField(_("开始日期"), null=True, blank=True)
+    due_on = models.DateField(_("完成时限"))
+    target = models.DecimalField(
+        _("目标值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0.01)]
+    )
+    unit = models.CharField(_("计量单位"), max_length=16, blank=True, default="")
+
+    history = HistoricalRecords()
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("任务")
+        verbose_name_plural = _("任务")
+        ordering = ["due_on", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(target__gt=0), name="task_target_positive"),
+            models.CheckConstraint(
+                condition=Q(household__isnull=True) | Q(village__isnull=False),
+                name="task_household_needs_village",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(due_on__gte=F("starts_on")),
+                name="task_due_not_before_start",
+            ),
+        ]
+        indexes = [
+            # my tasks: a township's tasks by deadline
+            models.Index(fields=["township", "due_on"], name="task_township_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def clean(self):
+        errors = {}
+        if self.village_id and self.township_id and self.village.township_id != self.township_id:
+            errors["village"] = _("该村不属于任务所在乡镇。")
+        if self.household_id and self.village_id and self.household.village_id != self.village_id:
+            errors["household"] = _("该户不属于任务所在村。")
+        if self.household_id and not self.village_id:
+            errors["household"] = _("指定贫困户时必须指定村。")
+        if self.starts_on and self.due_on and self.due_on < self.starts_on:
+            errors["due_on"] = _("完成时限不能早于开始日期。")
+        if errors:
+            raise ValidationError(errors)
+
+    def percent_for(self, value):
+        """Percent of the target reached by ``value``, capped at 100."""
+        if not self.target:
+            return 0
+        return min(100, round(value * 100 / self.target, 1))
+
+
+class WeekLock(models.Model):
+    """A published weekly bulletin (每周晒): once a week is locked, no report for it changes."""
+
+    week = models.DateField(_("周（周一）"), unique=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="week_locks",
+        verbose_name=_("锁定人"),
+    )
+    locked_at = models.DateTimeField(_("锁定时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("周锁定")
+        verbose_name_plural = _("周锁定")
+        ordering = ["-week"]
+
+    def __str__(self):
+        iso = self.week.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+
+    def clean(self):
+        if self.week and self.week != week_start(self.week):
+            raise ValidationError({"week": _("周必须以周一的日期表示。")})
+
+
+class ProgressReport(models.Model):
+    """每周晒任务进度 (A6): one report per task per ISO week. Every change is kept (audit
+    history); ``version`` guards against lost updates (optimistic locking)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("任务"))
+    week = models.DateField(_("周（周一）"))
+    value = models.DecimalField(
+        _("累计完成值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    percent = models.DecimalField(
+        _("完成百分比"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    note = models.TextField(_("进展与困难"), blank=True, default="")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+        verbose_name=_("填报人"),
+    )
+    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("周进度")
+        verbose_name_plural = _("周进度")
+        ordering = ["-week"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "week"], name="progress_one_per_task_week"),
+            models.CheckConstraint(
+                condition=Q(percent__gte=0) & Q(percent__lte=100), name="progress_percent_0_100"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="progress_value_not_negative"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="progress_version_positive"),
+        ]
+        indexes = [
+            # weekly dashboard: all reports of one week
+            models.Index(fields=["week"], name="progress_week_idx"),
+        ]
+
+    def __str__(self):
+        iso = self.week.isocalendar()
+        return f"{self.task.code} {iso.year}-W{iso.week:02d}: {self.percent}%"
+
+    def clean(self):
+        if self.week and self.week != week_start(self.week):
+            raise ValidationError({"week": _("周必须以周一的日期表示。")})
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.report.task_id}/{instance.report.week:%Y%m%d}/{filename}"
+
+
+class Evidence(models.Model):
+    """A photo or PDF attached to a weekly report."""
+
+    ALLOWED_EXTENSIONS = ["jpg", "jpeg", "png", "pdf"]
+    MAX_BYTES = 5 * 1024 * 1024
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("周进度")
+    )
+    file = models.FileField(
+        _("文件"), upload_to=evidence_path, validators=[FileExtensionValidator(ALLOWED_EXTENSIONS)]
+    )
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evidence_uploaded",
+        verbose_name=_("上传人"),
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,421 @@
+"""Forms and filter sets of the oversight pages: ratings (业绩下评, A3), inspections (督查,
+A7–A9), accountability actions (问责, A10, C4) and the year-end page (C2, C4).
+
+Every message is Chinese (English through the catalog) and sits next to its field."""
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accountability import periods
+from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, Rank, Task
+from villages.models import Cadre, Township, Village
+
+FIRST_YEAR = 2000
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+INVALID_CHOICE = _("选择无效：请从列表中选择。")
+
+
+def not_in_future(day):
+    if day and day > periods.today():
+        raise ValidationError(_("日期不能晚于今天。"), code="future")
+
+
+def period_start(cycle, year, period):
+    """The first day of a rating period: quarter 1–4, half-year 1–2, or the year."""
+    if cycle == Evaluation.Cycle.QUARTERLY:
+        return periods.Quarter(year, period).start
+    if cycle == Evaluation.Cycle.HALF_YEAR:
+        return dt.date(year, 1 if period == 1 else 7, 1)
+    return dt.date(year, 1, 1)
+
+
+PERIODS_PER_CYCLE = {
+    Evaluation.Cycle.QUARTERLY: 4,
+    Evaluation.Cycle.HALF_YEAR: 2,
+    Evaluation.Cycle.ANNUAL: 1,
+}
+
+
+def period_label(cycle, year, period):
+    if cycle == Evaluation.Cycle.QUARTERLY:
+        return _("%(year)s年第%(period)s季度") % {"year": year, "period": period}
+    if cycle == Evaluation.Cycle.HALF_YEAR:
+        half = _("上半年") if period == 1 else _("下半年")
+        return _("%(year)s年%(half)s") % {"year": year, "half": half}
+    return _("%(year)s年全年") % {"year": year}
+
+
+class EvaluationPeriodForm(forms.Form):
+    """Which period the grid rates: cycle, year and period number."""
+
+    cycle = forms.ChoiceField(label=_("测评类型"), choices=Evaluation.Cycle.choices)
+    year = forms.IntegerField(label=_("年度"), min_value=FIRST_YEAR)
+    period = forms.IntegerField(
+        label=_("期次"), min_value=1, max_value=4, help_text=_("季度1–4，半年1–2，全年1")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].error_messages["invalid_choice"] = INVALID_CHOICE
+
+    def clean(self):
+        data = super().clean()
+        cycle, year, period = data.get("cycle"), data.get("year"), data.get("period")
+        if cycle and period and period > PERIODS_PER_CYCLE[cycle]:
+            self.add_error(
+                "period",
+                _("%(cycle)s的期次只能是1到%(max)s。")
+                % {"cycle": Evaluation.Cycle(cycle).label, "max": PERIODS_PER_CYCLE[cycle]},
+            )
+        elif cycle and year and period and period_start(cycle, year, period) > periods.today():
+            self.add_error("period", _("这一期尚未开始，不能提前评定。"))
+        return data
+
+    def label(self):
+        data = self.cleaned_data
+        return period_label(data["cycle"], data["year"], data["period"])
+
+
+class EvaluationRowForm(forms.Form):
+    """One subject (a village party organization or a resident cadre) of the grid.
+    ``subjects`` maps the ids the user may rate to their objects (loaded once per grid)."""
+
+    subject = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    score = forms.DecimalField(
+        label=_("得分"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=4,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.1", "min": "0", "max": "100", "inputmode": "decimal"}),
+    )
+    comment = forms.CharField(label=_("评语"), required=False, max_length=500, widget=forms.TextInput)
+
+    def __init__(self, *args, subjects=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subjects = subjects or {}
+        self.fields["score"].error_messages.update(
+            {
+                "min_value": _("得分应在0到100之间。"),
+                "max_value": _("得分应在0到100之间。"),
+                "invalid": _("请输入数字得分，例如 86.5。"),
+                "max_decimal_places": _("得分最多保留一位小数。"),
+                "max_digits": _("得分应在0到100之间。"),
+            }
+        )
+
+    def clean_subject(self):
+        subject = self.subjects.get(self.cleaned_data["subject"])
+        if subject is None:
+            raise ValidationError(_("该对象不在您的评定范围内。"), code="out_of_scope")
+        return subject
+
+    @property
+    def subject_object(self):
+        """The subject this row shows, bound or not."""
+        raw = self.data.get(self.add_prefix("subject")) if self.is_bound else self.initial.get("subject")
+        try:
+            return self.subjects.get(int(raw))
+        except (TypeError, ValueError):
+            return None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("score") is None and data.get("comment") and "score" not in self.errors:
+            self.add_error("score", _("写了评语就要填写得分。"))
+        return data
+
+
+class BaseEvaluationGrid(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            subject = form.cleaned_data.get("subject")
+            if subject in seen:
+                raise ValidationError(_("同一对象在表中出现了两次。"))
+            seen.add(subject)
+        if not any(form.cleaned_data.get("score") is not None for form in self.forms):
+            raise ValidationError(_("请至少为一个对象填写得分。"))
+
+
+EvaluationGrid = forms.formset_factory(
+    EvaluationRowForm, formset=BaseEvaluationGrid, extra=0, validate_max=True, max_num=1000
+)
+
+
+class InspectionForm(forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = [
+            "kind",
+            "spot_level",
+            "held_on",
+            "township",
+            "village",
+            "inspector",
+            "inspected_cadre",
+            "summary",
+        ]
+        widgets = {"held_on": DATE_INPUT, "summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].validators.append(not_in_future)
+        self.fields["village"].queryset = Village.objects.select_related("township").order_by("code")
+        self.fields["township"].queryset = Township.objects.order_by("code")
+        cadres = Cadre.objects.order_by("code")
+        self.fields["inspector"].queryset = cadres
+        self.fields["inspected_cadre"].queryset = cadres
+        self.fields["village"].label_from_instance = lambda v: f"{v.township.name} {v.name}"
+        for field in self.fields.values():
+            if hasattr(field, "error_messages"):
+                field.error_messages["invalid_choice"] = INVALID_CHOICE
+
+    def clean(self):
+        data = super().clean()
+        kind, spot_level = data.get("kind"), data.get("spot_level")
+        if kind == Inspection.Kind.SPOT_CHECK and not spot_level:
+            self.add_error("spot_level", _("五抽查必须选择抽查层级。"))
+        elif kind and kind != Inspection.Kind.SPOT_CHECK and spot_level:
+            self.add_error("spot_level", _("只有五抽查才填写抽查层级。"))
+        township, village = data.get("township"), data.get("village")
+        if village and township and village.township_id != township.pk:
+            self.add_error("village", _("该村不属于所选乡镇。"))
+        elif village and not township:
+            data["township"] = village.township
+        if kind == Inspection.Kind.MUST_CHECK and not (township or village):
+            self.add_error("township", _("五必查必须选择被检查的乡镇或村。"))
+        return data
+
+
+class FindingForm(forms.Form):
+    """One of the five must-check categories; a row without a severity was not checked."""
+
+    category = forms.ChoiceField(label=_("必查类别"), choices=Finding.Category.choices)
+    severity = forms.ChoiceField(
+        label=_("问题程度"), required=False, choices=[("", _("未检查"))] + Finding.Severity.choices
+    )
+    description = forms.CharField(
+        label=_("发现情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    rectify_by = forms.DateField(label=_("整改时限"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].error_messages["invalid_choice"] = INVALID_CHOICE
+        self.fields["severity"].error_messages["invalid_choice"] = INVALID_CHOICE
+
+    @property
+    def is_checked(self):
+        return bool(getattr(self, "cleaned_data", {}).get("severity"))
+
+    def clean(self):
+        data = super().clean()
+        severity = data.get("severity")
+        if not severity:
+            if data.get("description") or data.get("rectify_by"):
+                self.add_error("severity", _("填写了发现情况，请选择问题程度。"))
+            return data
+        if severity != Finding.Severity.OK and not data.get("description"):
+            self.add_error("description", _("发现问题时必须写明具体情况。"))
+        if severity != Finding.Severity.OK and not data.get("rectify_by"):
+            self.add_error("rectify_by", _("发现问题时必须规定整改时限。"))
+        if severity == Finding.Severity.OK and data.get("rectify_by"):
+            self.add_error("rectify_by", _("未发现问题时不设整改时限。"))
+        return data
+
+
+class BaseFindingFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            if not form.is_checked:
+                continue
+            category = form.cleaned_data["category"]
+            if category in seen:
+                raise ValidationError(
+                    _("“%(category)s”填写了两次，每类只能有一条。")
+                    % {"category": Finding.Category(category).label}
+                )
+            seen.add(category)
+
+    def findings(self):
+        return [
+            {k: form.cleaned_data[k] for k in ("category", "severity", "description", "rectify_by")}
+            for form in self.forms
+            if form.is_checked
+        ]
+
+
+FindingFormSet = forms.formset_factory(
+    FindingForm, formset=BaseFindingFormSet, extra=0, max_num=len(Finding.Category), validate_max=True
+)
+
+
+def finding_initial():
+    return [{"category": value} for value in Finding.Category.values]
+
+
+class FindingRectifyForm(forms.Form):
+    """整改完成 of one finding: the day it was rectified (checked against the inspection date
+    and today by ``oversight_services.rectify_finding``)."""
+
+    rectified_on = forms.DateField(label=_("整改完成日期"), widget=DATE_INPUT)
+
+    def __init__(self, *args, finding, **kwargs):
+        kwargs.setdefault("auto_id", f"id_finding_{finding.pk}_%s")
+        super().__init__(*args, **kwargs)
+        self.finding = finding
+        self.fields["rectified_on"].error_messages["required"] = _("请填写整改完成日期。")
+        self.fields["rectified_on"].widget.attrs["max"] = periods.today().isoformat()
+        self.fields["rectified_on"].widget.attrs["min"] = finding.inspection.held_on.isoformat()
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = AccountabilityAction
+        fields = ["kind", "cadre", "rank", "decided_on", "reason", "inspection", "task"]
+        widgets = {"decided_on": DATE_INPUT, "reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].validators.append(not_in_future)
+        self.fields["cadre"].queryset = Cadre.objects.order_by("code")
+        self.fields["inspection"].queryset = Inspection.objects.select_related("township", "village")
+        self.fields["task"].queryset = Task.objects.order_by("code")
+        self.fields["task"].label_from_instance = lambda t: f"{t.code} {t.title}"
+        for field in self.fields.values():
+            if hasattr(field, "error_messages"):
+                field.error_messages["invalid_choice"] = INVALID_CHOICE
+
+    def clean(self):
+        data = super().clean()
+        inspection, decided_on = data.get("inspection"), data.get("decided_on")
+        if inspection and decided_on and decided_on < inspection.held_on:
+            self.add_error("decided_on", _("问责决定日期不能早于来源督查的日期。"))
+        return data
+
+
+class YearEndForm(forms.Form):
+    """The supervisor's recompute button: the year comes from the URL and is checked here."""
+
+    year = forms.IntegerField(min_value=FIRST_YEAR)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > periods.today().year:
+            raise ValidationError(_("不能计算尚未开始的年度。"))
+        return year
+
+
+class ChineseFilterSet(django_filters.FilterSet):
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = _("筛选条件无效：请从列表中选择。")
+            if isinstance(field, forms.IntegerField | forms.DateField):
+                field.error_messages["invalid"] = _("筛选条件无效：请输入正确的数字或日期。")
+        return form
+
+
+class EvaluationFilter(ChineseFilterSet):
+    year = django_filters.NumberFilter(label=_("年度"))
+    cycle = django_filters.ChoiceFilter(
+        label=_("测评类型"), choices=Evaluation.Cycle.choices, empty_label=_("全部")
+    )
+    period = django_filters.ChoiceFilter(
+        label=_("期次"), choices=[(n, str(n)) for n in range(1, 5)], empty_label=_("全部")
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("评定层级"), choices=Evaluation.Level.choices, empty_label=_("全部")
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = ["year", "cycle", "period", "level"]
+
+
+def visible_townships(request):
+    if request is None:
+        return Township.objects.none()
+    ids = Inspection.objects.for_user(request.user).values("township_id")
+    return Township.objects.filter(pk__in=ids).order_by("code")
+
+
+class InspectionFilter(ChineseFilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=_("督查类型"), choices=Inspection.Kind.choices, empty_label=_("全部")
+    )
+    problem = django_filters.ChoiceFilter(
+        label=_("存在问题的类别"),
+        choices=Finding.Category.choices,
+        empty_label=_("全部"),
+        method="filter_problem",
+    )
+    rectification = django_filters.ChoiceFilter(
+        label=_("整改"),
+        choices=Finding.Rectification.choices,
+        empty_label=_("全部"),
+        method="filter_rectification",
+    )
+    township = django_filters.ModelChoiceFilter(
+        label=_("乡镇"), queryset=visible_townships, empty_label=_("全部")
+    )
+    held_from = django_filters.DateFilter(
+        label=_("开始日期"), field_name="held_on", lookup_expr="gte", widget=DATE_INPUT
+    )
+    held_to = django_filters.DateFilter(
+        label=_("结束日期"), field_name="held_on", lookup_expr="lte", widget=DATE_INPUT
+    )
+
+    class Meta:
+        model = Inspection
+        fields = ["kind", "problem", "rectification", "township", "held_from", "held_to"]
+
+    def filter_problem(self, queryset, name, value):
+        if not value:
+            return queryset
+        problems = Finding.objects.filter(category=value).exclude(severity=Finding.Severity.OK)
+        return queryset.filter(pk__in=problems.values("inspection_id"))
+
+    def filter_rectification(self, queryset, name, value):
+        """未整改 / 逾期未整改: a finding with a problem in that state; 已整改: findings with
+        problems, every one of them rectified."""
+        if not value:
+            return queryset
+        problems = Finding.objects.exclude(severity=Finding.Severity.OK)
+        pending = problems.filter(rectified_on__isnull=True)
+        today = periods.today()
+        if value == Finding.Rectification.OVERDUE:
+            return queryset.filter(pk__in=pending.filter(rectify_by__lt=today).values("inspection_id"))
+        if value == Finding.Rectification.OPEN:
+            on_time = pending.filter(Q(rectify_by__isnull=True) | Q(rectify_by__gte=today))
+            return queryset.filter(pk__in=on_time.values("inspection_id"))
+        return queryset.filter(pk__in=problems.values("inspection_id")).exclude(
+            pk__in=pending.values("inspection_id")
+        )
+
+
+class ActionFilter(ChineseFilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=_("问责方式"), choices=AccountabilityAction.Kind.choices, empty_label=_("全部")
+    )
+    rank = django_filters.ChoiceFilter(label=_("职级类别"), choices=Rank.choices, empty_label=_("全部"))
+    year = django_filters.NumberFilter(label=_("年度"), field_name="decided_on", lookup_expr="year")
+
+    class Meta:
+        model = AccountabilityAction
+        fields = ["kind", "rank", "year"]

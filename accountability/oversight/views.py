@@ -1,0 +1,502 @@
+"""Oversight pages: ratings down the chain (业绩下评, A3), inspections (督查: 五必查, 五抽查,
+暗查; A7–A9), accountability actions (问责, A10, C4) and the year-end league table (年终考评,
+C2, C4). Views are thin: rows come through ``for_user``, writes go through
+``oversight_services`` and ``scoring``."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from accountability import exports, periods
+from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, Rank, YearEndScore
+from accountability.oversight import scoring, services
+from accountability.oversight.forms import (
+    FIRST_YEAR,
+    ActionFilter,
+    ActionForm,
+    EvaluationFilter,
+    EvaluationGrid,
+    EvaluationPeriodForm,
+    FindingFormSet,
+    FindingRectifyForm,
+    InspectionFilter,
+    InspectionForm,
+    YearEndForm,
+    finding_initial,
+)
+from accountability.oversight.tables import ActionTable, EvaluationTable, InspectionTable, YearEndTable
+from accountability.tasks.forms import add_service_errors
+from villages import roles
+
+PER_PAGE = 25
+OVERSIGHT_READERS = (roles.ADMIN, roles.COUNTY_SUPERVISOR, roles.TOWNSHIP_SECRETARY)
+
+
+def supervisor_only(request, message):
+    if roles.role_of(request.user) != roles.COUNTY_SUPERVISOR:
+        raise PermissionDenied(message)
+
+
+def filtered(filterset):
+    """The filtered rows, or none when the filter itself is invalid (its errors are shown)."""
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset.queryset.none()
+    return filterset.qs
+
+
+# ---------------------------------------------------------------------- ratings (A3)
+
+
+def last_change_user():
+    """The login that last saved a rating (its latest audit history record), as a subquery
+    of the ratings' own query: no query per row. None for ratings loaded without history."""
+    latest = Evaluation.history.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
+    return Subquery(latest.values("history_user__username")[:1])
+
+
+@require_GET
+@roles.role_required()
+def evaluation_list(request):
+    rows = (
+        Evaluation.objects.for_user(request.user)
+        .select_related("village", "cadre", "evaluator")
+        .annotate(last_changed_by=last_change_user())
+    )
+    filterset = EvaluationFilter(request.GET or None, queryset=rows, request=request)
+    table = EvaluationTable(filtered(filterset))
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "accountability/evaluation_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "can_rate": services.RatingScope.for_user(request.user) is not None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@roles.role_required(roles.TOWNSHIP_SECRETARY, roles.VILLAGE_SECRETARY)
+def evaluation_new(request):
+    """The rating grid: pick a period, then one row per village (or resident cadre)."""
+    scope = services.RatingScope.for_user(request.user)
+    if scope is None:
+        raise PermissionDenied(_("您的干部信息没有对应的乡镇或村，不能评定。"))
+    today = periods.today()
+    source = request.POST if request.method == "POST" else request.GET
+    period_form = EvaluationPeriodForm(
+        source or None,
+        initial={
+            "cycle": Evaluation.Cycle.QUARTERLY,
+            "year": today.year,
+            "period": periods.Quarter.of(today).number,
+        },
+    )
+    context = {"period_form": period_form, "scope": scope, "grid": None}
+    status = 200
+    if not period_form.is_bound:
+        return render(request, "accountability/evaluation_form.html", context)
+    if not period_form.is_valid():
+        return render(request, "accountability/evaluation_form.html", context, status=400)
+
+    cycle, year, period = (period_form.cleaned_data[k] for k in ("cycle", "year", "period"))
+    subjects = {s.pk: s for s in scope.subjects}
+    existing = scope.existing(cycle, year, period)
+    if request.method == "POST":
+        grid = EvaluationGrid(request.POST, form_kwargs={"subjects": subjects})
+        if grid.is_valid():
+            rows = [form.cleaned_data for form in grid.forms]
+            try:
+                created, updated = services.save_ratings(scope, cycle, year, period, rows)
+            except services.RatingConflict as conflict:
+                # keep what the rater typed; the rows now carry the saved versions
+                fresh = request.POST.copy()
+                for index, form in enumerate(grid.forms):
+                    current = existing.get(form.cleaned_data["subject"].pk)
+                    fresh[f"form-{index}-version"] = current.version if current else 0
+                grid = EvaluationGrid(fresh, form_kwargs={"subjects": subjects})
+                grid.is_valid()
+                messages.error(request, str(conflict))
+                status = 409
+            except ValidationError as error:
+                messages.error(request, "；".join(error.messages))
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _("%(period)s评定已保存：新增%(created)s条，修改%(updated)s条。")
+                    % {"period": period_form.label(), "created": created, "updated": updated},
+                )
+                query = f"?year={year}&cycle={cycle}&period={period}"
+                return redirect(reverse("accountability:evaluation_list") + query)
+        else:
+            status = 400
+    else:
+        grid = EvaluationGrid(
+            initial=[
+                {
+                    "subject": pk,
+                    "version": existing[pk].version if pk in existing else 0,
+                    "score": existing[pk].score if pk in existing else None,
+                    "comment": existing[pk].comment if pk in existing else "",
+                }
+                for pk in subjects
+            ],
+            form_kwargs={"subjects": subjects},
+        )
+    context.update({"grid": grid, "existing": existing, "period_label": period_form.label()})
+    return render(request, "accountability/evaluation_form.html", context, status=status)
+
+
+# ---------------------------------------------------------------------- inspections (A7–A9)
+
+
+def inspections_for_list(user):
+    return (
+        Inspection.objects.for_user(user)
+        .select_related("township", "village", "inspector")
+        .annotate(
+            checked=Count("findings"),
+            problems=Count("findings", filter=~Q(findings__severity=Finding.Severity.OK)),
+            serious=Count("findings", filter=Q(findings__severity=Finding.Severity.SERIOUS)),
+        )
+    )
+
+
+@require_GET
+@roles.role_required(*OVERSIGHT_READERS)
+def inspection_list(request):
+    filterset = InspectionFilter(
+        request.GET or None, queryset=inspections_for_list(request.user), request=request
+    )
+    rows = filtered(filterset)
+    if request.GET.get("export") == "csv":
+        return inspections_csv(rows)
+    table = InspectionTable(rows)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    export_query = request.GET.copy()
+    export_query["export"] = "csv"
+    export_query.pop("page", None)
+    return render(
+        request,
+        "accountability/inspection_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "can_record": roles.role_of(request.user) == roles.COUNTY_SUPERVISOR,
+            "export_query": export_query.urlencode(),
+        },
+    )
+
+
+def inspections_csv(rows):
+    header = [
+        _("督查日期"),
+        _("督查类型"),
+        _("抽查层级"),
+        _("乡镇"),
+        _("村"),
+        _("督查人"),
+        _("检查类别数"),
+        _("发现问题"),
+        _("严重问题"),
+        _("督查情况"),
+    ]
+    body = [
+        [
+            row.held_on.isoformat(),
+            row.get_kind_display(),
+            row.get_spot_level_display() if row.spot_level else "",
+            row.township.name if row.township else "",
+            row.village.name if row.village else "",
+            row.inspector.name if row.inspector else "",
+            row.checked,
+            row.problems,
+            row.serious,
+            row.summary,
+        ]
+        for row in rows.order_by("-held_on", "-id")
+    ]
+    return exports.rows_response([header, *body], "csv", "inspections")
+
+
+@require_http_methods(["GET", "POST"])
+@roles.role_required(*OVERSIGHT_READERS)
+def inspection_new(request):
+    supervisor_only(request, _("只有市督查人员可以录入督查。"))
+    status = 200
+    if request.method == "POST":
+        form = InspectionForm(request.POST)
+        findings = FindingFormSet(request.POST, prefix="findings")
+        if form.is_valid() and findings.is_valid():
+            data = {name: form.cleaned_data[name] for name in InspectionForm.Meta.fields}
+            try:
+                inspection = services.record_inspection(request.user, data, findings.findings())
+            except ValidationError as error:
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                messages.success(request, _("督查记录已保存。"))
+                return redirect("accountability:inspection_detail", pk=inspection.pk)
+        status = 400
+    else:
+        form = InspectionForm(initial={"held_on": periods.today()})
+        findings = FindingFormSet(initial=finding_initial(), prefix="findings")
+    return render(
+        request, "accountability/inspection_form.html", {"form": form, "findings": findings}, status=status
+    )
+
+
+def inspection_for(user, pk):
+    """The inspection ``pk`` if ``user`` may see it (``for_user``), else 404."""
+    try:
+        return (
+            Inspection.objects.for_user(user)
+            .select_related("township", "village", "inspector", "inspected_cadre", "recorded_by")
+            .get(pk=pk)
+        )
+    except Inspection.DoesNotExist:
+        raise Http404(_("没有找到该督查记录。")) from None
+
+
+def rectification_records(inspection):
+    """Finding id -> the audit history record that set the finding's current 整改完成 date
+    (who recorded it, and when), for the findings of ``inspection``. One query, however many
+    findings and changes; a finding rectified without history (bulk-loaded) has none."""
+    records = (
+        Finding.history.filter(inspection_id=inspection.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    previous = {}
+    recorded = {}
+    for record in records:
+        if record.rectified_on != previous.get(record.id):
+            if record.rectified_on is None:
+                recorded.pop(record.id, None)
+            else:
+                recorded[record.id] = record
+        previous[record.id] = record.rectified_on
+    return recorded
+
+
+def render_inspection(request, inspection, bound_form=None, status=200):
+    """The detail page. Each finding row carries its 整改 state (a rectified one: who
+    recorded it and when, from the finding's history) and, for a county supervisor and a
+    problem not yet rectified, the 整改完成 form (``bound_form`` replaces the one of its
+    finding, so its errors stand next to the field)."""
+    can_record = roles.role_of(request.user) == roles.COUNTY_SUPERVISOR
+    today = periods.today()
+    recorded = rectification_records(inspection)
+    rows = []
+    for finding in inspection.findings.order_by("pk"):
+        state = finding.rectification_on(today)
+        show_form = can_record and state in (Finding.Rectification.OPEN, Finding.Rectification.OVERDUE)
+        form = None
+        if bound_form is not None and bound_form.finding.pk == finding.pk:
+            form = bound_form
+        elif show_form:
+            form = FindingRectifyForm(finding=finding, initial={"rectified_on": today})
+        rows.append(
+            {
+                "finding": finding,
+                "state": state,
+                "state_label": Finding.Rectification(state).label if state else "",
+                "rectified_record": recorded.get(finding.pk)
+                if state == Finding.Rectification.RECTIFIED
+                else None,
+                "form": form,
+                "show_form": show_form,
+            }
+        )
+    actions = AccountabilityAction.objects.for_user(request.user).filter(inspection=inspection)
+    return render(
+        request,
+        "accountability/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "rows": rows,
+            "actions": actions.select_related("cadre"),
+            "history": inspection.history.select_related("history_user").order_by("-history_date"),
+            "can_record": can_record,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@roles.role_required(*OVERSIGHT_READERS)
+def inspection_detail(request, pk):
+    return render_inspection(request, inspection_for(request.user, pk))
+
+
+@require_POST
+@roles.role_required(*OVERSIGHT_READERS)
+def finding_rectify(request, pk, finding_pk):
+    """整改完成 of one finding (A9): county supervisors only; a finding outside the user's
+    inspections (``for_user``) is a 404."""
+    inspection = inspection_for(request.user, pk)
+    try:
+        finding = inspection.findings.get(pk=finding_pk)
+    except Finding.DoesNotExist:
+        raise Http404(_("没有找到该督查发现。")) from None
+    supervisor_only(request, _("只有市督查人员可以记录整改完成。"))
+    form = FindingRectifyForm(request.POST, finding=finding)
+    if form.is_valid():
+        try:
+            services.rectify_finding(request.user, finding, form.cleaned_data["rectified_on"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("已记录整改完成：%(category)s，%(date)s。")
+                % {
+                    "category": finding.get_category_display(),
+                    "date": form.cleaned_data["rectified_on"].isoformat(),
+                },
+            )
+            return redirect(reverse("accountability:inspection_detail", args=[inspection.pk]) + "#findings")
+    return render_inspection(request, inspection, bound_form=form, status=400)
+
+
+# ---------------------------------------------------------------------- actions (A10, C4)
+
+
+def warning_talk_totals(rows, year):
+    """A10: distinct cadres given warning talks in ``year``, by rank class, counted in the
+    database (a cadre talked to twice counts once)."""
+    talks = rows.filter(kind=AccountabilityAction.Kind.WARNING_TALK, decided_on__year=year)
+    counts = talks.aggregate(
+        total=Count("cadre", distinct=True),
+        **{rank: Count("cadre", distinct=True, filter=Q(rank=rank)) for rank in Rank.values},
+    )
+    return {
+        "year": year,
+        "total": counts["total"],
+        "ranks": [(Rank(rank).label, counts[rank]) for rank in Rank.values],
+    }
+
+
+@require_GET
+@roles.role_required(*OVERSIGHT_READERS)
+def action_list(request):
+    rows = AccountabilityAction.objects.for_user(request.user)
+    filterset = ActionFilter(request.GET or None, queryset=rows, request=request)
+    shown = filtered(filterset).select_related("cadre__township", "inspection", "task")
+    table = ActionTable(shown)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("year"):
+        year = filterset.form.cleaned_data["year"]
+    else:  # the latest year with actions, like the dashboards' latest period with data
+        latest = rows.order_by("-decided_on").values_list("decided_on", flat=True).first()
+        year = latest.year if latest else periods.today().year
+    return render(
+        request,
+        "accountability/action_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "totals": warning_talk_totals(rows, year),
+            "can_record": roles.role_of(request.user) == roles.COUNTY_SUPERVISOR,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@roles.role_required(*OVERSIGHT_READERS)
+def action_new(request):
+    supervisor_only(request, _("只有市督查人员可以录入问责。"))
+    status = 200
+    if request.method == "POST":
+        form = ActionForm(request.POST)
+        if form.is_valid():
+            try:
+                action = services.record_action(request.user, form.cleaned_data)
+            except ValidationError as error:
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _("问责记录已保存：%(cadre)s，%(kind)s。")
+                    % {"cadre": action.cadre.name, "kind": action.get_kind_display()},
+                )
+                return redirect(reverse("accountability:action_list") + f"?year={action.decided_on.year}")
+        status = 400
+    else:
+        initial = {"decided_on": periods.today()}
+        inspection_id = request.GET.get("inspection", "")
+        if inspection_id.isdigit():
+            initial["inspection"] = inspection_id
+        form = ActionForm(initial=initial)
+    return render(request, "accountability/action_form.html", {"form": form}, status=status)
+
+
+# ---------------------------------------------------------------------- year-end (C2, C4)
+
+
+@require_GET
+@roles.role_required(*OVERSIGHT_READERS)
+def year_end_latest(request):
+    latest = YearEndScore.objects.order_by("-year").values_list("year", flat=True).first()
+    return redirect("accountability:year_end", year=latest or periods.today().year)
+
+
+@require_http_methods(["GET", "POST"])
+@roles.role_required(*OVERSIGHT_READERS)
+def year_end(request, year):
+    if not FIRST_YEAR <= year <= periods.today().year:
+        raise Http404(_("没有该年度的年终考评：年度应在%(first)s年到今年之间。") % {"first": FIRST_YEAR})
+    can_compute = roles.role_of(request.user) == roles.COUNTY_SUPERVISOR
+    if request.method == "POST":
+        supervisor_only(request, _("只有市督查人员可以计算年终考评。"))
+        form = YearEndForm({"year": year})
+        if form.is_valid():
+            result = scoring.compute_year_end(year)
+            messages.success(
+                request,
+                _(
+                    "%(year)s年年终考评已计算：%(townships)s个乡镇，%(cadres)s名干部，其中一票否决%(vetoed)s个。"
+                )
+                % {
+                    "year": year,
+                    "townships": result.townships,
+                    "cadres": result.cadres,
+                    "vetoed": result.vetoed,
+                },
+            )
+        else:
+            messages.error(request, "；".join(form.errors["year"]))
+        return redirect("accountability:year_end", year=year)
+
+    scores = YearEndScore.objects.filter(year=year).order_by("-total", "pk")
+    townships = YearEndTable(scores.filter(township__isnull=False).select_related("township"), prefix="t-")
+    cadre_rows = scores.filter(cadre__isnull=False).select_related("cadre__village", "cadre__township")
+    if roles.role_of(request.user) == roles.TOWNSHIP_SECRETARY:
+        own = roles.cadre_of(request.user)
+        cadre_rows = cadre_rows.filter(cadre__township_id=own.township_id if own else None)
+    cadres = YearEndTable(cadre_rows, prefix="c-")
+    RequestConfig(request, paginate={"per_page": 50}).configure(townships)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(cadres)
+    return render(
+        request,
+        "accountability/yearend_scores.html",
+        {
+            "year": year,
+            "townships": townships,
+            "cadres": cadres,
+            "can_compute": can_compute,
+            "previous_year": year - 1 if year > FIRST_YEAR else None,
+            "next_year": year + 1 if year < periods.today().year else None,
+            "weight": YearEndScore.SATISFACTION_WEIGHT,
+            "work_weight": 100 - YearEndScore.SATISFACTION_WEIGHT,
+        },
+    )

@@ -1,0 +1,151 @@
+"""Reads shared by the task, report and problem pages. Every queryset starts from the one
+scoping method (``for_user``) and already carries what its page shows (``select_related``,
+``annotate``, ``prefetch_related``), so a page's query count does not grow with the data."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.utils.translation import gettext_lazy as _
+
+from accountability import periods
+from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
+
+
+class Status:
+    """A task's state, derived from its latest report."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CHOICES = [(NOT_STARTED, _("未开始")), (IN_PROGRESS, _("进行中")), (DONE, _("已完成"))]
+    LABELS = dict(CHOICES)
+
+
+def tasks_for_list(user, today=None):
+    """The user's tasks with latest progress, this week's report status, status and the
+    overdue flag, computed in the database."""
+    today = today or periods.today()
+    this_week = periods.week_start(today)
+    return (
+        Task.objects.for_user(user)
+        .with_latest_progress()
+        .annotate(
+            reported_this_week=Exists(ProgressReport.objects.filter(task=OuterRef("pk"), week=this_week)),
+            status=Case(
+                When(
+                    Q(latest_percent__isnull=True) | Q(latest_percent__lte=0), then=Value(Status.NOT_STARTED)
+                ),
+                When(latest_percent__gte=100, then=Value(Status.DONE)),
+                default=Value(Status.IN_PROGRESS),
+                output_field=CharField(),
+            ),
+            is_overdue=Case(
+                When(
+                    Q(due_on__lt=today) & (Q(latest_percent__isnull=True) | Q(latest_percent__lt=100)),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .select_related("township", "village", "owner")
+        # what needs work first: unfinished tasks by deadline, finished ones after them
+        .order_by(Case(When(latest_percent__gte=100, then=Value(1)), default=Value(0)), "due_on", "code")
+    )
+
+
+def task_for_page(user, pk):
+    """One task the user may see (``Task.DoesNotExist`` otherwise), with what its page shows."""
+    return tasks_for_list(user).select_related("household", "problem", "contract").get(pk=pk)
+
+
+def reports_for_task(task):
+    """The task's weekly reports, newest week first, with reporter, lock state and evidence."""
+    return (
+        task.reports.select_related("reporter")
+        .annotate(locked=Exists(WeekLock.objects.filter(week=OuterRef("week"))))
+        .prefetch_related(
+            Prefetch(
+                "evidence", queryset=Evidence.objects.select_related("uploaded_by").order_by("uploaded_at")
+            )
+        )
+        .order_by("-week")
+    )
+
+
+HISTORY_FIELDS = ("value", "percent", "note")
+
+
+@dataclass
+class HistoryEntry:
+    record: object
+    week: periods.Week
+    action: str
+    changes: list = field(default_factory=list)  # (field label, old, new)
+
+
+def report_history(task):
+    """Every saved state of every report of ``task`` (audit history), newest first, with who,
+    when and which of value, percent and note changed. One query."""
+    records = list(
+        ProgressReport.history.filter(task_id=task.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    labels = {name: ProgressReport._meta.get_field(name).verbose_name for name in HISTORY_FIELDS}
+    previous = {}
+    entries = []
+    for record in records:
+        before = previous.get(record.id)
+        changes = []
+        if record.history_type == "+":
+            action = _("新填报")
+            changes = [(labels[name], None, getattr(record, name)) for name in HISTORY_FIELDS]
+        elif record.history_type == "-":
+            action = _("删除")
+        else:
+            action = _("修改")
+            for name in HISTORY_FIELDS:
+                old = getattr(before, name) if before else None
+                new = getattr(record, name)
+                if old != new:
+                    changes.append((labels[name], old, new))
+        entries.append(HistoryEntry(record, periods.Week.of(record.week), action, changes))
+        previous[record.id] = record
+    entries.reverse()
+    return entries
+
+
+# 0 for an open problem, 1 for a closed one: sorts open problems first on every database
+OPEN_FIRST = Case(When(closed_on__isnull=True, then=Value(0)), default=Value(1))
+NEWEST_PROBLEMS = ("-raised_on", "-id")
+
+
+def problems_for_list(user):
+    """The user's problem list with place, who raised it and how many tasks it became: open
+    problems first, newest first in each group."""
+    return (
+        Problem.objects.for_user(user)
+        .select_related("township", "village", "raised_by")
+        .annotate(task_count=Count("tasks"))
+        .order_by(OPEN_FIRST, *NEWEST_PROBLEMS)
+    )
+
+
+def problem_for_page(user, pk):
+    return (
+        Problem.objects.for_user(user)
+        .select_related("township", "village", "household", "raised_by")
+        .get(pk=pk)
+    )

@@ -1,0 +1,311 @@
+"""Writes with more than one step: weekly progress reports, week locks and the problem list.
+
+Every function checks who may write, validates (``full_clean``) and writes inside
+``transaction.atomic``; on any refusal it raises and nothing is written.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accountability import periods
+from accountability.dashboards import summaries
+from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
+from villages import roles
+from villages.models import Cadre
+
+# A value above this multiple of the target is taken for a typing error.
+MAX_TARGET_MULTIPLE = 10
+MAX_FILES_PER_REPORT = 10
+
+# Content signatures (magic bytes) of the accepted evidence types, by extension.
+SIGNATURES = {
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "pdf": (b"%PDF-",),
+}
+
+
+class ReportConflict(Exception):
+    """Someone else saved the same weekly report after this form was opened."""
+
+    def __init__(self, report):
+        self.report = report
+        super().__init__(
+            _(
+                "保存冲突：%(user)s 在您打开表单之后已修改了本周进度（当前为第%(version)s版）。"
+                "您的修改没有保存，请查看最新内容后重新填写。"
+            )
+            % {"user": report.reporter.get_username(), "version": report.version}
+        )
+
+
+def current_week():
+    """The Monday of this ISO week (today in Asia/Shanghai)."""
+    return periods.week_start(periods.today())
+
+
+def is_week_locked(week):
+    return WeekLock.objects.filter(week=week).exists()
+
+
+def check_report_week(week):
+    """Raise ValidationError (on field ``week``) unless ``week`` may be reported now."""
+    this_week = current_week()
+    if week > this_week:
+        raise ValidationError({"week": _("不能填报未来周的进度。")})
+    if week < this_week:
+        raise ValidationError({"week": _("往周进度只读，只能填报或修改本周进度。")})
+    if is_week_locked(week):
+        raise ValidationError({"week": _("本周已锁定（周报已发布），进度不能再修改。")})
+
+
+def check_task_started(task, week):
+    """Raise ValidationError (on field ``week``) when ``task`` starts after ``week`` ends
+    (its Sunday). A task past its deadline still reports progress."""
+    if task.starts_on and week + dt.timedelta(days=6) < task.starts_on:
+        raise ValidationError(
+            {
+                "week": _("任务尚未开始（开始日期 %(date)s），不能填报进度。")
+                % {"date": task.starts_on.isoformat()}
+            }
+        )
+
+
+def check_value(task, value):
+    """Raise ValidationError (on field ``value``) for a negative or absurd value."""
+    if value is None:
+        raise ValidationError({"value": _("请填写累计完成值。")})
+    if value < 0:
+        raise ValidationError({"value": _("累计完成值不能为负数。")})
+    bound = task.target * MAX_TARGET_MULTIPLE
+    if value > bound:
+        raise ValidationError(
+            {
+                "value": _("累计完成值 %(value)s 超过目标值 %(target)s 的%(times)s倍，请核对后重新填写。")
+                % {"value": value, "target": task.target, "times": MAX_TARGET_MULTIPLE}
+            }
+        )
+
+
+def check_evidence_file(upload):
+    """Raise ValidationError (on field ``evidence``) unless the upload is a photo or PDF
+    whose extension and content signature agree, within the size limit."""
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in Evidence.ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            {
+                "evidence": _("文件“%(name)s”的类型不允许：只能上传 JPG、PNG 图片或 PDF 文件。")
+                % {"name": name}
+            }
+        )
+    if upload.size > Evidence.MAX_BYTES:
+        raise ValidationError(
+            {
+                "evidence": _("文件“%(name)s”超过 %(mb)s MB 的大小限制。")
+                % {"name": name, "mb": Evidence.MAX_BYTES // (1024 * 1024)}
+            }
+        )
+    if upload.size == 0:
+        raise ValidationError({"evidence": _("文件“%(name)s”是空文件。") % {"name": name}})
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not head.startswith(SIGNATURES[extension]):
+        raise ValidationError(
+            {"evidence": _("文件“%(name)s”的内容与扩展名不符，不是有效的图片或 PDF 文件。") % {"name": name}}
+        )
+
+
+def _collect(errors, check, *args):
+    """Run ``check``; add its field errors to ``errors`` instead of stopping at the first."""
+    try:
+        check(*args)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+
+
+def file_report(task, user, week, value, note, files=(), expected_version=0):
+    """File or correct ``task``'s report for ``week`` (the current week).
+
+    ``expected_version`` is the report version the form was opened on (0: no report yet).
+    If someone saved in between, ``ReportConflict`` is raised and nothing is written. Every
+    save is kept in the report's history with the user.
+    """
+    if not Task.objects.editable_by(user).filter(pk=task.pk).exists():
+        raise PermissionDenied(_("您不能填报此任务的进度。"))
+    files = list(files)
+    errors = {}
+    _collect(errors, check_report_week, week)
+    _collect(errors, check_task_started, task, week)
+    _collect(errors, check_value, task, value)
+    if len(files) > MAX_FILES_PER_REPORT:
+        errors.setdefault("evidence", []).append(
+            _("一次最多上传 %(n)s 个文件。") % {"n": MAX_FILES_PER_REPORT}
+        )
+    for upload in files:
+        _collect(errors, check_evidence_file, upload)
+    if errors:
+        raise ValidationError(errors)
+    percent = task.percent_for(value)
+
+    with transaction.atomic():
+        if is_week_locked(week):  # locked while the form was being checked
+            raise ValidationError({"week": _("本周已锁定（周报已发布），进度不能再修改。")})
+        report = (
+            ProgressReport.objects.select_for_update()
+            .select_related("reporter")
+            .filter(task=task, week=week)
+            .first()
+        )
+        if report is None:
+            if expected_version:
+                # the form was opened on a report that no longer exists
+                raise ValidationError({"week": _("本周进度已被删除，请刷新页面后重新填写。")})
+            report = ProgressReport(
+                task=task, week=week, value=value, percent=percent, note=note, reporter=user, version=1
+            )
+            report.full_clean()
+            report._history_user = user
+            try:
+                with transaction.atomic():
+                    report.save()
+            except IntegrityError:
+                # another user created this week's report at the same moment
+                raise ReportConflict(
+                    ProgressReport.objects.select_related("reporter").get(task=task, week=week)
+                ) from None
+        else:
+            if report.version != expected_version:
+                raise ReportConflict(report)
+            report.value = value
+            report.percent = percent
+            report.note = note
+            report.reporter = user
+            report.version += 1
+            report.full_clean()
+            report._history_user = user
+            report.save(update_fields=["value", "percent", "note", "reporter", "version", "updated_at"])
+        for upload in files:
+            evidence = Evidence(report=report, name=upload.name[:200], size=upload.size, uploaded_by=user)
+            evidence.file.save(upload.name, upload, save=False)
+            evidence.full_clean()
+            evidence.save()
+        summaries.refresh_weekly([task.township_id], week)
+    return report
+
+
+def lock_week(week, user):
+    """Lock ``week`` (its bulletin is published): no report for it changes any more.
+    Only county supervisors lock, and only the current or a past week."""
+    if roles.role_of(user) != roles.COUNTY_SUPERVISOR:
+        raise PermissionDenied(_("只有市督查人员可以锁定周进度。"))
+    if week != periods.week_start(week):
+        raise ValidationError({"week": _("周必须以周一的日期表示。")})
+    if week > current_week():
+        raise ValidationError({"week": _("不能锁定未来的周。")})
+    with transaction.atomic():
+        if WeekLock.objects.filter(week=week).exists():
+            raise ValidationError({"week": _("该周已经锁定。")})
+        lock = WeekLock(week=week, locked_by=user)
+        lock.full_clean()
+        lock.save()
+    return lock
+
+
+def _check_problem_writer(user, township):
+    cadre = roles.cadre_of(user)
+    if roles.role_of(user) != roles.TOWNSHIP_SECRETARY or cadre is None or cadre.township_id != township.pk:
+        raise PermissionDenied(_("只有本乡镇党委书记可以管理本乡镇的问题清单。"))
+
+
+def raise_problem(user, township, factor, description, village=None):
+    """Add a problem to ``township``'s problem list (A5)."""
+    _check_problem_writer(user, township)
+    if village is not None and village.township_id != township.pk:
+        raise ValidationError({"village": _("该村不属于本乡镇。")})
+    problem = Problem(
+        township=township,
+        village=village,
+        factor=factor,
+        description=description.strip(),
+        raised_by=user,
+        raised_on=periods.today(),
+    )
+    problem._history_user = user
+    with transaction.atomic():
+        problem.full_clean()
+        problem.save()
+    return problem
+
+
+def close_problem(problem, user, resolution):
+    """Close a problem with its resolution, dated today."""
+    _check_problem_writer(user, problem.township)
+    if not problem.is_open:
+        raise ValidationError({"resolution": _("该问题已经解决，不能重复关闭。")})
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError({"resolution": _("请填写解决情况。")})
+    problem.closed_on = periods.today()
+    problem.resolution = resolution
+    problem._history_user = user
+    with transaction.atomic():
+        problem.full_clean()
+        problem.save(update_fields=["closed_on", "resolution"])
+    return problem
+
+
+def task_owner_choices(township):
+    """Cadres who may own a task of ``township``: its township secretary and the cadres of
+    its villages."""
+    return (
+        Cadre.objects.filter(Q(township=township) | Q(village__township=township))
+        .select_related("village")
+        .order_by("code")
+    )
+
+
+def problem_to_task(problem, user, title, owner, due_on, target, unit=""):
+    """Turn an open problem into a task (责任清单) with an owner and a deadline (A5)."""
+    _check_problem_writer(user, problem.township)
+    errors = {}
+    if not problem.is_open:
+        errors["title"] = _("该问题已经解决，不能再转为任务。")
+    if owner is None or not task_owner_choices(problem.township).filter(pk=owner.pk).exists():
+        errors["owner"] = _("责任人必须是本乡镇的干部。")
+    if due_on is None:
+        errors["due_on"] = _("请填写完成时限。")
+    elif due_on < periods.today():
+        errors["due_on"] = _("完成时限不能早于今天。")
+    if target is None or target <= 0:
+        errors["target"] = _("目标值必须大于0。")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        number = Task.objects.filter(problem=problem).count() + 1
+        task = Task(
+            code=f"{problem.township.code}-Q{problem.pk}-{number}"[:32],
+            title=title.strip(),
+            factor=problem.factor,
+            township=problem.township,
+            village=problem.village,
+            household=problem.household,
+            problem=problem,
+            owner=owner,
+            starts_on=periods.today(),
+            due_on=due_on,
+            target=target,
+            unit=unit.strip(),
+        )
+        task._history_user = user
+        task.full_clean()
+        task.save()
+        summaries.refresh_weekly([task.township_id], task.starts_on)
+    return task

@@ -1,0 +1,125 @@
+"""django-tables2 tables of the task and problem pages. Their rows come from ``task_selectors``, which
+already joined and annotated everything a column shows: no column reaches across a relation
+by itself."""
+
+import django_tables2 as tables
+from django.db.models import F
+from django.template.defaultfilters import truncatechars
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from accountability.tasks.selectors import NEWEST_PROBLEMS, OPEN_FIRST, Status
+
+
+class TaskTable(tables.Table):
+    code = tables.Column(verbose_name=_("任务编号"), linkify=lambda record: record_url(record))
+    title = tables.Column(verbose_name=_("任务名称"), linkify=lambda record: record_url(record))
+    village = tables.Column(
+        verbose_name=_("村"),
+        accessor="village__name",
+        default="—",
+        order_by=("village__code", "due_on", "code"),
+    )
+    factor = tables.Column(verbose_name=_("脱贫要素"))
+    owner = tables.Column(
+        verbose_name=_("责任人"), accessor="owner__name", order_by=("owner__name", "due_on", "code")
+    )
+    # ties broken by code, so pages are stable on every database
+    due_on = tables.DateColumn(verbose_name=_("完成时限"), format="Y-m-d", order_by=("due_on", "code"))
+    latest_percent = tables.Column(verbose_name=_("最新进度"), default="—", attrs={"td": {"class": "num"}})
+    reported_this_week = tables.Column(verbose_name=_("本周填报"))
+    is_overdue = tables.Column(verbose_name=_("逾期"))
+
+    class Meta:
+        orderable = True  # by default in the selector's order: unfinished first, by deadline
+        attrs = {"class": "table task-table"}
+        empty_text = _("没有符合条件的任务。")
+        row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
+
+    def order_latest_percent(self, queryset, is_descending):
+        """Tasks without any report sort last either way (databases disagree on NULLs)."""
+        expression = (
+            F("latest_percent").desc(nulls_last=True)
+            if is_descending
+            else F("latest_percent").asc(nulls_last=True)
+        )
+        return queryset.order_by(expression, "due_on", "code"), True
+
+    def render_factor(self, record):
+        return record.get_factor_display()
+
+    def render_latest_percent(self, value, record):
+        return format_html(
+            '<span class="progress-cell" title="{}">{}%</span>',
+            Status.LABELS[record.status],
+            f"{value:.1f}",  # one decimal on every database (SQLite drops it from subqueries)
+        )
+
+    def render_reported_this_week(self, value):
+        if value:
+            return format_html('<span class="badge ok">{}</span>', _("已填报"))
+        return format_html('<span class="badge warn">{}</span>', _("未填报"))
+
+    def render_is_overdue(self, value):
+        if value:
+            return format_html('<span class="badge bad">{}</span>', _("已逾期"))
+        return format_html('<span class="badge">{}</span>', _("否"))
+
+
+def record_url(record):
+    return reverse("accountability:task_detail", args=[record.pk])
+
+
+# ties broken by newest first, then by id, so pages are stable on every database
+NEWEST = NEWEST_PROBLEMS
+
+
+class ProblemTable(tables.Table):
+    raised_on = tables.DateColumn(verbose_name=_("提出日期"), format="Y-m-d", order_by=("raised_on", "id"))
+    township = tables.Column(
+        verbose_name=_("乡镇"), accessor="township__name", order_by=("township__code", *NEWEST)
+    )
+    village = tables.Column(verbose_name=_("村"), accessor="village__name", default="—")
+    factor = tables.Column(verbose_name=_("脱贫要素"), order_by=("factor", *NEWEST))
+    description = tables.Column(
+        verbose_name=_("问题描述"),
+        linkify=lambda record: reverse("accountability:problem_detail", args=[record.pk]),
+        order_by=("description", "id"),
+    )
+    # empty_values=(): an open problem (no closed date) is rendered too, as 未解决
+    status = tables.Column(verbose_name=_("状态"), accessor="closed_on", empty_values=())
+    task_count = tables.Column(
+        verbose_name=_("已转任务数"), order_by=("task_count", *NEWEST), attrs={"td": {"class": "num"}}
+    )
+
+    class Meta:
+        orderable = True  # by default in the selector's order: open problems first, newest first
+        attrs = {"class": "table problem-table"}
+        empty_text = _("没有符合条件的问题。")
+
+    def order_village(self, queryset, is_descending):
+        """Problems of the whole township (no village) sort last either way."""
+        code = F("village__code")
+        expression = code.desc(nulls_last=True) if is_descending else code.asc(nulls_last=True)
+        return queryset.order_by(expression, *NEWEST), True
+
+    def order_status(self, queryset, is_descending):
+        """Open problems first (closed ones first when descending), newest first in each."""
+        return queryset.order_by(OPEN_FIRST.desc() if is_descending else OPEN_FIRST, *NEWEST), True
+
+    def render_factor(self, record):
+        return record.get_factor_display()
+
+    def render_description(self, value):
+        return truncatechars(value, 60)
+
+    def value_description(self, value):
+        return value
+
+    def render_status(self, record):
+        if record.is_open:
+            return format_html('<span class="badge warn">{}</span>', _("未解决"))
+        return format_html(
+            '<span class="badge ok">{}</span> {}', _("已解决"), record.closed_on.strftime("%Y-%m-%d")
+        )

@@ -1,0 +1,235 @@
+"""My tasks, the task page with this week's report and its history, evidence files, and the
+supervisors' week lock (每周晒任务进度, A6). Views are thin: reads come from
+``task_selectors``, writes go through ``services``."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import RequestConfig
+
+from accountability import exports, periods
+from accountability.models import Evidence, Task, WeekLock
+from accountability.tasks import selectors as task_selectors
+from accountability.tasks import services
+from accountability.tasks.filters import TaskFilter
+from accountability.tasks.forms import ReportForm, WeekLockForm, add_service_errors
+from accountability.tasks.tables import TaskTable
+from villages import roles
+
+PER_PAGE = 25
+LOCK_PAGE_WEEKS = 8
+
+
+@require_GET
+@roles.role_required()
+def task_list(request):
+    today = periods.today()
+    rows = task_selectors.tasks_for_list(request.user, today)
+    filterset = TaskFilter(request.GET or None, queryset=rows, request=request)
+    rows = rows.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
+    if request.GET.get("export") == "csv":
+        return tasks_csv(rows)
+    table = TaskTable(rows)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    this_week = periods.week_start(today)
+    export_query = request.GET.copy()
+    export_query["export"] = "csv"
+    export_query.pop("page", None)
+    return render(
+        request,
+        "accountability/task_list.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "week": periods.Week.of(today),
+            "week_locked": services.is_week_locked(this_week),
+            "can_lock": roles.role_of(request.user) == roles.COUNTY_SUPERVISOR,
+            "export_query": export_query.urlencode(),
+        },
+    )
+
+
+def tasks_csv(rows):
+    header = [
+        _("任务编号"),
+        _("任务名称"),
+        _("乡镇"),
+        _("村"),
+        _("脱贫要素"),
+        _("责任人"),
+        _("完成时限"),
+        _("目标值"),
+        _("最新进度（%）"),
+        _("状态"),
+        _("本周填报"),
+        _("逾期"),
+    ]
+    body = [
+        [
+            task.code,
+            task.title,
+            task.township.name,
+            task.village.name if task.village else "",
+            task.get_factor_display(),
+            task.owner.name,
+            task.due_on.isoformat(),
+            task.target,
+            "" if task.latest_percent is None else task.latest_percent,
+            task_selectors.Status.LABELS[task.status],
+            _("已填报") if task.reported_this_week else _("未填报"),
+            _("是") if task.is_overdue else _("否"),
+        ]
+        for task in rows.order_by("due_on", "code")
+    ]
+    return exports.rows_response([header, *body], "csv", "tasks")
+
+
+@require_http_methods(["GET", "POST"])
+@roles.role_required()
+def task_detail(request, pk):
+    try:
+        task = task_selectors.task_for_page(request.user, pk)
+    except Task.DoesNotExist:
+        raise Http404(_("没有找到该任务。")) from None
+    this_week = services.current_week()
+    can_edit = Task.objects.editable_by(request.user).filter(pk=task.pk).exists()
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(_("您不能填报此任务的进度。"))
+        form = ReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.file_report(
+                    task,
+                    request.user,
+                    data["week"],
+                    data["value"],
+                    data["note"],
+                    data["evidence"],
+                    expected_version=data["version"],
+                )
+            except services.ReportConflict as conflict:
+                # keep what the user typed; the form now carries the saved version, so a
+                # second save after reading the latest report is a deliberate overwrite
+                fresh = request.POST.copy()
+                fresh["version"] = conflict.report.version
+                form = ReportForm(fresh)
+                form.is_valid()
+                form.add_error(None, str(conflict))
+                status = 409
+            except ValidationError as error:
+                add_service_errors(form, error)
+                status = 400
+            else:
+                messages.success(request, _("本周进度已保存。"))
+                return redirect(reverse("accountability:task_detail", args=[task.pk]) + "#history")
+        else:
+            status = 400
+    else:
+        form = None
+
+    reports = list(task_selectors.reports_for_task(task))
+    current = next((r for r in reports if r.week == this_week), None)
+    week_locked = services.is_week_locked(this_week)
+    if form is None and can_edit and not week_locked:
+        form = ReportForm(
+            initial={
+                "week": this_week,
+                "version": current.version if current else 0,
+                "value": current.value if current else None,
+                "note": current.note if current else "",
+            }
+        )
+    return render(
+        request,
+        "accountability/task_detail.html",
+        {
+            "task": task,
+            "status_label": task_selectors.Status.LABELS[task.status],
+            "week": periods.Week.of(this_week),
+            "week_locked": week_locked,
+            "can_edit": can_edit,
+            "form": form,
+            "current": current,
+            "reports": reports,
+            "history": task_selectors.report_history(task),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@roles.role_required()
+def evidence_file(request, pk):
+    """An evidence file, served only to users who may see its task."""
+    try:
+        evidence = Evidence.objects.select_related("report").get(
+            pk=pk, report__task__in=Task.objects.for_user(request.user)
+        )
+    except Evidence.DoesNotExist:
+        raise Http404(_("没有找到该文件。")) from None
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("文件已不存在。")) from None
+    content_type = mimetypes.guess_type(evidence.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type, filename=evidence.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@roles.role_required()
+def week_lock(request):
+    """Supervisors lock a week: its bulletin is published and no report for it changes.
+    Admins see the page read-only."""
+    role = roles.role_of(request.user)
+    if role not in (roles.COUNTY_SUPERVISOR, roles.ADMIN):
+        raise PermissionDenied(_("只有市督查人员可以锁定周进度。"))
+    can_lock = role == roles.COUNTY_SUPERVISOR
+    this_week = periods.Week.of(periods.today())
+    status = 200
+    if request.method == "POST":
+        if not can_lock:
+            raise PermissionDenied(_("只有市督查人员可以锁定周进度。"))
+        form = WeekLockForm(request.POST)
+        if form.is_valid():
+            try:
+                services.lock_week(form.cleaned_data["week"], request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(week)s 已锁定，该周的进度不能再修改。")
+                    % {"week": periods.Week.of(form.cleaned_data["week"]).label},
+                )
+                return redirect("accountability:week_lock")
+        status = 400
+    else:
+        form = WeekLockForm(initial={"week": this_week.start})
+    weeks = [this_week.shift(-n) for n in range(LOCK_PAGE_WEEKS)]
+    locks = {
+        lock.week: lock
+        for lock in WeekLock.objects.select_related("locked_by").filter(
+            week__gte=weeks[-1].start, week__lte=this_week.start
+        )
+    }
+    return render(
+        request,
+        "accountability/task_week_lock.html",
+        {
+            "form": form if can_lock else None,
+            "rows": [(week, locks.get(week.start)) for week in weeks],
+            "this_week": this_week,
+        },
+        status=status,
+    )

@@ -1,0 +1,451 @@
+"""A synthetic county for the benchmark and the dashboards' query-count tests.
+
+Deterministic (seeded), built with ``bulk_create`` in batches, independent of the demo
+builder. Scales:
+
+- ``small``: 3 townships, 12 villages, ~360 households, 30 tasks with weekly reports;
+- ``county``: the demo's size: 17 townships, 122 villages, ~14,000 households, ~300 tasks ×
+  52 weekly reports, three survey rounds of a household sample;
+- ``province``: 50 counties' worth (850 townships, 6,100 villages, ~700,000 households,
+  ~15,000 tasks × 52 weeks), with a smaller survey sample per village.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import transaction
+
+from accountability.models import (
+    AccountabilityAction,
+    Contract,
+    Evaluation,
+    Exposure,
+    Factor,
+    Finding,
+    Inspection,
+    ProgressReport,
+    Rank,
+    Task,
+)
+from accountability.periods import Week
+from villages.models import (
+    Cadre,
+    CollectiveProject,
+    EconomicOrganization,
+    Household,
+    LivelihoodItem,
+    PairingProject,
+    SurveyAnswer,
+    SurveyRound,
+    Township,
+    Unit,
+    Village,
+)
+
+YEAR = 2016
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Scale:
+    townships: int
+    villages: int
+    households_per_village: int
+    tasks_per_township: int
+    weeks: int
+    survey_households_per_village: int
+
+
+SCALES = {
+    "small": Scale(
+        townships=3,
+        villages=12,
+        households_per_village=30,
+        tasks_per_township=10,
+        weeks=52,
+        survey_households_per_village=4,
+    ),
+    "county": Scale(
+        townships=17,
+        villages=122,
+        households_per_village=115,
+        tasks_per_township=18,
+        weeks=52,
+        survey_households_per_village=10,
+    ),
+    "province": Scale(
+        townships=850,
+        villages=6100,
+        households_per_village=115,
+        tasks_per_township=18,
+        weeks=52,
+        survey_households_per_village=2,
+    ),
+}
+
+
+def _day(rng, start, end):
+    return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def _bulk(model, objects):
+    return model.objects.bulk_create(objects, batch_size=BATCH)
+
+
+def ensure_livelihood_items():
+    """The 23 livelihood items: the reference fixture, unless already loaded."""
+    if not LivelihoodItem.objects.exists():
+        call_command("loaddata", "livelihood_items", verbosity=0)
+    return list(LivelihoodItem.objects.order_by("order"))
+
+
+@transaction.atomic
+def build(scale="small", seed=2016, prefix="S"):
+    """Create a synthetic county (see the module docstring); returns row counts per model."""
+    size = SCALES[scale] if isinstance(scale, str) else scale
+    rng = random.Random(seed)
+    year_start, year_end = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+    reporter, _created = User.objects.get_or_create(username=f"{prefix.lower()}-synthetic-reporter")
+    units = _bulk(Unit, [Unit(name=f"{prefix}帮扶单位{i:02d}") for i in range(10)])
+
+    townships = _bulk(
+        Township,
+        [
+            Township(
+                code=f"{prefix}T{i:03d}",
+                name=f"{prefix}{i}镇",
+                kind=Township.Kind.TOWN,
+                poverty=i % 6 == 0,
+                exited_on=_day(rng, year_start, year_end) if i % 6 == 0 and i % 12 == 0 else None,
+            )
+            for i in range(size.townships)
+        ],
+    )
+    villages = []
+    for i in range(size.villages):
+        township = townships[i % size.townships]
+        poverty = i % 3 == 0
+        villages.append(
+            Village(
+                code=f"{prefix}V{i:05d}",
+                township=township,
+                name=f"{prefix}{i}村",
+                poverty=poverty,
+                exited_on=_day(rng, year_start, year_end) if poverty and i % 2 == 0 else None,
+            )
+        )
+    villages = _bulk(Village, villages)
+
+    secretaries = _bulk(
+        Cadre,
+        [
+            Cadre(code=f"{prefix}CT{i:04d}", name=f"书记{i}", role=Cadre.Role.TOWNSHIP_SECRETARY, township=t)
+            for i, t in enumerate(townships)
+        ],
+    )
+    village_secretaries = _bulk(
+        Cadre,
+        [
+            Cadre(
+                code=f"{prefix}CV{i:05d}",
+                name=f"支书{i}",
+                role=Cadre.Role.VILLAGE_SECRETARY,
+                township_id=v.township_id,
+                village=v,
+            )
+            for i, v in enumerate(villages)
+        ],
+    )
+    _bulk(
+        Cadre,
+        [
+            Cadre(
+                code=f"{prefix}CR{i:05d}",
+                name=f"驻村{i}",
+                role=Cadre.Role.RESIDENT_CADRE,
+                township_id=v.township_id,
+                village=v,
+                team_slot=Cadre.TeamSlot.AGRI_CADRE,
+                unit=units[i % len(units)],
+            )
+            for i, v in enumerate(villages)
+            if v.poverty
+        ],
+    )
+    secretary_of = {c.township_id: c for c in secretaries}
+    village_secretary_of = {c.village_id: c for c in village_secretaries}
+
+    # households, with exits spread over the year
+    households = []
+    per_village = {}
+    for v in villages:
+        batch = []
+        for j in range(size.households_per_village):
+            registered = dt.date(2014, 1 + j % 12, 1 + j % 28)
+            exited = _day(rng, year_start, year_end) if rng.random() < 0.55 else None
+            batch.append(
+                Household(
+                    code=f"{v.code}-{j:04d}",
+                    village=v,
+                    head=f"户主{j}",
+                    size=rng.randint(1, 6),
+                    assistance=Household.Assistance.values[j % 5],
+                    registered_on=registered,
+                    exited_on=exited,
+                    unit=units[j % len(units)],
+                )
+            )
+        households.extend(batch)
+        if len(households) >= BATCH:
+            for h in _bulk(Household, households):
+                per_village.setdefault(h.village_id, []).append(h)
+            households = []
+    for h in _bulk(Household, households):
+        per_village.setdefault(h.village_id, []).append(h)
+
+    # contracts (A2): township committees and village branches
+    villages_of = {}
+    for v in villages:
+        villages_of.setdefault(v.township_id, []).append(v)
+    contracts = []
+    for t in townships:
+        n = len(villages_of.get(t.pk, [])) * size.households_per_village
+        contracts.append(
+            Contract(
+                party=Contract.Party.TOWNSHIP_COMMITTEE,
+                year=YEAR,
+                township=t,
+                signed_by=secretary_of[t.pk],
+                signed_on=year_start,
+                target_households=int(n * 0.5),
+                target_people=int(n * 1.7),
+                target_villages=sum(1 for v in villages_of.get(t.pk, []) if v.poverty) // 2,
+                target_tasks=size.tasks_per_township,
+                township_exit=t.poverty,
+            )
+        )
+    for v in villages:
+        contracts.append(
+            Contract(
+                party=Contract.Party.VILLAGE_BRANCH,
+                year=YEAR,
+                township_id=v.township_id,
+                village=v,
+                signed_by=village_secretary_of[v.pk],
+                signed_on=year_start,
+                target_households=int(size.households_per_village * 0.5),
+                target_people=int(size.households_per_village * 1.7),
+                target_villages=int(v.poverty),
+            )
+        )
+    _bulk(Contract, contracts)
+
+    # tasks (A5) and their weekly reports (A6)
+    tasks = []
+    for t in townships:
+        own_villages = villages_of.get(t.pk, [])
+        for k in range(size.tasks_per_township):
+            village = own_villages[k % len(own_villages)] if own_villages and k % 2 else None
+            starts = _day(rng, year_start, dt.date(YEAR, 6, 30))
+            tasks.append(
+                Task(
+                    code=f"{t.code}-K{k:03d}",
+                    title=f"{t.name}任务{k}",
+                    factor=Factor.values[k % 6],
+                    township=t,
+                    village=village,
+                    owner=village_secretary_of[village.pk] if village else secretary_of[t.pk],
+                    starts_on=starts,
+                    due_on=_day(rng, starts + dt.timedelta(days=60), year_end),
+                    target=Decimal(100),
+                    unit="项",
+                )
+            )
+    tasks = _bulk(Task, tasks)
+    first_week = Week.of(year_start)
+    reports = []
+    for task in tasks:
+        percent = 0.0
+        for w in range(size.weeks):
+            week = first_week.shift(w)
+            if week.end < task.starts_on or rng.random() < 0.15:
+                continue
+            if percent >= 100:
+                break
+            percent = min(100.0, percent + rng.uniform(0, 4.2))
+            reports.append(
+                ProgressReport(
+                    task=task,
+                    week=week.start,
+                    value=Decimal(str(round(percent, 1))),
+                    percent=Decimal(str(round(percent, 1))),
+                    reporter=reporter,
+                )
+            )
+        if len(reports) >= BATCH:
+            _bulk(ProgressReport, reports)
+            reports = []
+    _bulk(ProgressReport, reports)
+
+    _bulk(
+        Exposure,
+        [
+            Exposure(
+                kind=Exposure.Kind.EXPOSED if i % 3 else Exposure.Kind.PRAISED,
+                aired_on=_day(rng, year_start, year_end),
+                township=task.township,
+                task=task,
+                title=f"电视问政：{task.title}",
+            )
+            for i, task in enumerate(tasks[:: max(1, len(tasks) // 40)])
+        ],
+    )
+
+    # quarterly assessment (A3, A8), inspections (A9), accountability (A10)
+    evaluations = []
+    grades = Evaluation.Grade.values
+    for q in range(1, 5):
+        for v in villages:
+            score = Decimal(str(round(rng.uniform(55, 98), 1)))
+            evaluations.append(
+                Evaluation(
+                    level=Evaluation.Level.TOWNSHIP_RATES_VILLAGE,
+                    cycle=Evaluation.Cycle.QUARTERLY,
+                    year=YEAR,
+                    period=q,
+                    evaluator=secretary_of[v.township_id],
+                    village=v,
+                    score=score,
+                    grade=grades[0 if score >= 90 else 1 if score >= 80 else 2 if score >= 60 else 3],
+                    evaluated_on=dt.date(YEAR, 3 * q, 25),
+                )
+            )
+    _bulk(Evaluation, evaluations)
+    inspections = []
+    for q in range(4):
+        for t in townships:
+            own = villages_of.get(t.pk) or [None]
+            inspections.append(
+                Inspection(
+                    kind=Inspection.Kind.MUST_CHECK,
+                    held_on=_day(rng, dt.date(YEAR, 3 * q + 1, 1), dt.date(YEAR, 3 * q + 3, 28)),
+                    township=t,
+                    village=own[q % len(own)],
+                    summary="五必查",
+                )
+            )
+    inspections = _bulk(Inspection, inspections)
+    severities = Finding.Severity.values
+    _bulk(
+        Finding,
+        [
+            Finding(
+                inspection=i, category=category, severity=severities[rng.choices([0, 1, 2], [6, 3, 1])[0]]
+            )
+            for i in inspections
+            for category in Finding.Category.values
+        ],
+    )
+    cadres = secretaries + village_secretaries
+    actions = []
+    for n in range(max(4, len(townships) * 3)):
+        cadre = cadres[rng.randrange(len(cadres))]
+        actions.append(
+            AccountabilityAction(
+                kind=AccountabilityAction.Kind.values[n % 4],
+                cadre=cadre,
+                rank=Rank.values[n % 3],
+                decided_on=_day(rng, year_start, year_end),
+                reason="工作滞后",
+            )
+        )
+    _bulk(AccountabilityAction, actions)
+
+    # satisfaction (C2): three rounds, a sample of households per village
+    items = ensure_livelihood_items()
+    rounds = []
+    for number, held in enumerate((dt.date(YEAR, 4, 20), dt.date(YEAR, 8, 20), dt.date(YEAR, 12, 10)), 1):
+        rounds.append(
+            SurveyRound.objects.get_or_create(year=YEAR, number=number, defaults={"held_on": held})[0]
+        )
+    answers = []
+    for v in villages:
+        sample = per_village.get(v.pk, [])[: size.survey_households_per_village]
+        for survey in rounds:
+            for h in sample:
+                for item in items:
+                    answers.append(
+                        SurveyAnswer(
+                            round=survey, household=h, item=item, level=rng.choices([1, 2, 3], [1, 3, 6])[0]
+                        )
+                    )
+        if len(answers) >= BATCH:
+            _bulk(SurveyAnswer, answers)
+            answers = []
+    _bulk(SurveyAnswer, answers)
+
+    # funds: "1+X" pairing (B2) and collective projects (B4)
+    enterprises = _bulk(
+        EconomicOrganization,
+        [
+            EconomicOrganization(name=f"{prefix}企业{i}", kind=EconomicOrganization.Kind.PRIVATE_ENTERPRISE)
+            for i in range(max(3, len(townships)))
+        ],
+    )
+    _bulk(
+        PairingProject,
+        [
+            PairingProject(
+                enterprise=enterprises[i % len(enterprises)],
+                village=v,
+                name=f"{v.name}结对项目",
+                funds=Decimal(rng.randrange(20_000, 200_000)),
+                started_on=_day(rng, year_start, year_end),
+            )
+            for i, v in enumerate(villages)
+            if v.poverty
+        ],
+    )
+    _bulk(
+        CollectiveProject,
+        [
+            CollectiveProject(
+                code=f"{v.code}-C",
+                village=v,
+                name=f"{v.name}集体经济项目",
+                year=YEAR,
+                fiscal_funds=Decimal(rng.randrange(100_000, 500_000)),
+                loan_subsidy=Decimal(rng.randrange(0, 100_000)),
+            )
+            for v in villages
+            if v.poverty
+        ],
+    )
+    return row_counts()
+
+
+COUNTED = [
+    Township,
+    Village,
+    Cadre,
+    Household,
+    Contract,
+    Task,
+    ProgressReport,
+    Exposure,
+    Evaluation,
+    Inspection,
+    Finding,
+    AccountabilityAction,
+    SurveyAnswer,
+    PairingProject,
+    CollectiveProject,
+]
+
+
+def row_counts():
+    return {model._meta.model_name: model.objects.count() for model in COUNTED}

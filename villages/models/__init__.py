@@ -1,0 +1,19 @@
+"""Who and where: the county registry and mechanisms B (组织定位) and C (群众定效) of DOMAIN.md."""
+
+from villages.models.imports import ImportLog  # noqa: F401
+from villages.models.organization import (  # noqa: F401
+    CollectiveProject,
+    EconomicOrganization,
+    PairingProject,
+    PartyOrganization,
+    VillageFinance,
+    WorkTeam,
+)
+from villages.models.places import Cadre, Household, Township, Unit, Village, phone_validator  # noqa: F401
+from villages.models.satisfaction import (  # noqa: F401
+    LivelihoodItem,
+    LivelihoodOutcome,
+    OutreachEvent,
+    SurveyAnswer,
+    SurveyRound,
+)

@@ -1,0 +1,269 @@
+"""Places and people: townships, villages, units, cadres and poor households (DOMAIN.md "Places and people", A1)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入11位大陆手机号码。"))
+
+
+class Township(models.Model):
+    """乡镇/街道: a township-level unit of the county."""
+
+    class Kind(models.TextChoices):
+        TOWN = "town", _("镇")
+        TOWNSHIP = "township", _("乡")
+        SUBDISTRICT = "subdistrict", _("街道")
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    poverty = models.BooleanField(_("贫困乡镇"), default=False)
+    exited_on = models.DateField(_("摘帽日期"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("乡镇")
+        verbose_name_plural = _("乡镇")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True) | Q(poverty=True),
+                name="township_exit_only_if_poverty",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Village(models.Model):
+    """村/社区."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("村")
+        COMMUNITY = "community", _("社区")
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="villages", verbose_name=_("乡镇")
+    )
+    name = models.CharField(_("名称"), max_length=64)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.VILLAGE)
+    poverty = models.BooleanField(_("贫困村"), default=False)
+    exited_on = models.DateField(_("出列日期"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("村（社区）")
+        verbose_name_plural = _("村（社区）")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True) | Q(poverty=True),
+                name="village_exit_only_if_poverty",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """工作单位: a city organ, township government or enterprise that employs cadres and
+    assists (挂帮) villages and households."""
+
+    name = models.CharField(_("单位名称"), max_length=128, unique=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Cadre(models.Model):
+    """干部: a person with a post (A1, B3), optionally linked to a login."""
+
+    class Role(models.TextChoices):
+        TOWNSHIP_SECRETARY = "township_secretary", _("乡镇党委书记")
+        VILLAGE_SECRETARY = "village_secretary", _("村党组织书记")
+        RESIDENT_CADRE = "resident_cadre", _("驻村干部")
+        UNIT_HEAD = "unit_head", _("单位主要领导")
+        SECTION_LEADER = "section_leader", _("科级干部")
+        ORDINARY = "ordinary", _("一般干部")
+        SUPERVISOR = "supervisor", _("督查人员")
+
+    class TeamSlot(models.TextChoices):
+        """The "2111" slots of a resident work team (B3)."""
+
+        AGRI_CADRE = "agri_cadre", _("涉农干部")
+        RESERVE_CADRE = "reserve_cadre", _("后备干部")
+        RURAL_YOUTH = "rural_youth", _("农村知识青年")
+        GRADUATE = "graduate", _("大学毕业生")
+
+    code = models.CharField(_("编号"), max_length=32, unique=True)
+    name = models.CharField(_("姓名"), max_length=32)
+    role = models.CharField(_("职务类型"), max_length=32, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
+        verbose_name=_("工作单位"),
+    )
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
+        verbose_name=_("乡镇"),
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
+        verbose_name=_("村"),
+    )
+    team_slot = models.CharField(
+        _("驻村身份"), max_length=16, choices=TeamSlot.choices, blank=True, default=""
+    )
+    phone = models.CharField(
+        _("联系电话"), max_length=11, blank=True, default="", validators=[phone_validator]
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cadre",
+        verbose_name=_("登录账号"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("干部")
+        verbose_name_plural = _("干部")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="township_secretary") | Q(township__isnull=False),
+                name="cadre_township_secretary_has_township",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="village_secretary") | Q(village__isnull=False),
+                name="cadre_village_secretary_has_village",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="resident_cadre") | (Q(township__isnull=False) & Q(village__isnull=False)),
+                name="cadre_resident_has_township_and_village",
+            ),
+            models.CheckConstraint(
+                condition=Q(team_slot="") | Q(role="resident_cadre"),
+                name="cadre_team_slot_only_for_resident",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_role_display()}）"
+
+    def clean(self):
+        errors = {}
+        if self.role in (self.Role.TOWNSHIP_SECRETARY, self.Role.RESIDENT_CADRE) and not self.township_id:
+            errors["township"] = _("乡镇党委书记和驻村干部必须填写乡镇。")
+        if self.role in (self.Role.VILLAGE_SECRETARY, self.Role.RESIDENT_CADRE) and not self.village_id:
+            errors["village"] = _("村党组织书记和驻村干部必须填写村。")
+        if self.village_id and self.township_id and self.village.township_id != self.township_id:
+            errors["village"] = _("该村不属于所填乡镇。")
+        if self.team_slot and self.role != self.Role.RESIDENT_CADRE:
+            errors["team_slot"] = _("只有驻村干部才有驻村身份。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Household(models.Model):
+    """建档立卡贫困户: a registered poor household (C1)."""
+
+    class Assistance(models.TextChoices):
+        INDUSTRY = "industry", _("产业扶持")
+        SECURITY = "security", _("保障兜底")
+        EMPLOYMENT = "employment", _("技能就业")
+        RELOCATION = "relocation", _("移民安置")
+        ECOLOGY = "ecology", _("生态补偿")
+
+    code = models.CharField(_("户编号"), max_length=32, unique=True)
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="households", verbose_name=_("村")
+    )
+    head = models.CharField(_("户主姓名"), max_length=32)
+    size = models.PositiveSmallIntegerField(
+        _("家庭人口"), validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    assistance = models.CharField(_("帮扶类型"), max_length=16, choices=Assistance.choices)
+    registered_on = models.DateField(_("识别日期"))
+    exited_on = models.DateField(_("脱贫日期"), null=True, blank=True)
+    income = models.DecimalField(
+        _("人均纯收入（元）"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("挂帮单位"),
+    )
+    cadre = models.ForeignKey(
+        Cadre,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("帮扶责任人"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("贫困户")
+        verbose_name_plural = _("贫困户")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gte=1) & Q(size__lte=30), name="household_size_1_30"),
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True) | Q(exited_on__gte=F("registered_on")),
+                name="household_exit_not_before_registration",
+            ),
+            models.CheckConstraint(
+                condition=Q(income__isnull=True) | Q(income__gte=0), name="household_income_not_negative"
+            ),
+        ]
+        indexes = [
+            # monthly dashboard: households and people out of poverty in a period
+            models.Index(fields=["exited_on"], name="household_exited_on_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.head}"
+
+    def clean(self):
+        if self.exited_on and self.registered_on and self.exited_on < self.registered_on:
+            raise ValidationError({"exited_on": _("脱贫日期不能早于识别日期。")})

@@ -1,0 +1,156 @@
+"""Household satisfaction (群众定效, C2, C5): the 23 livelihood items, survey rounds and answers, outreach and livelihood outcomes."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from villages.models.places import Household, Township, Village
+
+
+class LivelihoodItem(models.Model):
+    """One of the 23 livelihood items of the satisfaction survey (C2). Reference data:
+    ``fixtures/livelihood_items.json``."""
+
+    code = models.CharField(_("编码"), max_length=16, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    category = models.CharField(_("类别"), max_length=32)
+    order = models.PositiveSmallIntegerField(_("序号"), unique=True)
+
+    class Meta:
+        verbose_name = _("民生项目")
+        verbose_name_plural = _("民生项目")
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class SurveyRound(models.Model):
+    """满意度测评轮次: three rounds a year (C2)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    number = models.PositiveSmallIntegerField(_("轮次"))
+    held_on = models.DateField(_("测评日期"))
+
+    class Meta:
+        verbose_name = _("满意度测评")
+        verbose_name_plural = _("满意度测评")
+        ordering = ["year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="surveyround_unique"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1) & Q(number__lte=3), name="surveyround_number_1_3"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(year)s年第%(number)s轮") % {"year": self.year, "number": self.number}
+
+
+class SurveyAnswer(models.Model):
+    """One household's satisfaction with one livelihood item in one round."""
+
+    class Level(models.IntegerChoices):
+        DISSATISFIED = 1, _("不满意")
+        FAIR = 2, _("基本满意")
+        SATISFIED = 3, _("满意")
+
+    round = models.ForeignKey(
+        SurveyRound, on_delete=models.CASCADE, related_name="answers", verbose_name=_("轮次")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="survey_answers", verbose_name=_("贫困户")
+    )
+    item = models.ForeignKey(
+        LivelihoodItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("民生项目")
+    )
+    level = models.PositiveSmallIntegerField(_("满意度"), choices=Level.choices)
+
+    class Meta:
+        verbose_name = _("测评答卷")
+        verbose_name_plural = _("测评答卷")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "household", "item"], name="surveyanswer_unique"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1) & Q(level__lte=3), name="surveyanswer_level_1_3"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.round} {self.household} {self.item}: {self.get_level_display()}"
+
+
+class OutreachEvent(models.Model):
+    """Education and outreach (C5): 百姓龙门阵, 农民夜校, 道德讲堂, 远程教育, policy and
+    skills training, with attendance."""
+
+    class Kind(models.TextChoices):
+        LONGMENZHEN = "longmenzhen", _("百姓龙门阵")
+        NIGHT_SCHOOL = "night_school", _("农民夜校")
+        MORAL_HALL = "moral_hall", _("道德讲堂")
+        REMOTE_EDUCATION = "remote_education", _("远程教育")
+        POLICY_TRAINING = "policy_training", _("政策宣传培训")
+        SKILLS_TRAINING = "skills_training", _("技能培训")
+
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
+    title = models.CharField(_("主题"), max_length=128)
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="outreach_events", verbose_name=_("乡镇")
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outreach_events",
+        verbose_name=_("村"),
+    )
+    held_on = models.DateField(_("日期"))
+    attendance = models.PositiveIntegerField(_("参加人次"))
+
+    class Meta:
+        verbose_name = _("宣传教育活动")
+        verbose_name_plural = _("宣传教育活动")
+        ordering = ["-held_on"]
+
+    def __str__(self):
+        return self.title
+
+
+class LivelihoodOutcome(models.Model):
+    """Jobs found and self-employment (C5): transferred workers, rural inns, agritainment
+    farms, village online shops, e-commerce points."""
+
+    class Kind(models.TextChoices):
+        JOB_TRANSFER = "job_transfer", _("转移就业")
+        RURAL_INN = "rural_inn", _("乡村旅舍")
+        AGRITAINMENT = "agritainment", _("农家乐")
+        ONLINE_SHOP = "online_shop", _("村淘店")
+        ECOMMERCE_POINT = "ecommerce_point", _("电商扶贫网点")
+
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="livelihood_outcomes", verbose_name=_("村")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="livelihood_outcomes",
+        verbose_name=_("贫困户"),
+    )
+    people = models.PositiveIntegerField(_("带动人数"), default=1)
+    started_on = models.DateField(_("日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("就业创业成果")
+        verbose_name_plural = _("就业创业成果")
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(people__gte=1), name="livelihoodoutcome_people_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.village}"
