@@ -6,13 +6,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accountability.periods import week_start
 from villages import roles
-from villages.models import Cadre, Household, Township, Village
+from villages.models import Cadre, Household, Township, Village, check_places, place_errors
 
 
 class Factor(models.TextChoices):
@@ -89,6 +91,9 @@ class Contract(models.Model):
             "place": place,
             "party": self.get_party_display(),
         }
+
+    def clean(self):
+        check_places(self)
 
 
 class ProblemQuerySet(models.QuerySet):
@@ -172,9 +177,21 @@ class Problem(models.Model):
     def __str__(self):
         return self.description[:40]
 
+    def clean(self):
+        check_places(self)
+
     @property
     def is_open(self):
         return self.closed_on is None
+
+
+def overdue_q(on, latest_percent):
+    """The one definition of an overdue task (A6): its deadline is before ``on`` and its
+    latest percent (an expression; None when it was never reported) is below 100. The task
+    list asks it of today and every report; the weekly dashboard and its summary table of a
+    week's end and the reports up to the week (accountability/dashboards/measures.py)."""
+    zero = Value(0, output_field=DecimalField(max_digits=5, decimal_places=1))
+    return Q(due_on__lt=on) & LessThan(Coalesce(latest_percent, zero), 100)
 
 
 class TaskQuerySet(models.QuerySet):
@@ -211,7 +228,7 @@ class TaskQuerySet(models.QuerySet):
 
     def overdue(self, on):
         """Past the deadline and not complete (latest report below 100%)."""
-        return self.with_latest_progress().filter(due_on__lt=on).exclude(latest_percent__gte=100)
+        return self.with_latest_progress().filter(overdue_q(on, F("latest_percent")))
 
     def with_latest_progress(self):
         latest = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-week")
@@ -294,13 +311,7 @@ class Task(models.Model):
         return f"{self.code} {self.title}"
 
     def clean(self):
-        errors = {}
-        if self.village_id and self.township_id and self.village.township_id != self.township_id:
-            errors["village"] = _("该村不属于任务所在乡镇。")
-        if self.household_id and self.village_id and self.household.village_id != self.village_id:
-            errors["household"] = _("该户不属于任务所在村。")
-        if self.household_id and not self.village_id:
-            errors["household"] = _("指定贫困户时必须指定村。")
+        errors = place_errors(self)
         if self.starts_on and self.due_on and self.due_on < self.starts_on:
             errors["due_on"] = _("完成时限不能早于开始日期。")
         if errors:

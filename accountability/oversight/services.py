@@ -154,12 +154,12 @@ def record_inspection(user, data, findings):
     errors = {}
     if data["kind"] == Inspection.Kind.MUST_CHECK and not findings:
         errors["__all__"] = [_("五必查至少要填写一个类别的检查结果。")]
-    for finding in findings:
-        if finding["rectify_by"] and finding["rectify_by"] < data["held_on"]:
-            errors.setdefault("__all__", []).append(
-                _("“%(category)s”的整改时限不能早于督查日期。")
-                % {"category": Finding.Category(finding["category"]).label}
-            )
+    unsaved = Inspection(**data)
+    for values in findings:
+        try:  # the finding rules (Finding.clean), checked before anything is written
+            Finding(inspection=unsaved, **values).clean()
+        except ValidationError as error:
+            errors.setdefault("__all__", []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -202,15 +202,8 @@ def rectify_finding(user, finding, rectified_on):
             raise ValidationError({"rectified_on": _("请填写整改完成日期。")})
         if rectified_on > periods.today():
             raise ValidationError({"rectified_on": _("整改完成日期不能晚于今天。")})
-        if rectified_on < finding.inspection.held_on:
-            raise ValidationError(
-                {
-                    "rectified_on": _("整改完成日期不能早于督查日期（%(date)s）。")
-                    % {"date": finding.inspection.held_on.isoformat()}
-                }
-            )
         finding.rectified_on = rectified_on
-        finding.full_clean()
+        finding.full_clean()  # not before the inspection: Finding.clean
         finding._history_user = user  # who recorded 整改完成: the finding's history keeps it
         finding.save(update_fields=["rectified_on"])
     return finding

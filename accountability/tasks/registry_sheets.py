@@ -5,11 +5,20 @@ The loading engine lives in villages/registry.py and must not import accountabil
 ``AccountabilityConfig.ready()``.
 """
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accountability.dashboards import summaries
-from villages.registry import CHOICE, DATE, DECIMAL, EXISTING, REF, Column, SheetSpec, on_write, register
+from villages.registry import (
+    CHOICE,
+    DATE,
+    DECIMAL,
+    REF,
+    Column,
+    SheetSpec,
+    on_write,
+    place_problems,
+    register,
+)
 
 
 def _task_model():
@@ -19,41 +28,7 @@ def _task_model():
 
 
 def _check_task(ctx, row, get):
-    township, village, household = get("township"), get("village"), get("household")
-    problems = []
-    if household and not village:
-        problems.append(("household", _("指定贫困户时必须指定村。")))
-    if (
-        township
-        and village
-        and township is not EXISTING
-        and village is not EXISTING
-        and ctx.ref("villages", village)
-        and ctx.parent_code("villages", village) != township
-    ):
-        problems.append(
-            (
-                "village",
-                _("村“%(village)s”不属于任务所在乡镇“%(township)s”。")
-                % {"village": village, "township": township},
-            )
-        )
-    if (
-        village
-        and household
-        and village is not EXISTING
-        and household is not EXISTING
-        and ctx.ref("households", household)
-        and ctx.parent_code("households", household) != village
-    ):
-        problems.append(
-            (
-                "household",
-                _("贫困户“%(household)s”不属于任务所在村“%(village)s”。")
-                % {"household": household, "village": village},
-            )
-        )
-    return problems
+    return place_problems(ctx, get)
 
 
 def register_sheets():

@@ -228,8 +228,6 @@ def _check_problem_writer(user, township):
 def raise_problem(user, township, factor, description, village=None):
     """Add a problem to ``township``'s problem list (A5)."""
     _check_problem_writer(user, township)
-    if village is not None and village.township_id != township.pk:
-        raise ValidationError({"village": _("该村不属于本乡镇。")})
     problem = Problem(
         township=township,
         village=village,
