@@ -57,13 +57,19 @@ def register_sheets():
 
 
 def keep_summaries_exact(written):
-    """After a registry load: households change the exit table; tasks the weekly table of
-    their townships (old and new)."""
-    if "households" in written:
-        summaries.refresh_exits()
-    tasks = written.get("tasks")
-    if tasks and (tasks.created or tasks.updated):
-        townships = {task.township_id for task in tasks.created}
-        for task, old in tasks.updated:
-            townships |= {task.township_id, old.get("township_id", task.township_id)}
-        summaries.refresh_weekly(townships)
+    """After a registry load: every written row goes through the one refresh path
+    (``summaries.changed`` picks the ones the dashboards count); an updated row's old values
+    (a task's old township) count too."""
+    objects, before = [], []
+    for rows in written.values():
+        objects += rows.created + [instance for instance, _old in rows.updated]
+        before += [_as_before(instance, old) for instance, old in rows.updated]
+    summaries.changed(objects, before)
+
+
+def _as_before(instance, old):
+    """A copy of ``instance`` with the old values of its changed fields."""
+    copy = type(instance)(**{f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields})
+    for attname, value in old.items():
+        setattr(copy, attname, value)
+    return copy

@@ -164,6 +164,8 @@ def file_report(task, user, week, value, note, files=(), expected_version=0):
             .filter(task=task, week=week)
             .first()
         )
+        if report is not None:
+            report.task = task  # the task in hand: no query for it later
         if report is None:
             if expected_version:
                 # the form was opened on a report that no longer exists
@@ -197,7 +199,7 @@ def file_report(task, user, week, value, note, files=(), expected_version=0):
             evidence.file.save(upload.name, upload, save=False)
             evidence.full_clean()
             evidence.save()
-        summaries.refresh_weekly([task.township_id], week)
+        summaries.changed([report])
     return report
 
 
@@ -305,5 +307,5 @@ def problem_to_task(problem, user, title, owner, due_on, target, unit=""):
         task._history_user = user
         task.full_clean()
         task.save()
-        summaries.refresh_weekly([task.township_id], task.starts_on)
+        summaries.changed([task])
     return task
