@@ -10,8 +10,8 @@ from simple_history.models import HistoricalRecords
 
 from accountability import periods
 from accountability.models.tasks import Task
-from villages import roles
 from villages.models import Cadre, Township, Village, place_errors
+from villages.scope import UserScope
 
 
 def future_date_errors(field, day):
@@ -32,22 +32,13 @@ class Rank(models.TextChoices):
 
 class EvaluationQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The one scoping method for ratings (A3): the county sees all, a township secretary
-        the ratings of his township's villages and their cadres, a village secretary his
-        village's, a resident cadre the ratings he received."""
-        role = roles.role_of(user)
-        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
-            return self
-        cadre = roles.cadre_of(user)
-        if cadre is None:
-            return self.none()
-        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
-            return self.filter(village__township_id=cadre.township_id)
-        if role == roles.VILLAGE_SECRETARY and cadre.village_id:
-            return self.filter(village_id=cadre.village_id)
-        if role == roles.RESIDENT_CADRE:
-            return self.filter(cadre=cadre)
-        return self.none()
+        """The one scoping method for ratings (A3, villages/scope.py): the county sees all, a
+        township secretary the ratings of his township's villages and their cadres, a
+        village secretary his village's, a resident cadre the ratings he received."""
+        scope = UserScope.of(user)
+        if scope.is_resident:
+            return scope.filter(self, own=["cadre_id"])
+        return scope.filter(self, township=["village__township_id"], village=["village_id"])
 
 
 class Evaluation(models.Model):
@@ -143,15 +134,10 @@ class Evaluation(models.Model):
 
 class InspectionQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The one scoping method for inspections: the county sees all, a township secretary
-        the inspections held in his township (read-only); nobody else sees them."""
-        role = roles.role_of(user)
-        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
-            return self
-        cadre = roles.cadre_of(user)
-        if role == roles.TOWNSHIP_SECRETARY and cadre and cadre.township_id:
-            return self.filter(Q(township_id=cadre.township_id) | Q(village__township_id=cadre.township_id))
-        return self.none()
+        """The one scoping method for inspections (villages/scope.py): the county sees all, a
+        township secretary the inspections held in his township (read-only); nobody else
+        sees them."""
+        return UserScope.of(user).filter(self, township=["township_id", "village__township_id"])
 
 
 class Inspection(models.Model):
@@ -353,15 +339,10 @@ class Finding(models.Model):
 
 class AccountabilityActionQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The one scoping method for accountability actions: the county sees all, a township
-        secretary the actions on his township's cadres (read-only); nobody else sees them."""
-        role = roles.role_of(user)
-        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
-            return self
-        cadre = roles.cadre_of(user)
-        if role == roles.TOWNSHIP_SECRETARY and cadre and cadre.township_id:
-            return self.filter(cadre__township_id=cadre.township_id)
-        return self.none()
+        """The one scoping method for accountability actions (villages/scope.py): the county
+        sees all, a township secretary the actions on his township's cadres (read-only);
+        nobody else sees them."""
+        return UserScope.of(user).filter(self, township=["cadre__township_id"])
 
 
 class AccountabilityAction(models.Model):

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accountability.periods import week_start
-from villages import roles
 from villages.models import Cadre, Household, Township, Village, check_places, place_errors
+from villages.scope import UserScope
 
 
 class Factor(models.TextChoices):
@@ -98,26 +98,13 @@ class Contract(models.Model):
 
 class ProblemQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The one scoping method for problems, the same rule as ``TaskQuerySet.for_user``:
-        the county sees all, a township secretary his township, village cadres their village."""
-        role = roles.role_of(user)
-        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
-            return self
-        cadre = roles.cadre_of(user)
-        if cadre is None:
-            return self.none()
-        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
-            return self.filter(township_id=cadre.township_id)
-        if role in (roles.VILLAGE_SECRETARY, roles.RESIDENT_CADRE) and cadre.village_id:
-            return self.filter(village_id=cadre.village_id)
-        return self.none()
+        """The one scoping method for problems (villages/scope.py): the county sees all, a
+        township secretary his township, village cadres their village."""
+        return UserScope.of(user).filter(self, township=["township_id"], village=["village_id"])
 
     def editable_by(self, user):
         """Problems this user may close or turn into a task: his township's (A5)."""
-        cadre = roles.cadre_of(user)
-        if roles.role_of(user) == roles.TOWNSHIP_SECRETARY and cadre and cadre.township_id:
-            return self.filter(township_id=cadre.township_id)
-        return self.none()
+        return UserScope.of(user).filter(self, township=["township_id"], county=False)
 
 
 class Problem(models.Model):
@@ -196,35 +183,16 @@ def overdue_q(on, latest_percent):
 
 class TaskQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The one scoping method: every view gets its tasks through it."""
-        role = roles.role_of(user)
-        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
-            return self
-        cadre = roles.cadre_of(user)
-        if cadre is None:
-            return self.none()
-        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
-            return self.filter(township_id=cadre.township_id)
-        if role in (roles.VILLAGE_SECRETARY, roles.RESIDENT_CADRE):
-            scope = Q(owner=cadre)
-            if cadre.village_id:
-                scope |= Q(village_id=cadre.village_id)
-            return self.filter(scope)
-        return self.none()
+        """The one scoping method (villages/scope.py): every view gets its tasks through it.
+        Village cadres see their village's tasks and the tasks they own."""
+        return UserScope.of(user).filter(
+            self, township=["township_id"], village=["village_id"], own=["owner_id"]
+        )
 
     def editable_by(self, user):
-        """Tasks whose weekly report this user may file or correct."""
-        role = roles.role_of(user)
-        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
-            return self.none()
-        cadre = roles.cadre_of(user)
-        if cadre is None:
-            return self.none()
-        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
-            return self.filter(township_id=cadre.township_id)
-        if role in (roles.VILLAGE_SECRETARY, roles.RESIDENT_CADRE):
-            return self.filter(owner=cadre)
-        return self.none()
+        """Tasks whose weekly report this user may file or correct: a township secretary his
+        township's, a village cadre the tasks he owns; the county reads only."""
+        return UserScope.of(user).filter(self, township=["township_id"], own=["owner_id"], county=False)
 
     def overdue(self, on):
         """Past the deadline and not complete (latest report below 100%)."""

@@ -12,6 +12,7 @@ from accountability import periods
 from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection
 from villages import roles
 from villages.models import Cadre, Village
+from villages.scope import UserScope
 
 # score at or above: grade (below the last: unqualified)
 GRADE_THRESHOLDS = [
@@ -42,20 +43,17 @@ class RatingScope:
 
     @classmethod
     def for_user(cls, user):
-        role = roles.role_of(user)
-        cadre = roles.cadre_of(user)
-        if cadre is None:
-            return None
-        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
-            villages = Village.objects.filter(township_id=cadre.township_id).order_by("code")
-            return cls(user, Evaluation.Level.TOWNSHIP_RATES_VILLAGE, cadre, villages)
-        if role == roles.VILLAGE_SECRETARY and cadre.village_id:
+        scope = UserScope.of(user)
+        if scope.township_id:
+            villages = Village.objects.filter(township_id=scope.township_id).order_by("code")
+            return cls(user, Evaluation.Level.TOWNSHIP_RATES_VILLAGE, scope.cadre, villages)
+        if scope.role == roles.VILLAGE_SECRETARY and scope.village_id:
             residents = (
-                Cadre.objects.filter(role=Cadre.Role.RESIDENT_CADRE, village_id=cadre.village_id)
+                Cadre.objects.filter(role=Cadre.Role.RESIDENT_CADRE, village_id=scope.village_id)
                 .select_related("village")
                 .order_by("code")
             )
-            return cls(user, Evaluation.Level.VILLAGE_RATES_CADRE, cadre, residents)
+            return cls(user, Evaluation.Level.VILLAGE_RATES_CADRE, scope.cadre, residents)
         return None
 
     @property

@@ -33,6 +33,7 @@ from accountability.oversight.forms import (
 from accountability.oversight.tables import ActionTable, EvaluationTable, InspectionTable, YearEndTable
 from accountability.tasks.forms import add_service_errors
 from villages import roles
+from villages.scope import UserScope
 
 PER_PAGE = 25
 OVERSIGHT_READERS = (roles.ADMIN, roles.COUNTY_SUPERVISOR, roles.TOWNSHIP_SECRETARY)
@@ -480,9 +481,7 @@ def year_end(request, year):
     scores = YearEndScore.objects.filter(year=year).order_by("-total", "pk")
     townships = YearEndTable(scores.filter(township__isnull=False).select_related("township"), prefix="t-")
     cadre_rows = scores.filter(cadre__isnull=False).select_related("cadre__village", "cadre__township")
-    if roles.role_of(request.user) == roles.TOWNSHIP_SECRETARY:
-        own = roles.cadre_of(request.user)
-        cadre_rows = cadre_rows.filter(cadre__township_id=own.township_id if own else None)
+    cadre_rows = UserScope.of(request.user).filter(cadre_rows, township=["cadre__township_id"])
     cadres = YearEndTable(cadre_rows, prefix="c-")
     RequestConfig(request, paginate={"per_page": 50}).configure(townships)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(cadres)

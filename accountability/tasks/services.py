@@ -16,6 +16,7 @@ from accountability.dashboards import summaries
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
 from villages import roles
 from villages.models import Cadre
+from villages.scope import UserScope
 
 # A value above this multiple of the target is taken for a typing error.
 MAX_TARGET_MULTIPLE = 10
@@ -222,8 +223,7 @@ def lock_week(week, user):
 
 
 def _check_problem_writer(user, township):
-    cadre = roles.cadre_of(user)
-    if roles.role_of(user) != roles.TOWNSHIP_SECRETARY or cadre is None or cadre.township_id != township.pk:
+    if UserScope.of(user).township_id != township.pk:
         raise PermissionDenied(_("只有本乡镇党委书记可以管理本乡镇的问题清单。"))
 
 
