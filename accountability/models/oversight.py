@@ -209,6 +209,8 @@ class Inspection(models.Model):
     class Meta:
         verbose_name = _("督查")
         verbose_name_plural = _("督查")
+        # page actions, granted to the county supervisors' group (villages/migrations/0003)
+        permissions = [("record_inspection", _("可以在督查页面录入督查和整改完成"))]
         ordering = ["-held_on", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -393,6 +395,7 @@ class AccountabilityAction(models.Model):
     class Meta:
         verbose_name = _("问责")
         verbose_name_plural = _("问责")
+        permissions = [("record_accountabilityaction", _("可以在问责页面录入问责"))]
         ordering = ["-decided_on", "-id"]
         indexes = [
             # quarterly dashboard and A10 totals: actions decided in a period
@@ -482,6 +485,7 @@ class YearEndScore(models.Model):
     class Meta:
         verbose_name = _("年终考评")
         verbose_name_plural = _("年终考评")
+        permissions = [("compute_yearendscore", _("可以计算年终考评"))]
         ordering = ["-year", "-total"]
         constraints = [
             models.CheckConstraint(

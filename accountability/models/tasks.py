@@ -307,6 +307,8 @@ class WeekLock(models.Model):
     class Meta:
         verbose_name = _("周锁定")
         verbose_name_plural = _("周锁定")
+        # page actions, granted to the county supervisors' group (villages/migrations/0003)
+        permissions = [("lock_week", _("可以锁定周报"))]
         ordering = ["-week"]
 
     def __str__(self):

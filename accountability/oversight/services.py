@@ -186,7 +186,7 @@ def record_action(user, data):
 def rectify_finding(user, finding, rectified_on):
     """Record that a finding with a problem was rectified (整改完成, A9) on ``rectified_on``:
     not before the inspection, not in the future, and only once. County supervisors only."""
-    if roles.role_of(user) != roles.COUNTY_SUPERVISOR:
+    if not user.has_perm("accountability.record_inspection"):
         raise PermissionDenied(_("只有市督查人员可以记录整改完成。"))
     with transaction.atomic():
         finding = Finding.objects.select_for_update().select_related("inspection").get(pk=finding.pk)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from accountability import periods
 from accountability.dashboards import summaries
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
-from villages import roles
 from villages.models import Cadre
 from villages.scope import UserScope
 
@@ -207,7 +206,7 @@ def file_report(task, user, week, value, note, files=(), expected_version=0):
 def lock_week(week, user):
     """Lock ``week`` (its bulletin is published): no report for it changes any more.
     Only county supervisors lock, and only the current or a past week."""
-    if roles.role_of(user) != roles.COUNTY_SUPERVISOR:
+    if not user.has_perm("accountability.lock_week"):
         raise PermissionDenied(_("只有市督查人员可以锁定周进度。"))
     if week != periods.week_start(week):
         raise ValidationError({"week": _("周必须以周一的日期表示。")})

@@ -56,3 +56,30 @@ def test_filter_keeps_the_rows_of_the_reached_places(secretary_a, village_secret
     assert UserScope.of(supervisor).filter(villages).count() == 2
     assert not UserScope.of(supervisor).filter(villages, county=False).exists()
     assert not UserScope.of(AnonymousUser()).filter(villages, township=["township_id"]).exists()
+
+
+def test_the_role_query_also_brings_the_permissions(supervisor, secretary_a, django_assert_num_queries):
+    """Pages ask for the role (role_required) and for permissions (``perms`` in templates,
+    ``has_perm`` in views): one query for both."""
+    from villages import roles
+
+    for fixture_user in (supervisor, secretary_a):
+        user = User.objects.get(pk=fixture_user.pk)
+        with django_assert_num_queries(1):
+            roles.role_of(user)
+            user.has_perm("accountability.record_inspection")
+            user.has_perm("accountability.view_inspection")
+    assert supervisor.has_perm("accountability.record_inspection")
+    assert not secretary_a.has_perm("accountability.record_inspection")
+    assert secretary_a.has_perm("accountability.view_inspection")
+
+
+def test_a_users_own_permissions_count_too(secretary_a):
+    from django.contrib.auth.models import Permission
+
+    secretary_a.user_permissions.add(Permission.objects.get(codename="lock_week"))
+    user = User.objects.get(pk=secretary_a.pk)
+    from villages import roles
+
+    assert roles.role_of(user) == roles.TOWNSHIP_SECRETARY
+    assert user.has_perm("accountability.lock_week")
