@@ -251,3 +251,29 @@ def test_a_valid_inspection_takes_its_township_from_the_village(places):
     inspection = Inspection(kind="unannounced", held_on=dt.date(2016, 5, 1), village=places["village_a"])
     inspection.full_clean()
     assert inspection.township == places["a"]
+
+
+def test_overdue_means_the_same_on_the_task_list_the_queryset_and_the_weekly_dashboard(
+    secretary_a, supervisor
+):
+    """One definition (models.tasks.overdue_q): past the deadline and below 100%, never
+    reported counting as 0%."""
+    from accountability.dashboards import measures
+    from accountability.periods import Week
+    from accountability.tasks.selectors import tasks_for_list
+    from tests.accountability.tasks_factories import make_report, make_task
+
+    week = Week(2016, 23)
+    early = Week(2016, 20).start
+    late = make_task(secretary_a, "late", due_on=dt.date(2016, 5, 1))  # never reported
+    behind = make_task(secretary_a, "behind", due_on=dt.date(2016, 5, 1))
+    make_report(behind, early, 40, secretary_a)
+    done = make_task(secretary_a, "done", due_on=dt.date(2016, 5, 1))
+    make_report(done, early, 100, secretary_a)
+    make_task(secretary_a, "not-due", due_on=dt.date(2016, 12, 31))
+    on = week.end  # the reports all lie before the week: every view sees the same ones
+
+    expected = {late.pk, behind.pk}
+    assert set(Task.objects.overdue(on=on).values_list("pk", flat=True)) == expected
+    assert {t.pk for t in tasks_for_list(supervisor, today=on) if t.is_overdue} == expected
+    assert set(Task.objects.filter(measures.overdue_q(week)).values_list("pk", flat=True)) == expected
