@@ -5,6 +5,8 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Value
 from django.utils.translation import gettext_lazy as _
 
 TOWNSHIP_SECRETARY = "township_secretary"
@@ -30,12 +32,41 @@ def role_of(user):
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_chishui_role"):
-        names = {g.name for g in user.groups.all()}
+        names = _load_groups_and_permissions(user)
         role = next((r for r in PRECEDENCE if r in names), None)
         if role is None and user.is_superuser:
             role = ADMIN
         user._chishui_role = role
     return user._chishui_role
+
+
+def _load_groups_and_permissions(user):
+    """The user's group names, in one query that also brings his permissions (his own and
+    his groups'), cached on the user where Django's ModelBackend keeps them: a page asks
+    for the role and for permissions (``user.has_perm``, templates' ``perms``) at the cost
+    of one query. Superusers' permissions are not loaded (``has_perm`` is always true)."""
+    from django.contrib.auth.models import Group, Permission
+
+    marker = models.CharField()
+    rows = Group.objects.filter(user=user).values_list(Value("group", output_field=marker), "name", "name")
+    if not user.is_superuser and user.is_active:
+        fields = ("content_type__app_label", "codename")
+        rows = rows.order_by().union(
+            Permission.objects.filter(group__user=user)
+            .order_by()
+            .values_list(Value("group_perm", output_field=marker), *fields),
+            Permission.objects.filter(user=user)
+            .order_by()
+            .values_list(Value("user_perm", output_field=marker), *fields),
+            all=True,
+        )
+    found = {"group": set(), "group_perm": set(), "user_perm": set()}
+    for kind, first, second in rows:
+        found[kind].add(first if kind == "group" else f"{first}.{second}")
+    if not user.is_superuser and user.is_active:
+        user._group_perm_cache = found["group_perm"]
+        user._user_perm_cache = found["user_perm"]
+    return found["group"]
 
 
 def sees_whole_county(user):

@@ -50,6 +50,7 @@ from villages.models import (
     Township,
     Village,
 )
+from villages.scope import UserScope
 
 # Long lists (tasks not reported, overdue tasks) show at most this many rows on the page;
 # the totals count them all, and the exports carry them all.
@@ -129,14 +130,15 @@ class Scope:
 
 
 def scope_for(user, township_code=None, village_code=None):
-    """The one place that decides what a user's dashboards show.
+    """Where a user's dashboard looks, from what he reaches (villages/scope.py) and where he
+    drilled down to.
 
     County supervisors and admins: the county, drilling anywhere. Township secretaries: their
     township and its villages. Village secretaries and resident cadres: their own village.
     An unknown code, or a place outside the user's reach, is a 404; no role is a 403.
     """
-    role = roles.role_of(user)
-    if role is None:
+    reach = UserScope.of(user)
+    if reach.role is None:
         raise PermissionDenied(_("您没有查看晒台的权限。"))
     township = village = None
     if township_code:
@@ -153,25 +155,24 @@ def scope_for(user, township_code=None, village_code=None):
                 % {"village": village_code, "township": township_code}
             )
         township = village.township
-    if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
+    if reach.sees_county:
         return Scope(township, village)
 
-    cadre = roles.cadre_of(user)
-    if role == roles.TOWNSHIP_SECRETARY:
-        if cadre is None or cadre.township_id is None:
+    if reach.role == roles.TOWNSHIP_SECRETARY:
+        if reach.township is None:
             raise PermissionDenied(_("您的干部档案没有所属乡镇。"))
         if township is None:
-            return Scope(cadre.township, None)
-        if township.pk != cadre.township_id:
+            return Scope(reach.township, None)
+        if township.pk != reach.township_id:
             raise Http404(_("该乡镇不在您的查看范围内。"))
         return Scope(township, village)
 
     # village secretaries and resident cadres: their own village only
-    if cadre is None or cadre.village_id is None:
+    if reach.village is None:
         raise PermissionDenied(_("您的干部档案没有所属村。"))
-    if village is not None and village.pk != cadre.village_id:
+    if village is not None and village.pk != reach.village_id:
         raise Http404(_("该村不在您的查看范围内。"))
-    own = village or Village.objects.select_related("township").get(pk=cadre.village_id)
+    own = village or Village.objects.select_related("township").get(pk=reach.village_id)
     if township is not None and township.pk != own.township_id:
         raise Http404(_("该乡镇不在您的查看范围内。"))
     return Scope(own.township, own)

@@ -9,12 +9,15 @@ aggregate over every task, weekly report, household and survey answer of the cou
 
 ``SummaryPeriod`` marks the periods a table is built for; a built period without a row for a
 township means zero. ``rebuild()`` (``manage.py rebuild_summaries``) builds everything; every
-write that changes the numbers refreshes what it touched (``refresh_*``), in the writer's
-transaction, so the tables stay exact. The selectors read a table only when every period a
+write that changes the numbers calls the one entry :func:`changed` with the rows it wrote
+(the services, the admin's ``KeepsSummariesExact`` and the registry's ``on_write`` hook
+alike), which refreshes what they touched (``refresh_*``) in the writer's transaction, so
+the tables stay exact. The selectors read a table only when every period a
 page needs is built, and otherwise run the live queries; tests compare both.
 """
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q, Sum
@@ -288,6 +291,58 @@ def refresh_survey(round_ids):
     """After answers of ``round_ids`` were written: rebuild those rounds."""
     if round_ids:
         _build_rounds(list(round_ids))
+
+
+# ---- the one refresh path ------------------------------------------------------------------
+
+
+def _tasks_changed(tasks):
+    """Tasks touch the weekly table of their townships, from the earliest start (a task is
+    not active before it starts; all built weeks when one has no start)."""
+    starts = [task.starts_on for task in tasks]
+    refresh_weekly({task.township_id for task in tasks}, min(starts) if all(starts) else None)
+
+
+def _reports_changed(reports):
+    """Weekly reports touch their tasks' townships from the earliest report's week."""
+    townships = {r.task.township_id for r in reports if ProgressReport.task.is_cached(r)}
+    uncached = {r.task_id for r in reports if not ProgressReport.task.is_cached(r)}
+    if uncached:
+        townships |= set(Task.objects.filter(pk__in=uncached).values_list("township_id", flat=True))
+    refresh_weekly(townships, min(r.week for r in reports))
+
+
+def _households_changed(households):
+    refresh_exits()
+
+
+def _answers_changed(answers):
+    refresh_survey({answer.round_id for answer in answers})
+
+
+# The models whose rows the dashboards count, and what a change to them refreshes. A model
+# added here is refreshed on every write path at once; tests/accountability/test_summaries.py
+# checks that each path (services, admin, registry) goes through ``changed``.
+SOURCES = {
+    Task: _tasks_changed,
+    ProgressReport: _reports_changed,
+    Household: _households_changed,
+    SurveyAnswer: _answers_changed,
+}
+
+
+def changed(objects, before=()):
+    """The one entry for every write that can change a dashboard figure: ``objects`` are the
+    rows written (as they are now, or as they were when deleted), ``before`` the same rows
+    as they were before an edit (their old township or week counts too). Rows of models the
+    dashboards do not count are ignored. Runs in the caller's transaction."""
+    groups = defaultdict(list)
+    for row in [*before, *objects]:
+        for model in SOURCES:
+            if isinstance(row, model):
+                groups[model].append(row)
+    for model, rows in groups.items():
+        SOURCES[model](rows)
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from accountability.dashboards import charts, selectors
 from accountability.dashboards import tables as t
 from accountability.exports import FORMATS, export_response
 from accountability.periods import Month, PeriodError, Quarter, Week
-from villages import roles
+from villages.scope import UserScope
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 # Rows per page of a table on the page (a province has hundreds of townships); each table
@@ -180,12 +180,12 @@ def _make_table(request, spec, name, data, scope, period):
 
 def _breadcrumbs(request, spec, period, scope):
     """County → township → village; links only where the user may go."""
-    role = roles.role_of(request.user)
+    reach = UserScope.of(request.user)
     crumbs = []
-    if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
+    if reach.sees_county:
         crumbs.append({"label": _("全市"), "url": _url(request, spec, period)})
     if scope.township is not None:
-        may_open = role not in (roles.VILLAGE_SECRETARY, roles.RESIDENT_CADRE)
+        may_open = reach.reaches_township(scope.township.pk)
         crumbs.append(
             {
                 "label": scope.township.name,

@@ -20,11 +20,6 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 INVALID_CHOICE = _("选择无效：请从列表中选择。")
 
 
-def not_in_future(day):
-    if day and day > periods.today():
-        raise ValidationError(_("日期不能晚于今天。"), code="future")
-
-
 def period_start(cycle, year, period):
     """The first day of a rating period: quarter 1–4, half-year 1–2, or the year."""
     if cycle == Evaluation.Cycle.QUARTERLY:
@@ -169,7 +164,6 @@ class InspectionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["held_on"].validators.append(not_in_future)
         self.fields["village"].queryset = Village.objects.select_related("township").order_by("code")
         self.fields["township"].queryset = Township.objects.order_by("code")
         cadres = Cadre.objects.order_by("code")
@@ -180,21 +174,8 @@ class InspectionForm(forms.ModelForm):
             if hasattr(field, "error_messages"):
                 field.error_messages["invalid_choice"] = INVALID_CHOICE
 
-    def clean(self):
-        data = super().clean()
-        kind, spot_level = data.get("kind"), data.get("spot_level")
-        if kind == Inspection.Kind.SPOT_CHECK and not spot_level:
-            self.add_error("spot_level", _("五抽查必须选择抽查层级。"))
-        elif kind and kind != Inspection.Kind.SPOT_CHECK and spot_level:
-            self.add_error("spot_level", _("只有五抽查才填写抽查层级。"))
-        township, village = data.get("township"), data.get("village")
-        if village and township and village.township_id != township.pk:
-            self.add_error("village", _("该村不属于所选乡镇。"))
-        elif village and not township:
-            data["township"] = village.township
-        if kind == Inspection.Kind.MUST_CHECK and not (township or village):
-            self.add_error("township", _("五必查必须选择被检查的乡镇或村。"))
-        return data
+    # The inspection rules are Inspection.clean()'s (the admin checks the same), run by the
+    # ModelForm's validation.
 
 
 class FindingForm(forms.Form):
@@ -225,12 +206,15 @@ class FindingForm(forms.Form):
             if data.get("description") or data.get("rectify_by"):
                 self.add_error("severity", _("填写了发现情况，请选择问题程度。"))
             return data
-        if severity != Finding.Severity.OK and not data.get("description"):
-            self.add_error("description", _("发现问题时必须写明具体情况。"))
-        if severity != Finding.Severity.OK and not data.get("rectify_by"):
-            self.add_error("rectify_by", _("发现问题时必须规定整改时限。"))
-        if severity == Finding.Severity.OK and data.get("rectify_by"):
-            self.add_error("rectify_by", _("未发现问题时不设整改时限。"))
+        finding = Finding(**{k: data.get(k) for k in ("category", "severity", "rectify_by")})
+        finding.description = data.get("description") or ""
+        try:
+            finding.clean()  # the finding rules live in the model (the admin checks the same)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in self.fields and field not in self.errors:
+                    for message in messages:
+                        self.add_error(field, message)
         return data
 
 
@@ -290,7 +274,6 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decided_on"].validators.append(not_in_future)
         self.fields["cadre"].queryset = Cadre.objects.order_by("code")
         self.fields["inspection"].queryset = Inspection.objects.select_related("township", "village")
         self.fields["task"].queryset = Task.objects.order_by("code")
@@ -299,12 +282,7 @@ class ActionForm(forms.ModelForm):
             if hasattr(field, "error_messages"):
                 field.error_messages["invalid_choice"] = INVALID_CHOICE
 
-    def clean(self):
-        data = super().clean()
-        inspection, decided_on = data.get("inspection"), data.get("decided_on")
-        if inspection and decided_on and decided_on < inspection.held_on:
-            self.add_error("decided_on", _("问责决定日期不能早于来源督查的日期。"))
-        return data
+    # The action rules are AccountabilityAction.clean()'s, run by the ModelForm's validation.
 
 
 class YearEndForm(forms.Form):

@@ -12,6 +12,7 @@ from accountability import periods
 from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection
 from villages import roles
 from villages.models import Cadre, Village
+from villages.scope import UserScope
 
 # score at or above: grade (below the last: unqualified)
 GRADE_THRESHOLDS = [
@@ -42,20 +43,17 @@ class RatingScope:
 
     @classmethod
     def for_user(cls, user):
-        role = roles.role_of(user)
-        cadre = roles.cadre_of(user)
-        if cadre is None:
-            return None
-        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
-            villages = Village.objects.filter(township_id=cadre.township_id).order_by("code")
-            return cls(user, Evaluation.Level.TOWNSHIP_RATES_VILLAGE, cadre, villages)
-        if role == roles.VILLAGE_SECRETARY and cadre.village_id:
+        scope = UserScope.of(user)
+        if scope.township_id:
+            villages = Village.objects.filter(township_id=scope.township_id).order_by("code")
+            return cls(user, Evaluation.Level.TOWNSHIP_RATES_VILLAGE, scope.cadre, villages)
+        if scope.role == roles.VILLAGE_SECRETARY and scope.village_id:
             residents = (
-                Cadre.objects.filter(role=Cadre.Role.RESIDENT_CADRE, village_id=cadre.village_id)
+                Cadre.objects.filter(role=Cadre.Role.RESIDENT_CADRE, village_id=scope.village_id)
                 .select_related("village")
                 .order_by("code")
             )
-            return cls(user, Evaluation.Level.VILLAGE_RATES_CADRE, cadre, residents)
+            return cls(user, Evaluation.Level.VILLAGE_RATES_CADRE, scope.cadre, residents)
         return None
 
     @property
@@ -154,12 +152,12 @@ def record_inspection(user, data, findings):
     errors = {}
     if data["kind"] == Inspection.Kind.MUST_CHECK and not findings:
         errors["__all__"] = [_("五必查至少要填写一个类别的检查结果。")]
-    for finding in findings:
-        if finding["rectify_by"] and finding["rectify_by"] < data["held_on"]:
-            errors.setdefault("__all__", []).append(
-                _("“%(category)s”的整改时限不能早于督查日期。")
-                % {"category": Finding.Category(finding["category"]).label}
-            )
+    unsaved = Inspection(**data)
+    for values in findings:
+        try:  # the finding rules (Finding.clean), checked before anything is written
+            Finding(inspection=unsaved, **values).clean()
+        except ValidationError as error:
+            errors.setdefault("__all__", []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -188,7 +186,7 @@ def record_action(user, data):
 def rectify_finding(user, finding, rectified_on):
     """Record that a finding with a problem was rectified (整改完成, A9) on ``rectified_on``:
     not before the inspection, not in the future, and only once. County supervisors only."""
-    if roles.role_of(user) != roles.COUNTY_SUPERVISOR:
+    if not user.has_perm("accountability.record_inspection"):
         raise PermissionDenied(_("只有市督查人员可以记录整改完成。"))
     with transaction.atomic():
         finding = Finding.objects.select_for_update().select_related("inspection").get(pk=finding.pk)
@@ -202,15 +200,8 @@ def rectify_finding(user, finding, rectified_on):
             raise ValidationError({"rectified_on": _("请填写整改完成日期。")})
         if rectified_on > periods.today():
             raise ValidationError({"rectified_on": _("整改完成日期不能晚于今天。")})
-        if rectified_on < finding.inspection.held_on:
-            raise ValidationError(
-                {
-                    "rectified_on": _("整改完成日期不能早于督查日期（%(date)s）。")
-                    % {"date": finding.inspection.held_on.isoformat()}
-                }
-            )
         finding.rectified_on = rectified_on
-        finding.full_clean()
+        finding.full_clean()  # not before the inspection: Finding.clean
         finding._history_user = user  # who recorded 整改完成: the finding's history keeps it
         finding.save(update_fields=["rectified_on"])
     return finding

@@ -18,16 +18,14 @@ from accountability.tasks.filters import ProblemFilter
 from accountability.tasks.forms import ProblemCloseForm, ProblemForm, ProblemTaskForm, add_service_errors
 from accountability.tasks.tables import ProblemTable
 from villages import roles
+from villages.scope import UserScope
 
 PER_PAGE = 25
 
 
 def secretary_township(user):
-    """The township whose problems this user manages, or None."""
-    cadre = roles.cadre_of(user)
-    if roles.role_of(user) == roles.TOWNSHIP_SECRETARY and cadre and cadre.township_id:
-        return cadre.township
-    return None
+    """The township whose problems this user manages (a township secretary's), or None."""
+    return UserScope.of(user).township
 
 
 @require_http_methods(["GET", "POST"])

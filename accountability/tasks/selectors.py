@@ -10,6 +10,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability import periods
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
+from accountability.models.tasks import overdue_q
 
 
 class Status:
@@ -51,10 +53,7 @@ def tasks_for_list(user, today=None):
                 output_field=CharField(),
             ),
             is_overdue=Case(
-                When(
-                    Q(due_on__lt=today) & (Q(latest_percent__isnull=True) | Q(latest_percent__lt=100)),
-                    then=Value(True),
-                ),
+                When(overdue_q(today, F("latest_percent")), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),

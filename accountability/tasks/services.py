@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from accountability import periods
 from accountability.dashboards import summaries
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
-from villages import roles
 from villages.models import Cadre
+from villages.scope import UserScope
 
 # A value above this multiple of the target is taken for a typing error.
 MAX_TARGET_MULTIPLE = 10
@@ -164,6 +164,8 @@ def file_report(task, user, week, value, note, files=(), expected_version=0):
             .filter(task=task, week=week)
             .first()
         )
+        if report is not None:
+            report.task = task  # the task in hand: no query for it later
         if report is None:
             if expected_version:
                 # the form was opened on a report that no longer exists
@@ -197,14 +199,14 @@ def file_report(task, user, week, value, note, files=(), expected_version=0):
             evidence.file.save(upload.name, upload, save=False)
             evidence.full_clean()
             evidence.save()
-        summaries.refresh_weekly([task.township_id], week)
+        summaries.changed([report])
     return report
 
 
 def lock_week(week, user):
     """Lock ``week`` (its bulletin is published): no report for it changes any more.
     Only county supervisors lock, and only the current or a past week."""
-    if roles.role_of(user) != roles.COUNTY_SUPERVISOR:
+    if not user.has_perm("accountability.lock_week"):
         raise PermissionDenied(_("只有市督查人员可以锁定周进度。"))
     if week != periods.week_start(week):
         raise ValidationError({"week": _("周必须以周一的日期表示。")})
@@ -220,16 +222,13 @@ def lock_week(week, user):
 
 
 def _check_problem_writer(user, township):
-    cadre = roles.cadre_of(user)
-    if roles.role_of(user) != roles.TOWNSHIP_SECRETARY or cadre is None or cadre.township_id != township.pk:
+    if UserScope.of(user).township_id != township.pk:
         raise PermissionDenied(_("只有本乡镇党委书记可以管理本乡镇的问题清单。"))
 
 
 def raise_problem(user, township, factor, description, village=None):
     """Add a problem to ``township``'s problem list (A5)."""
     _check_problem_writer(user, township)
-    if village is not None and village.township_id != township.pk:
-        raise ValidationError({"village": _("该村不属于本乡镇。")})
     problem = Problem(
         township=township,
         village=village,
@@ -307,5 +306,5 @@ def problem_to_task(problem, user, title, owner, due_on, target, unit=""):
         task._history_user = user
         task.full_clean()
         task.save()
-        summaries.refresh_weekly([task.township_id], task.starts_on)
+        summaries.changed([task])
     return task

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from villages.models.places import Cadre, Household, Township, Unit, Village
+from villages.models.places import Cadre, Household, Township, Unit, Village, check_places
 
 
 class PartyOrganization(models.Model):
@@ -58,6 +58,9 @@ class PartyOrganization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        check_places(self)
 
 
 class EconomicOrganization(models.Model):
@@ -132,6 +135,9 @@ class EconomicOrganization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        check_places(self)
 
 
 class WorkTeam(models.Model):

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from villages.models.places import Household, Township, Village
+from villages.models.places import Household, Township, Village, check_places
 
 
 class LivelihoodItem(models.Model):
@@ -115,6 +115,9 @@ class OutreachEvent(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        check_places(self)
 
 
 class LivelihoodOutcome(models.Model):

@@ -982,6 +982,43 @@ def _check_household(ctx, row, get):
     return []
 
 
+def _outside(ctx, kind, code, parent):
+    """True when the row ``code`` of ``kind`` (a village or household, in this file or
+    stored) is known and lies outside ``parent`` (a township or village code). Rows that
+    keep their stored value (EXISTING) are not compared."""
+    if not code or not parent or code is EXISTING or parent is EXISTING or not ctx.ref(kind, code):
+        return False
+    return ctx.parent_code(kind, code) != parent
+
+
+def place_problems(ctx, get, household=True):
+    """The place rules of villages.models.place_errors, for sheet rows that name places by
+    code before they are written: the village lies in the township, the household in the
+    village, and a household comes with its village. Every sheet with these columns calls
+    it from its ``check`` (``household=False`` for a sheet without a household column)."""
+    township, village = get("township"), get("village")
+    household = get("household") if household else None
+    problems = []
+    if _outside(ctx, "villages", village, township):
+        problems.append(
+            (
+                "village",
+                _("村“%(village)s”不属于乡镇“%(township)s”。") % {"village": village, "township": township},
+            )
+        )
+    if household and not village:
+        problems.append(("household", _("指定贫困户时必须指定村。")))
+    elif _outside(ctx, "households", household, village):
+        problems.append(
+            (
+                "household",
+                _("贫困户“%(household)s”不属于任务所在村“%(village)s”。")
+                % {"household": household, "village": village},
+            )
+        )
+    return problems
+
+
 def _check_cadre(ctx, row, get):
     Role = _models().Cadre.Role
     role, township, village = get("role"), get("township"), get("village")
@@ -990,20 +1027,7 @@ def _check_cadre(ctx, row, get):
         problems.append(("township", _("乡镇党委书记和驻村干部必须填写乡镇编码。")))
     if role in (Role.VILLAGE_SECRETARY, Role.RESIDENT_CADRE) and not village:
         problems.append(("village", _("村党组织书记和驻村干部必须填写村编码。")))
-    if (
-        township
-        and village
-        and township is not EXISTING
-        and village is not EXISTING
-        and ctx.ref("villages", village)
-        and ctx.parent_code("villages", village) != township
-    ):
-        problems.append(
-            (
-                "village",
-                _("村“%(village)s”不属于乡镇“%(township)s”。") % {"village": village, "township": township},
-            )
-        )
+    problems += place_problems(ctx, get, household=False)
     if get("team_slot") and role != Role.RESIDENT_CADRE:
         problems.append(("team_slot", _("只有驻村干部才有驻村身份。")))
     return problems
