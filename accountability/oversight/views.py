@@ -177,8 +177,10 @@ def inspection_list(request):
         request.GET or None, queryset=inspections_for_list(request.user), request=request
     )
     rows = filtered(filterset)
-    if request.GET.get("export") == "csv":
-        return inspections_csv(rows)
+    export = exports.requested_format(request)
+    if export:
+        # every matching inspection, newest first (not the page's sort or page)
+        return exports.export_response(InspectionTable(rows), export, "inspections")
     table = InspectionTable(rows)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     export_query = request.GET.copy()
@@ -194,37 +196,6 @@ def inspection_list(request):
             "export_query": export_query.urlencode(),
         },
     )
-
-
-def inspections_csv(rows):
-    header = [
-        _("督查日期"),
-        _("督查类型"),
-        _("抽查层级"),
-        _("乡镇"),
-        _("村"),
-        _("督查人"),
-        _("检查类别数"),
-        _("发现问题"),
-        _("严重问题"),
-        _("督查情况"),
-    ]
-    body = [
-        [
-            row.held_on.isoformat(),
-            row.get_kind_display(),
-            row.get_spot_level_display() if row.spot_level else "",
-            row.township.name if row.township else "",
-            row.village.name if row.village else "",
-            row.inspector.name if row.inspector else "",
-            row.checked,
-            row.problems,
-            row.serious,
-            row.summary,
-        ]
-        for row in rows.order_by("-held_on", "-id")
-    ]
-    return exports.rows_response([header, *body], "csv", "inspections")
 
 
 @require_http_methods(["GET", "POST"])

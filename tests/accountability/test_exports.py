@@ -1,25 +1,106 @@
-"""CSV (UTF-8 with BOM) and XLSX downloads of dashboard tables carry what the page shows."""
+"""CSV (UTF-8 with BOM) and XLSX downloads of list and dashboard tables carry what the page
+shows, as raw numbers, and never a live formula (one export path: accountability.exports)."""
 
 import csv
+import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from accountability.dashboards.tables import ByMonthTable
-from accountability.exports import csv_bytes, table_rows
+from accountability.exports import SpreadsheetExport, escape_formula
+from accountability.models import Problem
 from devdata import synthetic
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def by_month(*rows):
+    return ByMonthTable(
+        [{"month": month, "households_exited": h, "people_exited": p} for month, h, p in rows]
+    )
+
+
+def csv_rows(content):
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def xlsx_cells(content):
+    """Every row of the first sheet as openpyxl cells (value and data type)."""
+    return list(load_workbook(io.BytesIO(content)).active.iter_rows())
 
 
 def test_csv_starts_with_a_bom_and_keeps_chinese():
-    data = csv_bytes([["乡镇", "户数"], ["甲镇", 3]])
+    data = SpreadsheetExport("csv", by_month(("2016-01", 3, 9))).export()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data.decode("utf-8-sig").splitlines() == ["乡镇,户数", "甲镇,3"]
+    assert data.decode("utf-8-sig").splitlines() == ["月份,脱贫户数,脱贫人数", "2016-01,3,9"]
 
 
-def test_table_rows_have_the_headers_the_page_shows():
-    rows = table_rows(ByMonthTable([{"month": "2016-01", "households_exited": 3, "people_exited": 9}]))
-    assert rows == [["月份", "脱贫户数", "脱贫人数"], ["2016-01", 3, 9]]
+def test_exports_have_the_headers_the_page_shows_and_raw_numbers():
+    table = by_month(("2016-01", 1234567, 9))
+    assert csv_rows(SpreadsheetExport("csv", table).export()) == [
+        ["月份", "脱贫户数", "脱贫人数"],
+        ["2016-01", "1234567", "9"],
+    ]
+    header, row = xlsx_cells(SpreadsheetExport("xlsx", table).export())
+    assert [c.value for c in header] == ["月份", "脱贫户数", "脱贫人数"]
+    assert [(c.value, c.data_type) for c in row] == [("2016-01", "s"), (1234567, "n"), (9, "n")]
+
+
+@pytest.mark.parametrize("text", [FORMULA, "=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1"])
+def test_text_a_spreadsheet_would_run_is_escaped(text):
+    assert escape_formula(text) == "'" + text
+
+
+@pytest.mark.parametrize(
+    "value", [-3, -2.5, Decimal("-1.50"), 0, None, "", "甲镇", "1-2", "a=b", dt.date(2016, 1, 1)]
+)
+def test_numbers_dates_and_plain_text_are_kept(value):
+    assert escape_formula(value) == value
+
+
+def test_negative_numbers_stay_numbers_and_formulas_become_text():
+    table = by_month((FORMULA, -3, -2.5), ("-2016", 0, 1))
+    rows = csv_rows(SpreadsheetExport("csv", table).export())
+    assert rows[1:] == [["'" + FORMULA, "-3", "-2.5"], ["'-2016", "0", "1"]]
+    _, formula, text = xlsx_cells(SpreadsheetExport("xlsx", table).export())
+    assert [(c.value, c.data_type) for c in formula] == [("'" + FORMULA, "s"), (-3, "n"), (-2.5, "n")]
+    assert (text[0].value, text[0].data_type) == ("'-2016", "s")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_problem_titled_as_a_formula_is_text_in_the_supervisors_export(
+    client, supervisor, secretary_a, township_a, village_a, fmt
+):
+    Problem.objects.create(
+        township=township_a,
+        village=village_a,
+        factor="industry",
+        description=FORMULA,
+        raised_by=secretary_a,
+        raised_on=dt.date(2016, 6, 1),
+        resolution="@cmd",
+    )
+    client.force_login(supervisor)
+    response = client.get(reverse("accountability:problem_list"), {"export": fmt})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="problems.{fmt}"'
+    if fmt == "csv":
+        header, row = csv_rows(response.content)
+        values = dict(zip(header, row, strict=True))
+        assert values["已转任务数"] == "0"
+    else:
+        header, cells = xlsx_cells(response.content)
+        assert all(c.data_type != "f" for c in cells)
+        values = dict(zip([c.value for c in header], [c.value for c in cells], strict=True))
+        assert values["已转任务数"] == 0  # a number, not text
+    assert values["问题描述"] == "'" + FORMULA
+    assert values["解决情况"] == "'@cmd"
+    assert values["乡镇"] == township_a.name
 
 
 @pytest.mark.django_db
