@@ -45,7 +45,7 @@ class TaskFilter(ListFilter):
         label=_("村"), queryset=visible_villages, empty_label=_("全部")
     )
     factor = django_filters.ChoiceFilter(label=_("脱贫要素"), choices=Factor.choices, empty_label=_("全部"))
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.CHOICES, empty_label=_("全部"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices, empty_label=_("全部"))
     overdue = django_filters.ChoiceFilter(
         label=_("逾期"), choices=YES_NO, empty_label=_("全部"), method="filter_flag"
     )

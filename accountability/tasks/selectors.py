@@ -4,6 +4,7 @@ scoping method (``for_user``) and already carries what its page shows (``select_
 
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
@@ -22,14 +23,13 @@ from accountability import periods
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
 
 
-class Status:
-    """A task's state, derived from its latest report."""
+class Status(models.TextChoices):
+    """A task's state, derived from its latest report (the ``status`` annotation of
+    ``tasks_for_list``)."""
 
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CHOICES = [(NOT_STARTED, _("未开始")), (IN_PROGRESS, _("进行中")), (DONE, _("已完成"))]
-    LABELS = dict(CHOICES)
+    NOT_STARTED = "not_started", _("未开始")
+    IN_PROGRESS = "in_progress", _("进行中")
+    DONE = "done", _("已完成")
 
 
 def tasks_for_list(user, today=None):
