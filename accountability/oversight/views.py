@@ -43,13 +43,6 @@ def supervisor_only(request, message):
         raise PermissionDenied(message)
 
 
-def filtered(filterset):
-    """The filtered rows, or none when the filter itself is invalid (its errors are shown)."""
-    if filterset.is_bound and not filterset.is_valid():
-        return filterset.queryset.none()
-    return filterset.qs
-
-
 # ---------------------------------------------------------------------- ratings (A3)
 
 
@@ -69,7 +62,7 @@ def evaluation_list(request):
         .annotate(last_changed_by=last_change_user())
     )
     filterset = EvaluationFilter(request.GET or None, queryset=rows, request=request)
-    table = EvaluationTable(filtered(filterset))
+    table = EvaluationTable(filterset.rows)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(
         request,
@@ -176,7 +169,7 @@ def inspection_list(request):
     filterset = InspectionFilter(
         request.GET or None, queryset=inspections_for_list(request.user), request=request
     )
-    rows = filtered(filterset)
+    rows = filterset.rows
     export = exports.requested_format(request)
     if export:
         # every matching inspection, newest first (not the page's sort or page)
@@ -361,7 +354,7 @@ def warning_talk_totals(rows, year):
 def action_list(request):
     rows = AccountabilityAction.objects.for_user(request.user)
     filterset = ActionFilter(request.GET or None, queryset=rows, request=request)
-    shown = filtered(filterset).select_related("cadre__township", "inspection", "task")
+    shown = filterset.rows.select_related("cadre__township", "inspection", "task")
     table = ActionTable(shown)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("year"):

@@ -56,7 +56,7 @@ def problem_list(request):
 
     rows = task_selectors.problems_for_list(request.user)
     filterset = ProblemFilter(request.GET or None, queryset=rows, request=request)
-    rows = rows.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
+    rows = filterset.rows
     export = exports.requested_format(request)
     if request.method == "GET" and export:
         # every matching problem in the page's default order (open first, newest first)

@@ -32,7 +32,7 @@ def task_list(request):
     today = periods.today()
     rows = task_selectors.tasks_for_list(request.user, today)
     filterset = TaskFilter(request.GET or None, queryset=rows, request=request)
-    rows = rows.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
+    rows = filterset.rows
     export = exports.requested_format(request)
     if export:
         # every matching task, by deadline (not the page's sort or page)
