@@ -242,12 +242,17 @@ def rectification_records(inspection):
     previous = {}
     recorded = {}
     for record in records:
-        if record.rectified_on != previous.get(record.id):
+        before = previous.get(record.id)
+        if before is None:  # the finding's first record: recorded if it came rectified
+            changed = record.rectified_on is not None
+        else:
+            changed = bool(record.diff_against(before, included_fields=["rectified_on"]).changes)
+        if changed:
             if record.rectified_on is None:
                 recorded.pop(record.id, None)
             else:
                 recorded[record.id] = record
-        previous[record.id] = record.rectified_on
+        previous[record.id] = record
     return recorded
 
 
