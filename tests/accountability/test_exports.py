@@ -7,13 +7,15 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from accountability.dashboards.tables import ByMonthTable
 from accountability.exports import SpreadsheetExport, escape_formula
 from accountability.models import Problem
-from devdata import synthetic
+from devdata import demo, synthetic
+from villages.models import LivelihoodItem
 
 FORMULA = '=HYPERLINK("http://x","y")'
 
@@ -103,45 +105,53 @@ def test_a_problem_titled_as_a_formula_is_text_in_the_supervisors_export(
     assert values["乡镇"] == township_a.name
 
 
-@pytest.mark.django_db
-def test_csv_download_of_the_weekly_units_table(client, supervisor):
-    synthetic.build("small")
-    client.force_login(supervisor)
-    json_units = client.get("/dashboard/weekly/?week=2016-W23&format=json").json()["units"]
-    response = client.get("/dashboard/weekly/?week=2016-W23&export=csv&table=units")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    assert response["Content-Disposition"] == 'attachment; filename="weekly-2016-W23-units.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["单位", "在办任务", "本周到期"]
-    assert [r[0] for r in rows[1:]] == [u["name"] for u in json_units]
-    assert [int(r[1]) for r in rows[1:]] == [u["active"] for u in json_units]
+@pytest.fixture(scope="class")
+def small_county(django_db_setup, django_db_blocker):
+    """The small synthetic county, built once for the dashboard export tests (they only read
+    it; committed) and removed after them, so other tests start from an empty database."""
+    with django_db_blocker.unblock():
+        synthetic.build("small")
+        yield
+        demo.clear()
+        User.objects.filter(username__endswith="-synthetic-reporter").delete()
+        LivelihoodItem.objects.all().delete()
 
 
 @pytest.mark.django_db
-def test_xlsx_download_of_the_monthly_units_table(client, supervisor):
-    synthetic.build("small")
-    client.force_login(supervisor)
-    data = client.get("/dashboard/monthly/?month=2016-06&format=json").json()
-    response = client.get("/dashboard/monthly/?month=2016-06&export=xlsx&table=units")
-    assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:2] == ("单位", "本月脱贫户")
-    assert [(r[0], r[1]) for r in rows[1:]] == [
-        (u["name"], u["month"]["households_exited"]) for u in data["units"]
-    ]
+@pytest.mark.usefixtures("small_county")
+@pytest.mark.xdist_group("small-county-exports")  # one worker builds the county once
+class TestDashboardExports:
+    def test_csv_download_of_the_weekly_units_table(self, client, supervisor):
+        client.force_login(supervisor)
+        json_units = client.get("/dashboard/weekly/?week=2016-W23&format=json").json()["units"]
+        response = client.get("/dashboard/weekly/?week=2016-W23&export=csv&table=units")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        assert response["Content-Disposition"] == 'attachment; filename="weekly-2016-W23-units.csv"'
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[0][:3] == ["单位", "在办任务", "本周到期"]
+        assert [r[0] for r in rows[1:]] == [u["name"] for u in json_units]
+        assert [int(r[1]) for r in rows[1:]] == [u["active"] for u in json_units]
 
+    def test_xlsx_download_of_the_monthly_units_table(self, client, supervisor):
+        client.force_login(supervisor)
+        data = client.get("/dashboard/monthly/?month=2016-06&format=json").json()
+        response = client.get("/dashboard/monthly/?month=2016-06&export=xlsx&table=units")
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][:2] == ("单位", "本月脱贫户")
+        assert [(r[0], r[1]) for r in rows[1:]] == [
+            (u["name"], u["month"]["households_exited"]) for u in data["units"]
+        ]
 
-@pytest.mark.django_db
-def test_export_of_a_long_list_carries_every_row(client, supervisor, monkeypatch):
-    from accountability.dashboards import selectors
+    def test_export_of_a_long_list_carries_every_row(self, client, supervisor, monkeypatch):
+        from accountability.dashboards import selectors
 
-    synthetic.build("small")
-    client.force_login(supervisor)
-    monkeypatch.setattr(selectors, "LIST_LIMIT", 1)
-    total = client.get("/dashboard/weekly/?week=2016-W23&format=json").json()["summary"]["not_reported"]
-    assert total > 1
-    response = client.get("/dashboard/weekly/?week=2016-W23&export=csv&table=not_reported")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len(rows) - 1 == total
+        client.force_login(supervisor)
+        monkeypatch.setattr(selectors, "LIST_LIMIT", 1)
+        total = client.get("/dashboard/weekly/?week=2016-W23&format=json").json()["summary"]["not_reported"]
+        assert total > 1
+        response = client.get("/dashboard/weekly/?week=2016-W23&export=csv&table=not_reported")
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert len(rows) - 1 == total
