@@ -11,10 +11,12 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accountability import periods
 from accountability.dashboards.tables import ByMonthTable
 from accountability.exports import SpreadsheetExport, escape_formula
 from accountability.models import Problem
 from devdata import demo, synthetic
+from tests.accountability.tasks_factories import freeze_today, make_report, make_task
 from villages.models import LivelihoodItem
 
 FORMULA = '=HYPERLINK("http://x","y")'
@@ -103,6 +105,29 @@ def test_a_problem_titled_as_a_formula_is_text_in_the_supervisors_export(
     assert values["问题描述"] == "'" + FORMULA
     assert values["解决情况"] == "'@cmd"
     assert values["乡镇"] == township_a.name
+
+
+@pytest.mark.django_db
+def test_task_list_xlsx_has_the_csv_columns_with_numbers_and_dates(
+    client, monkeypatch, secretary_a, village_a, today
+):
+    freeze_today(monkeypatch, today)
+    task = make_task(secretary_a, "A-01", village=village_a, title="-负数开头的任务", target=40)
+    make_report(task, periods.week_start(today), 10, secretary_a)
+    make_task(secretary_a, "A-02", due_on=dt.date(2016, 6, 1))
+    client.force_login(secretary_a)
+    response = client.get(reverse("accountability:task_list"), {"export": "xlsx"})
+    assert response["Content-Disposition"] == 'attachment; filename="tasks.xlsx"'
+    header, *rows = xlsx_cells(response.content)
+    assert [c.value for c in header] == [
+        "任务编号", "任务名称", "乡镇", "村", "脱贫要素", "责任人", "完成时限",
+        "目标值", "最新进度（%）", "状态", "本周填报", "逾期",
+    ]  # fmt: skip
+    overdue, reported = ([c.value for c in row] for row in rows)  # by deadline
+    assert overdue[0] == "A-02" and overdue[3] is None and overdue[8:] == [None, "未开始", "未填报", "是"]
+    assert reported[:4] == ["A-01", "'-负数开头的任务", "甲镇", village_a.name]
+    assert reported[6:] == ["2016-09-30", 40, 25, "进行中", "已填报", "否"]
+    assert rows[1][7].data_type == rows[1][8].data_type == "n"
 
 
 @pytest.fixture(scope="class")
