@@ -1,54 +1,56 @@
-"""CSV and XLSX downloads of django-tables2 tables (``Table.as_values()``).
+"""CSV and XLSX downloads of django-tables2 tables: the one export path of every list and
+dashboard table, through django-tables2's ``TableExport`` (tablib).
 
-CSV is UTF-8 with a byte-order mark so that Excel on Chinese Windows shows the Chinese
-headers; XLSX is written with openpyxl. Both carry exactly the columns the page shows.
+Each export carries the table's ``as_values()``: the columns the page shows plus the
+export-only ones (``visible=False``), raw numbers rather than the page's formatting. CSV is
+UTF-8 with a byte-order mark so that Excel on Chinese Windows shows the Chinese headers.
+Text that a spreadsheet would run as a formula is escaped (see ``escape_formula``).
 """
 
-import csv
-import io
+from django_tables2.export import TableExport
+from tablib import Dataset
 
-from django.http import HttpResponse
-from openpyxl import Workbook
+FORMATS = (TableExport.CSV, TableExport.XLSX)
 
-FORMATS = ("csv", "xlsx")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def table_rows(table):
-    """Header row then data rows, as plain strings and numbers ("—" for empty cells)."""
-    return [["" if cell is None else cell for cell in row] for row in table.as_values()]
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (OWASP "CSV injection"): a problem titled =HYPERLINK(...) must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_bytes(rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+def escape_formula(value):
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula.
+    Numbers (negative ones included), dates and empty cells are kept as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
-def xlsx_bytes(rows, title):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    for row in rows:
-        sheet.append([cell if isinstance(cell, int | float) else str(cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+class SpreadsheetExport(TableExport):
+    """``TableExport`` whose cells are formula-escaped and whose CSV starts with a BOM."""
+
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        rows = (
+            [escape_formula(cell) for cell in row] for row in table.as_values(exclude_columns=exclude_columns)
+        )
+        dataset = Dataset(headers=next(rows), **(dataset_kwargs or {}))
+        dataset.extend(rows)
+        return dataset
+
+    def export(self):
+        if self.format == self.CSV:
+            return self.dataset.export(self.format).encode("utf-8-sig")
+        return self.dataset.export(self.format)
 
 
 def export_response(table, fmt, filename):
-    """A download of ``table`` as ``fmt`` (csv or xlsx) named ``filename`` plus extension."""
-    return rows_response(table_rows(table), fmt, filename)
-
-
-def rows_response(rows, fmt, filename):
-    """A download of ``rows`` (header row first) as ``fmt`` named ``filename`` plus extension."""
-    if fmt == "csv":
-        response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(xlsx_bytes(rows, filename), content_type=XLSX_TYPE)
-    else:
+    """A download of ``table`` as ``fmt`` (one of ``FORMATS``) named ``filename`` plus extension."""
+    if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    export = SpreadsheetExport(fmt, table, dataset_kwargs={"title": filename})
+    return export.response(filename=f"{filename}.{fmt}")
+
+
+def requested_format(request):
+    """The format a list page's ``?export=`` asks for (csv or xlsx), or None for the page."""
+    fmt = request.GET.get("export")
+    return fmt if fmt in FORMATS else None

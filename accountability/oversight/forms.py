@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accountability import periods
+from accountability.filters import ListFilterSet, scoped_choices
 from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, Rank, Task
 from villages.models import Cadre, Township, Village
 
@@ -297,19 +298,7 @@ class YearEndForm(forms.Form):
         return year
 
 
-class ChineseFilterSet(django_filters.FilterSet):
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            if isinstance(field, forms.ChoiceField):
-                field.error_messages["invalid_choice"] = _("筛选条件无效：请从列表中选择。")
-            if isinstance(field, forms.IntegerField | forms.DateField):
-                field.error_messages["invalid"] = _("筛选条件无效：请输入正确的数字或日期。")
-        return form
-
-
-class EvaluationFilter(ChineseFilterSet):
+class EvaluationFilter(ListFilterSet):
     year = django_filters.NumberFilter(label=_("年度"))
     cycle = django_filters.ChoiceFilter(
         label=_("测评类型"), choices=Evaluation.Cycle.choices, empty_label=_("全部")
@@ -326,14 +315,13 @@ class EvaluationFilter(ChineseFilterSet):
         fields = ["year", "cycle", "period", "level"]
 
 
-def visible_townships(request):
-    if request is None:
-        return Township.objects.none()
-    ids = Inspection.objects.for_user(request.user).values("township_id")
+def visible_townships(user):
+    """Townships of the inspections the user sees (``Inspection.objects.for_user``)."""
+    ids = Inspection.objects.for_user(user).values("township_id")
     return Township.objects.filter(pk__in=ids).order_by("code")
 
 
-class InspectionFilter(ChineseFilterSet):
+class InspectionFilter(ListFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("督查类型"), choices=Inspection.Kind.choices, empty_label=_("全部")
     )
@@ -350,7 +338,7 @@ class InspectionFilter(ChineseFilterSet):
         method="filter_rectification",
     )
     township = django_filters.ModelChoiceFilter(
-        label=_("乡镇"), queryset=visible_townships, empty_label=_("全部")
+        label=_("乡镇"), queryset=scoped_choices(Township, visible_townships), empty_label=_("全部")
     )
     held_from = django_filters.DateFilter(
         label=_("开始日期"), field_name="held_on", lookup_expr="gte", widget=DATE_INPUT
@@ -387,7 +375,7 @@ class InspectionFilter(ChineseFilterSet):
         )
 
 
-class ActionFilter(ChineseFilterSet):
+class ActionFilter(ListFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("问责方式"), choices=AccountabilityAction.Kind.choices, empty_label=_("全部")
     )

@@ -46,13 +46,6 @@ def permission_required(request, perm, message):
         raise PermissionDenied(message)
 
 
-def filtered(filterset):
-    """The filtered rows, or none when the filter itself is invalid (its errors are shown)."""
-    if filterset.is_bound and not filterset.is_valid():
-        return filterset.queryset.none()
-    return filterset.qs
-
-
 # ---------------------------------------------------------------------- ratings (A3)
 
 
@@ -72,7 +65,7 @@ def evaluation_list(request):
         .annotate(last_changed_by=last_change_user())
     )
     filterset = EvaluationFilter(request.GET or None, queryset=rows, request=request)
-    table = EvaluationTable(filtered(filterset))
+    table = EvaluationTable(filterset.rows)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(
         request,
@@ -179,9 +172,11 @@ def inspection_list(request):
     filterset = InspectionFilter(
         request.GET or None, queryset=inspections_for_list(request.user), request=request
     )
-    rows = filtered(filterset)
-    if request.GET.get("export") == "csv":
-        return inspections_csv(rows)
+    rows = filterset.rows
+    export = exports.requested_format(request)
+    if export:
+        # every matching inspection, newest first (not the page's sort or page)
+        return exports.export_response(InspectionTable(rows), export, "inspections")
     table = InspectionTable(rows)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     export_query = request.GET.copy()
@@ -197,37 +192,6 @@ def inspection_list(request):
             "export_query": export_query.urlencode(),
         },
     )
-
-
-def inspections_csv(rows):
-    header = [
-        _("督查日期"),
-        _("督查类型"),
-        _("抽查层级"),
-        _("乡镇"),
-        _("村"),
-        _("督查人"),
-        _("检查类别数"),
-        _("发现问题"),
-        _("严重问题"),
-        _("督查情况"),
-    ]
-    body = [
-        [
-            row.held_on.isoformat(),
-            row.get_kind_display(),
-            row.get_spot_level_display() if row.spot_level else "",
-            row.township.name if row.township else "",
-            row.village.name if row.village else "",
-            row.inspector.name if row.inspector else "",
-            row.checked,
-            row.problems,
-            row.serious,
-            row.summary,
-        ]
-        for row in rows.order_by("-held_on", "-id")
-    ]
-    return exports.rows_response([header, *body], "csv", "inspections")
 
 
 @require_http_methods(["GET", "POST"])
@@ -281,12 +245,17 @@ def rectification_records(inspection):
     previous = {}
     recorded = {}
     for record in records:
-        if record.rectified_on != previous.get(record.id):
+        before = previous.get(record.id)
+        if before is None:  # the finding's first record: recorded if it came rectified
+            changed = record.rectified_on is not None
+        else:
+            changed = bool(record.diff_against(before, included_fields=["rectified_on"]).changes)
+        if changed:
             if record.rectified_on is None:
                 recorded.pop(record.id, None)
             else:
                 recorded[record.id] = record
-        previous[record.id] = record.rectified_on
+        previous[record.id] = record
     return recorded
 
 
@@ -393,7 +362,7 @@ def warning_talk_totals(rows, year):
 def action_list(request):
     rows = AccountabilityAction.objects.for_user(request.user)
     filterset = ActionFilter(request.GET or None, queryset=rows, request=request)
-    shown = filtered(filterset).select_related("cadre__township", "inspection", "task")
+    shown = filterset.rows.select_related("cadre__township", "inspection", "task")
     table = ActionTable(shown)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("year"):

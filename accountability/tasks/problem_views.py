@@ -54,9 +54,11 @@ def problem_list(request):
 
     rows = task_selectors.problems_for_list(request.user)
     filterset = ProblemFilter(request.GET or None, queryset=rows, request=request)
-    rows = rows.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-    if request.method == "GET" and request.GET.get("export") == "csv":
-        return problems_csv(rows)
+    rows = filterset.rows
+    export = exports.requested_format(request)
+    if request.method == "GET" and export:
+        # every matching problem in the page's default order (open first, newest first)
+        return exports.export_response(ProblemTable(rows), export, "problems")
     table = ProblemTable(rows)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     export_query = request.GET.copy()
@@ -74,37 +76,6 @@ def problem_list(request):
         },
         status=status,
     )
-
-
-def problems_csv(rows):
-    """The filtered problem list in the page's default order (open first, newest first),
-    with the full description and the resolution."""
-    header = [
-        _("提出日期"),
-        _("乡镇"),
-        _("村"),
-        _("脱贫要素"),
-        _("问题描述"),
-        _("状态"),
-        _("解决日期"),
-        _("解决情况"),
-        _("已转任务数"),
-    ]
-    body = [
-        [
-            problem.raised_on.isoformat(),
-            problem.township.name,
-            problem.village.name if problem.village else "",
-            problem.get_factor_display(),
-            problem.description,
-            _("未解决") if problem.is_open else _("已解决"),
-            problem.closed_on.isoformat() if problem.closed_on else "",
-            problem.resolution,
-            problem.task_count,
-        ]
-        for problem in rows
-    ]
-    return exports.rows_response([header, *body], "csv", "problems")
 
 
 def get_problem(user, pk):

@@ -1,8 +1,11 @@
 """``manage.py demo``: the demo county reproduces the 2016 figures of the case report.
 
-The county is built once for the module (about ten seconds) and removed afterwards, so
-other test modules start from an empty database. Every figure is read back from the
-database with aggregates, never taken from accountability/demo.py.
+The county is built once for the module (about ten seconds), the way a first production
+run builds it (``--if-empty --allow-demo-logins`` with DEBUG off, on the empty database), and
+removed afterwards, so other test modules start from an empty database. Every test reads
+that one build; only the test of a second run builds again. Every figure is read back from
+the database with aggregates, never taken from devdata/demo.py. Under pytest-xdist the
+module stays on one worker (``xdist_group``), so the county is built once per run.
 """
 
 import datetime as dt
@@ -60,15 +63,17 @@ def run_demo(*args):
 
 @pytest.fixture(scope="module", autouse=True)
 def demo_county(django_db_setup, django_db_blocker):
+    """The command's output; the county is in the database (committed) for the module."""
     with django_db_blocker.unblock():
-        with override_settings(DEBUG=True):
-            output = run_demo()
+        assert not Township.objects.exists() and not User.objects.filter(username__in=DEMO_USERNAMES)
+        with override_settings(DEBUG=False):
+            output = run_demo("--if-empty", "--allow-demo-logins")
         yield output
         demo.clear(users=True)
         LivelihoodItem.objects.all().delete()
 
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
 # ------------------------------------------------------------------ digest of the content
@@ -451,10 +456,9 @@ def test_if_empty_does_nothing_on_a_built_database():
     assert table_counts() == counts
 
 
-def test_if_empty_builds_on_an_empty_database():
-    demo.clear(users=True)
-    with override_settings(DEBUG=True):
-        run_demo("--if-empty")
+def test_if_empty_builds_on_an_empty_database(demo_county):
+    # the module's county was built by --if-empty on the empty test database
+    assert "演示数据已建立" in demo_county
     assert Township.objects.count() == 17
     assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 6
 
@@ -467,10 +471,9 @@ def test_refused_without_debug_and_writes_nothing():
     assert not User.objects.filter(username__in=DEMO_USERNAMES).exists()
 
 
-def test_allow_demo_logins_builds_without_debug():
-    demo.clear(users=True)
-    with override_settings(DEBUG=False):
-        run_demo("--allow-demo-logins")
+def test_allow_demo_logins_builds_without_debug(demo_county):
+    # the module's county was built with DEBUG off and --allow-demo-logins
+    assert "演示账号" in demo_county
     assert Township.objects.count() == 17
     assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 6
 
