@@ -21,11 +21,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from django_tables2 import RequestConfig
 
 from accountability.dashboards import charts, selectors
 from accountability.dashboards import tables as t
 from accountability.exports import FORMATS, export_response
+from accountability.pagination import paginate
 from accountability.periods import Month, PeriodError, Quarter, Week
 from villages import roles
 
@@ -244,7 +244,7 @@ def serve(request, spec):
     for name, table_spec in spec.tables.items():
         table = _make_table(request, spec, name, data, scope, period)
         table.prefix = f"{name}-"
-        RequestConfig(request, paginate={"per_page": PAGE_ROWS}).configure(table)
+        paginate(request, table, PAGE_ROWS)
         tables[name] = {
             "title": table_spec.title,
             "table": table,

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from accountability import exports, periods
 from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, Rank, YearEndScore
@@ -31,6 +30,7 @@ from accountability.oversight.forms import (
     finding_initial,
 )
 from accountability.oversight.tables import ActionTable, EvaluationTable, InspectionTable, YearEndTable
+from accountability.pagination import paginate
 from accountability.tasks.forms import add_service_errors
 from villages import roles
 
@@ -70,7 +70,7 @@ def evaluation_list(request):
     )
     filterset = EvaluationFilter(request.GET or None, queryset=rows, request=request)
     table = EvaluationTable(filtered(filterset))
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, PER_PAGE)
     return render(
         request,
         "accountability/evaluation_list.html",
@@ -180,7 +180,7 @@ def inspection_list(request):
     if request.GET.get("export") == "csv":
         return inspections_csv(rows)
     table = InspectionTable(rows)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, PER_PAGE)
     export_query = request.GET.copy()
     export_query["export"] = "csv"
     export_query.pop("page", None)
@@ -392,7 +392,7 @@ def action_list(request):
     filterset = ActionFilter(request.GET or None, queryset=rows, request=request)
     shown = filtered(filterset).select_related("cadre__township", "inspection", "task")
     table = ActionTable(shown)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, PER_PAGE)
     if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("year"):
         year = filterset.form.cleaned_data["year"]
     else:  # the latest year with actions, like the dashboards' latest period with data
@@ -484,8 +484,8 @@ def year_end(request, year):
         own = roles.cadre_of(request.user)
         cadre_rows = cadre_rows.filter(cadre__township_id=own.township_id if own else None)
     cadres = YearEndTable(cadre_rows, prefix="c-")
-    RequestConfig(request, paginate={"per_page": 50}).configure(townships)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(cadres)
+    paginate(request, townships, 50)
+    paginate(request, cadres, PER_PAGE)
     return render(
         request,
         "accountability/yearend_scores.html",

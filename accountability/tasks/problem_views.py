@@ -8,10 +8,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from accountability import exports
 from accountability.models import Problem
+from accountability.pagination import paginate
 from accountability.tasks import selectors as task_selectors
 from accountability.tasks import services
 from accountability.tasks.filters import ProblemFilter
@@ -60,7 +60,7 @@ def problem_list(request):
     if request.method == "GET" and request.GET.get("export") == "csv":
         return problems_csv(rows)
     table = ProblemTable(rows)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, PER_PAGE)
     export_query = request.GET.copy()
     export_query["export"] = "csv"
     export_query.pop("page", None)
