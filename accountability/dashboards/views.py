@@ -29,7 +29,6 @@ from accountability.pagination import paginate
 from accountability.periods import Month, PeriodError, Quarter, Week
 from villages import roles
 
-MIN_YEAR, MAX_YEAR = 1900, 2100
 # Rows per page of a table on the page (a province has hundreds of townships); each table
 # pages on its own (``units-page=2``); the exports and the JSON carry every row.
 PAGE_ROWS = 50
@@ -209,10 +208,6 @@ def serve(request, spec):
             period = spec.period.parse(raw)
         except PeriodError as exc:
             return bad_request(request, str(exc.args[0]))
-        if not MIN_YEAR <= period.year <= MAX_YEAR:
-            return bad_request(
-                request, _("年份应在 %(min)s 至 %(max)s 之间。") % {"min": MIN_YEAR, "max": MAX_YEAR}
-            )
     else:
         period = spec.latest(scope) or spec.period.of(timezone.localdate())
 
