@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "chishui.middleware.RefuseNulCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "chishui.urls"
