@@ -141,6 +141,9 @@ def scope_for(user, township_code=None, village_code=None):
     if reach.role is None:
         raise PermissionDenied(_("您没有查看晒台的权限。"))
     township = village = None
+    longest = max(Township._meta.get_field("code").max_length, Village._meta.get_field("code").max_length)
+    if len(township_code or "") > longest or len(village_code or "") > longest:
+        raise Http404(_("编码过长，没有这样的乡镇或村。"))  # no lookup, no echo of the text
     if township_code:
         township = Township.objects.filter(code=township_code).first()
         if township is None:

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from accountability import periods
 from accountability.models.tasks import Task
+from villages.dates import validate_year
 from villages.models import Cadre, Township, Village, place_errors
 from villages.scope import UserScope
 
@@ -62,7 +63,7 @@ class Evaluation(models.Model):
 
     level = models.CharField(_("评定层级"), max_length=32, choices=Level.choices)
     cycle = models.CharField(_("测评类型"), max_length=16, choices=Cycle.choices)
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     period = models.PositiveSmallIntegerField(_("期次"), help_text=_("季度1–4，半年1–2，全年1"))
     evaluator = models.ForeignKey(
         Cadre, on_delete=models.PROTECT, related_name="evaluations_given", verbose_name=_("评定人")
@@ -83,7 +84,7 @@ class Evaluation(models.Model):
     )
     grade = models.CharField(_("等次"), max_length=16, choices=Grade.choices)
     comment = models.TextField(_("评语"), blank=True, default="")
-    evaluated_on = models.DateField(_("评定日期"))
+    evaluated_on = models.DateField(_("评定日期"), validators=[validate_year])
     # optimistic locking: a second rating of the same subject and period updates the first
     # only if the rater saw its current version
     version = models.PositiveIntegerField(_("版本"), default=1)
@@ -160,7 +161,7 @@ class Inspection(models.Model):
     spot_level = models.CharField(
         _("抽查层级"), max_length=32, choices=SpotLevel.choices, blank=True, default=""
     )
-    held_on = models.DateField(_("督查日期"))
+    held_on = models.DateField(_("督查日期"), validators=[validate_year])
     township = models.ForeignKey(
         Township,
         on_delete=models.PROTECT,
@@ -268,8 +269,8 @@ class Finding(models.Model):
     category = models.CharField(_("必查类别"), max_length=32, choices=Category.choices)
     severity = models.CharField(_("问题程度"), max_length=16, choices=Severity.choices)
     description = models.TextField(_("发现情况"), blank=True, default="")
-    rectify_by = models.DateField(_("整改时限"), null=True, blank=True)
-    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    rectify_by = models.DateField(_("整改时限"), null=True, blank=True, validators=[validate_year])
+    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True, validators=[validate_year])
 
     # who recorded the finding and who recorded its 整改完成
     history = HistoricalRecords()
@@ -362,7 +363,7 @@ class AccountabilityAction(models.Model):
         Cadre, on_delete=models.PROTECT, related_name="accountability_actions", verbose_name=_("被问责干部")
     )
     rank = models.CharField(_("职级类别"), max_length=16, choices=Rank.choices)
-    decided_on = models.DateField(_("决定日期"))
+    decided_on = models.DateField(_("决定日期"), validators=[validate_year])
     reason = models.TextField(_("事由"))
     inspection = models.ForeignKey(
         Inspection,
@@ -425,7 +426,7 @@ class Commendation(models.Model):
     cadre = models.ForeignKey(
         Cadre, on_delete=models.PROTECT, related_name="commendations", verbose_name=_("干部")
     )
-    decided_on = models.DateField(_("日期"))
+    decided_on = models.DateField(_("日期"), validators=[validate_year])
     title = models.CharField(_("荣誉或职务"), max_length=128)
 
     class Meta:
@@ -449,7 +450,7 @@ class YearEndScore(models.Model):
         BASIC = "basic", _("基本称职")
         UNQUALIFIED = "unqualified", _("不称职（不合格）")
 
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     township = models.ForeignKey(
         Township,
         on_delete=models.PROTECT,
@@ -534,7 +535,7 @@ class Exposure(models.Model):
         PRAISED = "praised", _("报道经验")
 
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    aired_on = models.DateField(_("播出日期"))
+    aired_on = models.DateField(_("播出日期"), validators=[validate_year])
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="exposures", verbose_name=_("乡镇")
     )

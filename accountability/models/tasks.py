@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accountability.periods import week_start
+from villages.dates import validate_year
 from villages.models import Cadre, Household, Township, Village, check_places, place_errors
 from villages.scope import UserScope
 
@@ -38,7 +39,7 @@ class Contract(models.Model):
         WORK_TEAM = "work_team", _("驻村工作组")
 
     party = models.CharField(_("签订方"), max_length=32, choices=Party.choices)
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("乡镇")
     )
@@ -53,7 +54,7 @@ class Contract(models.Model):
     signed_by = models.ForeignKey(
         Cadre, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("签订人")
     )
-    signed_on = models.DateField(_("签订日期"))
+    signed_on = models.DateField(_("签订日期"), validators=[validate_year])
     target_households = models.PositiveIntegerField(_("目标脱贫户数"), default=0)
     target_people = models.PositiveIntegerField(_("目标脱贫人数"), default=0)
     target_villages = models.PositiveIntegerField(_("目标出列村数"), default=0)
@@ -139,8 +140,8 @@ class Problem(models.Model):
         related_name="problems_raised",
         verbose_name=_("提出人"),
     )
-    raised_on = models.DateField(_("提出日期"), default=dt.date.today)
-    closed_on = models.DateField(_("解决日期"), null=True, blank=True)
+    raised_on = models.DateField(_("提出日期"), default=dt.date.today, validators=[validate_year])
+    closed_on = models.DateField(_("解决日期"), null=True, blank=True, validators=[validate_year])
     resolution = models.TextField(_("解决情况"), blank=True, default="")
 
     history = HistoricalRecords()
@@ -245,8 +246,8 @@ class Task(models.Model):
         verbose_name=_("来源问题"),
     )
     owner = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("责任人"))
-    starts_on = models.DateField(_("开始日期"), null=True, blank=True)
-    due_on = models.DateField(_("完成时限"))
+    starts_on = models.DateField(_("开始日期"), null=True, blank=True, validators=[validate_year])
+    due_on = models.DateField(_("完成时限"), validators=[validate_year])
     target = models.DecimalField(
         _("目标值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0.01)]
     )
@@ -295,7 +296,7 @@ class Task(models.Model):
 class WeekLock(models.Model):
     """A published weekly bulletin (每周晒): once a week is locked, no report for it changes."""
 
-    week = models.DateField(_("周（周一）"), unique=True)
+    week = models.DateField(_("周（周一）"), unique=True, validators=[validate_year])
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -325,7 +326,7 @@ class ProgressReport(models.Model):
     history); ``version`` guards against lost updates (optimistic locking)."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("任务"))
-    week = models.DateField(_("周（周一）"))
+    week = models.DateField(_("周（周一）"), validators=[validate_year])
     value = models.DecimalField(
         _("累计完成值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )

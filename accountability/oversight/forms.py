@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from accountability import periods
 from accountability.filters import ListFilterSet, scoped_choices
 from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, Rank, Task
+from villages.dates import FIRST_YEAR, LAST_YEAR, validate_year
 from villages.models import Cadre, Township, Village
 
-FIRST_YEAR = 2000
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 INVALID_CHOICE = _("选择无效：请从列表中选择。")
 
@@ -50,7 +50,7 @@ class EvaluationPeriodForm(forms.Form):
     """Which period the grid rates: cycle, year and period number."""
 
     cycle = forms.ChoiceField(label=_("测评类型"), choices=Evaluation.Cycle.choices)
-    year = forms.IntegerField(label=_("年度"), min_value=FIRST_YEAR)
+    year = forms.IntegerField(label=_("年度"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     period = forms.IntegerField(
         label=_("期次"), min_value=1, max_value=4, help_text=_("季度1–4，半年1–2，全年1")
     )
@@ -189,7 +189,9 @@ class FindingForm(forms.Form):
     description = forms.CharField(
         label=_("发现情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    rectify_by = forms.DateField(label=_("整改时限"), required=False, widget=DATE_INPUT)
+    rectify_by = forms.DateField(
+        label=_("整改时限"), required=False, widget=DATE_INPUT, validators=[validate_year]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -256,7 +258,7 @@ class FindingRectifyForm(forms.Form):
     """整改完成 of one finding: the day it was rectified (checked against the inspection date
     and today by ``oversight_services.rectify_finding``)."""
 
-    rectified_on = forms.DateField(label=_("整改完成日期"), widget=DATE_INPUT)
+    rectified_on = forms.DateField(label=_("整改完成日期"), widget=DATE_INPUT, validators=[validate_year])
 
     def __init__(self, *args, finding, **kwargs):
         kwargs.setdefault("auto_id", f"id_finding_{finding.pk}_%s")
@@ -299,7 +301,7 @@ class YearEndForm(forms.Form):
 
 
 class EvaluationFilter(ListFilterSet):
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = django_filters.NumberFilter(label=_("年度"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     cycle = django_filters.ChoiceFilter(
         label=_("测评类型"), choices=Evaluation.Cycle.choices, empty_label=_("全部")
     )
@@ -380,7 +382,13 @@ class ActionFilter(ListFilterSet):
         label=_("问责方式"), choices=AccountabilityAction.Kind.choices, empty_label=_("全部")
     )
     rank = django_filters.ChoiceFilter(label=_("职级类别"), choices=Rank.choices, empty_label=_("全部"))
-    year = django_filters.NumberFilter(label=_("年度"), field_name="decided_on", lookup_expr="year")
+    year = django_filters.NumberFilter(
+        label=_("年度"),
+        field_name="decided_on",
+        lookup_expr="year",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+    )
 
     class Meta:
         model = AccountabilityAction

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from accountability import exports, periods
 from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, Rank, YearEndScore
@@ -31,6 +30,7 @@ from accountability.oversight.forms import (
     finding_initial,
 )
 from accountability.oversight.tables import ActionTable, EvaluationTable, InspectionTable, YearEndTable
+from accountability.pagination import paginate
 from accountability.tasks.forms import add_service_errors
 from villages import roles
 from villages.scope import UserScope
@@ -66,7 +66,7 @@ def evaluation_list(request):
     )
     filterset = EvaluationFilter(request.GET or None, queryset=rows, request=request)
     table = EvaluationTable(filterset.rows)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, PER_PAGE)
     return render(
         request,
         "accountability/evaluation_list.html",
@@ -178,7 +178,7 @@ def inspection_list(request):
         # every matching inspection, newest first (not the page's sort or page)
         return exports.export_response(InspectionTable(rows), export, "inspections")
     table = InspectionTable(rows)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, PER_PAGE)
     export_query = request.GET.copy()
     export_query["export"] = "csv"
     export_query.pop("page", None)
@@ -364,7 +364,7 @@ def action_list(request):
     filterset = ActionFilter(request.GET or None, queryset=rows, request=request)
     shown = filterset.rows.select_related("cadre__township", "inspection", "task")
     table = ActionTable(shown)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, PER_PAGE)
     if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("year"):
         year = filterset.form.cleaned_data["year"]
     else:  # the latest year with actions, like the dashboards' latest period with data
@@ -458,8 +458,8 @@ def year_end(request, year):
     cadre_rows = scores.filter(cadre__isnull=False).select_related("cadre__village", "cadre__township")
     cadre_rows = UserScope.of(request.user).filter(cadre_rows, township=["cadre__township_id"])
     cadres = YearEndTable(cadre_rows, prefix="c-")
-    RequestConfig(request, paginate={"per_page": 50}).configure(townships)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(cadres)
+    paginate(request, townships, 50)
+    paginate(request, cadres, PER_PAGE)
     return render(
         request,
         "accountability/yearend_scores.html",

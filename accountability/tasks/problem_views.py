@@ -8,10 +8,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from accountability import exports
 from accountability.models import Problem
+from accountability.pagination import paginate
 from accountability.tasks import selectors as task_selectors
 from accountability.tasks import services
 from accountability.tasks.filters import ProblemFilter
@@ -60,7 +60,7 @@ def problem_list(request):
         # every matching problem in the page's default order (open first, newest first)
         return exports.export_response(ProblemTable(rows), export, "problems")
     table = ProblemTable(rows)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, PER_PAGE)
     export_query = request.GET.copy()
     export_query["export"] = "csv"
     export_query.pop("page", None)

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_tables2 import RequestConfig
 
 from accountability import exports, periods
 from accountability.models import Evidence, Task, WeekLock
+from accountability.pagination import paginate
 from accountability.tasks import selectors as task_selectors
 from accountability.tasks import services
 from accountability.tasks.filters import TaskFilter
@@ -38,7 +38,7 @@ def task_list(request):
         # every matching task, by deadline (not the page's sort or page)
         return exports.export_response(TaskTable(rows.order_by("due_on", "code")), export, "tasks")
     table = TaskTable(rows)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, PER_PAGE)
     this_week = periods.week_start(today)
     export_query = request.GET.copy()
     export_query["export"] = "csv"

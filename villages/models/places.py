@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from villages.dates import validate_year
+
 phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入11位大陆手机号码。"))
 
 VILLAGE_OUTSIDE_TOWNSHIP = _("该村不属于所选乡镇。")
@@ -52,7 +54,7 @@ class Township(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     poverty = models.BooleanField(_("贫困乡镇"), default=False)
-    exited_on = models.DateField(_("摘帽日期"), null=True, blank=True)
+    exited_on = models.DateField(_("摘帽日期"), null=True, blank=True, validators=[validate_year])
 
     history = HistoricalRecords()
 
@@ -85,7 +87,7 @@ class Village(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.VILLAGE)
     poverty = models.BooleanField(_("贫困村"), default=False)
-    exited_on = models.DateField(_("出列日期"), null=True, blank=True)
+    exited_on = models.DateField(_("出列日期"), null=True, blank=True, validators=[validate_year])
 
     history = HistoricalRecords()
 
@@ -241,8 +243,8 @@ class Household(models.Model):
         _("家庭人口"), validators=[MinValueValidator(1), MaxValueValidator(30)]
     )
     assistance = models.CharField(_("帮扶类型"), max_length=16, choices=Assistance.choices)
-    registered_on = models.DateField(_("识别日期"))
-    exited_on = models.DateField(_("脱贫日期"), null=True, blank=True)
+    registered_on = models.DateField(_("识别日期"), validators=[validate_year])
+    exited_on = models.DateField(_("脱贫日期"), null=True, blank=True, validators=[validate_year])
     income = models.DecimalField(
         _("人均纯收入（元）"),
         max_digits=10,

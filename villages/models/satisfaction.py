@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from villages.dates import validate_year
 from villages.models.places import Household, Township, Village, check_places
 
 
@@ -28,9 +29,9 @@ class LivelihoodItem(models.Model):
 class SurveyRound(models.Model):
     """满意度测评轮次: three rounds a year (C2)."""
 
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     number = models.PositiveSmallIntegerField(_("轮次"))
-    held_on = models.DateField(_("测评日期"))
+    held_on = models.DateField(_("测评日期"), validators=[validate_year])
 
     class Meta:
         verbose_name = _("满意度测评")
@@ -105,7 +106,7 @@ class OutreachEvent(models.Model):
         related_name="outreach_events",
         verbose_name=_("村"),
     )
-    held_on = models.DateField(_("日期"))
+    held_on = models.DateField(_("日期"), validators=[validate_year])
     attendance = models.PositiveIntegerField(_("参加人次"))
 
     class Meta:
@@ -144,7 +145,7 @@ class LivelihoodOutcome(models.Model):
         verbose_name=_("贫困户"),
     )
     people = models.PositiveIntegerField(_("带动人数"), default=1)
-    started_on = models.DateField(_("日期"))
+    started_on = models.DateField(_("日期"), validators=[validate_year])
     note = models.CharField(_("说明"), max_length=200, blank=True, default="")
 
     class Meta:

@@ -36,7 +36,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 # Documented limits (README, FORMATS.md): a file above these is refused with a message.
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 200_000  # data rows per sheet / CSV file
+MAX_ROWS = 200_000  # rows read per sheet / CSV file after the header, blank rows included
+# Columns read per sheet row: far more than any sheet has. A workbook can declare a sheet of
+# 16,384 columns by a million rows in a few bytes; reading stops at these two limits.
+MAX_COLUMNS = 64
 CHUNK = 5000  # codes per ``code__in`` query
 BATCH = 1000  # rows per INSERT/UPDATE statement
 CHANGE_REASON = "registry import"
@@ -223,6 +226,18 @@ def _is_blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _too_many_rows(name, sheet=None):
+    if sheet is None:
+        limit = _("%(file)s 超过 %(max)s 行的上限。") % {"file": name, "max": f"{MAX_ROWS:,}"}
+    else:
+        limit = _("%(file)s 的工作表 %(sheet)s 超过 %(max)s 行的上限。") % {
+            "file": name,
+            "sheet": sheet,
+            "max": f"{MAX_ROWS:,}",
+        }
+    return RegistryError(_("%(limit)s空行也计算在内，请删除多余的行后重新上传。") % {"limit": limit})
+
+
 def _read_xlsx(name, data, problems):
     import openpyxl
 
@@ -242,18 +257,16 @@ def _read_xlsx(name, data, problems):
             spec = _sheet_spec(sheet.title)
             rows = []
             header = None
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+            for number, values in enumerate(cells, start=1):
                 if number == 1:
                     header = list(values)
                     continue
+                if number - 1 > MAX_ROWS:  # every row read counts, blank or not
+                    raise _too_many_rows(name, sheet.title)
                 if all(_is_blank(v) for v in values):
                     continue
                 rows.append((number, list(values)))
-                if len(rows) > MAX_ROWS:
-                    raise RegistryError(
-                        _("%(file)s 的工作表 %(sheet)s 超过 %(max)s 行的上限。")
-                        % {"file": name, "sheet": sheet.title, "max": f"{MAX_ROWS:,}"}
-                    )
             if spec is None:
                 if header is None or all(_is_blank(v) for v in header):
                     continue  # an empty extra sheet (Excel adds "Sheet1") carries no data
@@ -300,13 +313,11 @@ def _read_csv(name, data):
         header = next(records, None)
         rows = []
         for number, values in enumerate(records, start=2):
+            if number - 1 > MAX_ROWS:  # every row read counts, blank or not
+                raise _too_many_rows(name)
             if all(_is_blank(v) for v in values):
                 continue
             rows.append((number, values))
-            if len(rows) > MAX_ROWS:
-                raise RegistryError(
-                    _("%(file)s 超过 %(max)s 行的上限。") % {"file": name, "max": f"{MAX_ROWS:,}"}
-                )
     except csv.Error as exc:
         raise RegistryError(
             _("%(file)s 不是有效的 CSV 文件：%(reason)s") % {"file": name, "reason": exc}
