@@ -203,3 +203,10 @@ def test_production_behind_the_proxy_passes_the_deployment_checks():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_a_trusted_proxy_flag_that_is_not_a_boolean_refuses_to_start():
+    result = run(["-c", PROXY], **production_env(DJANGO_TRUSTED_PROXY="nginx"))
+
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXY must be a boolean" in result.stderr

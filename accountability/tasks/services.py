@@ -312,7 +312,10 @@ def problem_to_task(problem, user, title, owner, due_on, target, unit=""):
     problem already has a task with this title, owner, deadline, target and unit (a double
     submit), ``TaskExists`` names it and nothing is written."""
     _check_problem_writer(user, problem.township)
+    closed = _("该问题已经解决，不能再转为任务。")
     errors = {}
+    if not problem.is_open:
+        errors["title"] = closed
     if owner is None or not task_owner_choices(problem.township).filter(pk=owner.pk).exists():
         errors["owner"] = _("责任人必须是本乡镇的干部。")
     if due_on is None:
@@ -326,15 +329,17 @@ def problem_to_task(problem, user, title, owner, due_on, target, unit=""):
     with transaction.atomic():
         # a double submit waits here for the first, then finds its task; the task codes
         # are numbered under the same lock
-        problem = Problem.objects.select_for_update().select_related("township").get(pk=problem.pk)
+        problem = (
+            Problem.objects.select_for_update(of=("self",)).select_related("township").get(pk=problem.pk)
+        )
         tasks = Task.objects.filter(problem=problem)
         same = tasks.filter(
             title=title.strip(), owner=owner, due_on=due_on, target=target, unit=unit.strip()
         ).first()
         if same is not None:
             raise TaskExists(same)
-        if not problem.is_open:
-            raise ValidationError({"title": _("该问题已经解决，不能再转为任务。")})
+        if not problem.is_open:  # closed meanwhile
+            raise ValidationError({"title": closed})
         number = tasks.count() + 1
         while Task.objects.filter(code=f"{problem.township.code}-Q{problem.pk}-{number}"[:32]).exists():
             number += 1  # a deleted task's number is not reused
