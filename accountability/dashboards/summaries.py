@@ -33,7 +33,7 @@ from accountability.models import (
     WeeklySummary,
 )
 from accountability.periods import Month, Week
-from villages.models import Household, SurveyAnswer, SurveyRound
+from villages.models import Household, SurveyAnswer, SurveyRound, Township
 
 WEEK, MONTH, ROUND = SummaryPeriod.Kind.WEEK, SummaryPeriod.Kind.MONTH, SummaryPeriod.Kind.ROUND
 BATCH = 2000
@@ -49,6 +49,18 @@ def _mark(kind, keys):
     SummaryPeriod.objects.bulk_create(
         [SummaryPeriod(kind=kind, key=str(k)) for k in keys if str(k) not in have], batch_size=BATCH
     )
+
+
+def _lock(township_ids=None):
+    """Lock the township rows whose summary rows are about to be recomputed (every township
+    when None), in one order so two writers cannot deadlock. Writers of one township then
+    take turns: the second one recomputes after the first committed, and sees its rows
+    (no duplicate row, no count lost). Held until the writer's transaction ends; nothing on
+    SQLite, which runs one writer at a time anyway."""
+    townships = Township.objects.select_for_update().order_by("pk")
+    if township_ids is not None:
+        townships = townships.filter(pk__in=list(township_ids))
+    list(townships.values_list("pk", flat=True))
 
 
 def _week_key(week):
@@ -186,6 +198,9 @@ def refresh_weekly(township_ids, from_day=None):
     built = _built_weeks()
     if not built:
         return
+    extends = from_day is not None and Week.of(from_day) > built[-1]
+    _lock(None if extends else township_ids)
+    built = _built_weeks()  # as the writer before us left it
     if from_day is not None and Week.of(from_day) > built[-1]:
         # the new week and the trend weeks before it (a long gap stays unbuilt: live)
         new = Week.of(from_day)
@@ -198,6 +213,7 @@ def refresh_weekly(township_ids, from_day=None):
 def rebuild_weekly():
     """Every week from the first task start or report to the last report, and the weeks
     before the first that the first weeks' trends show (zero, but built)."""
+    _lock()
     WeeklySummary.objects.all().delete()
     SummaryPeriod.objects.filter(kind=WEEK).delete()
     span = ProgressReport.objects.aggregate(first=Min("week"), last=Max("week"))
@@ -213,6 +229,7 @@ def rebuild_weekly():
 def rebuild_exits():
     """Households and people out of poverty per month and township, for every month from the
     first exit to the last: one grouped query."""
+    _lock()
     ExitSummary.objects.all().delete()
     SummaryPeriod.objects.filter(kind=MONTH).delete()
     exited = Household.objects.filter(exited_on__isnull=False).order_by()
@@ -253,6 +270,7 @@ def refresh_exits():
 
 def _build_rounds(round_ids):
     round_ids = list(round_ids)
+    _lock()
     SurveySummary.objects.filter(round_id__in=round_ids).delete()
     rows = (
         SurveyAnswer.objects.filter(round_id__in=round_ids)

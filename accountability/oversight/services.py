@@ -4,6 +4,7 @@ in one transaction; nothing is half-written."""
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -95,6 +96,9 @@ def save_ratings(scope, cycle, year, period, rows):
     conflicts = []
     try:
         with transaction.atomic():
+            # one save of this rater's grid at a time: a double submit waits, then finds the
+            # first one's ratings and gets the conflict instead of a duplicate
+            Cadre.objects.select_for_update().filter(pk=scope.evaluator.pk).values_list("pk").first()
             for row in rows:
                 if row["score"] is None:
                     continue
@@ -144,6 +148,14 @@ def save_ratings(scope, cycle, year, period, rows):
     return created, updated
 
 
+def _same_record(user, model, data):
+    """The row of ``model`` this user already recorded with exactly ``data``, or None. The
+    user's row is locked first, so his two simultaneous submits take turns and the second
+    finds the first."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+    return model.objects.filter(**data, recorded_by=user).order_by("pk").first()
+
+
 def record_inspection(user, data, findings):
     """Record an inspection and its findings in one transaction, both in the audit history
     under ``user``. A five must-checks
@@ -161,6 +173,11 @@ def record_inspection(user, data, findings):
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        same = _same_record(user, Inspection, data)
+        if same is not None and {
+            (f.category, f.severity, f.description, f.rectify_by) for f in same.findings.all()
+        } == {(f["category"], f["severity"], f["description"], f["rectify_by"]) for f in findings}:
+            return same  # a double submit: the first one is the record
         inspection = Inspection(**data, recorded_by=user)
         inspection.full_clean()
         inspection._history_user = user
@@ -174,8 +191,12 @@ def record_inspection(user, data, findings):
 
 
 def record_action(user, data):
-    """Record an accountability action (with its audit history)."""
+    """Record an accountability action (with its audit history). The same action submitted
+    twice by the same user (a double tap) is recorded once."""
     with transaction.atomic():
+        same = _same_record(user, AccountabilityAction, data)
+        if same is not None:
+            return same
         action = AccountabilityAction(**data, recorded_by=user)
         action.full_clean()
         action._history_user = user

@@ -152,6 +152,10 @@ def problem_to_task(request, pk):
                 data["target"],
                 data["unit"],
             )
+        except services.TaskExists as exists:
+            # a double submit (or a second tab): show the task the first one made
+            messages.info(request, str(exists))
+            return redirect("accountability:task_detail", pk=exists.task.pk)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
