@@ -2,7 +2,7 @@
 
 The county is built once for the module (about ten seconds) and removed afterwards, so
 other test modules start from an empty database. Every figure is read back from the
-database with aggregates, never taken from accountability/demo.py.
+database with aggregates, never taken from devdata/demo/.
 """
 
 import datetime as dt
@@ -29,6 +29,7 @@ from accountability.models import (
     WeekLock,
     YearEndScore,
 )
+from accountability.oversight import scoring, services
 from accountability.periods import Week
 from devdata import demo
 from villages import roles
@@ -341,6 +342,40 @@ def test_year_end_scores_weight_satisfaction_twelve_percent():
         expected = (score.work_score * 88 + score.satisfaction_score * 12) / 100
         assert abs(score.total - expected) <= 0.05
     assert len(set(township_scores.values_list("rating", flat=True))) >= 2
+
+
+def scores_of(year):
+    return sorted(
+        YearEndScore.objects.filter(year=year).values_list(
+            "township__code", "cadre__code", "work_score", "satisfaction_score", "total", "vetoed", "rating"
+        ),
+        key=repr,
+    )
+
+
+def test_year_end_scores_are_what_the_scoring_code_computes():
+    """The demo writes no year-end score by hand: recomputing 2016 with the code behind
+    ``manage.py compute_year_end`` gives the same rows, and every rated village secretary and
+    resident cadre, every township secretary and every vetoed cadre has one."""
+    stored = scores_of(2016)
+    YearEndScore.objects.filter(year=2016).delete()
+    result = scoring.compute_year_end(2016)
+    assert scores_of(2016) == stored
+    assert result.townships == Township.objects.count()
+    rated = Cadre.objects.filter(
+        Q(role=Cadre.Role.TOWNSHIP_SECRETARY)
+        | Q(role=Cadre.Role.VILLAGE_SECRETARY)
+        | Q(role=Cadre.Role.RESIDENT_CADRE, evaluations_received__year=2016)
+        | Q(accountability_actions__kind=AccountabilityAction.Kind.ONE_VOTE_VETO)
+    ).distinct()
+    assert result.cadres == rated.count()
+    assert result.vetoed == 3  # the vetoed township, its secretary and the vetoed unit head
+
+
+def test_grades_follow_the_scores_by_the_products_rule():
+    for score, grade in Evaluation.objects.filter(year=2016).values_list("score", "grade"):
+        assert grade == services.grade_for(score), score
+    assert set(Evaluation.objects.values_list("grade", flat=True).distinct()) >= {"excellent", "good"}
 
 
 def test_sixteen_promotions_and_some_commendations():
