@@ -11,6 +11,7 @@ import io
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db.models import Avg, Count, F, Q, Sum
 from django.test import override_settings
@@ -32,6 +33,7 @@ from accountability.models import (
 from accountability.oversight import scoring, services
 from accountability.periods import Week
 from devdata import demo
+from devdata.demo import county
 from villages import roles
 from villages.models import (
     Cadre,
@@ -376,6 +378,30 @@ def test_grades_follow_the_scores_by_the_products_rule():
     for score, grade in Evaluation.objects.filter(year=2016).values_list("score", "grade"):
         assert grade == services.grade_for(score), score
     assert set(Evaluation.objects.values_list("grade", flat=True).distinct()) >= {"excellent", "good"}
+
+
+def test_rows_written_in_bulk_are_validated_first_and_a_bad_one_writes_nothing():
+    village = Village.objects.order_by("code").first()
+    good = Household(
+        code="CHECK-1",
+        village=village,
+        head="户主",
+        size=3,
+        assistance="industry",
+        registered_on=dt.date(2015, 1, 5),
+    )
+    bad = Household(
+        code="CHECK-2",
+        village=village,
+        head="户主",
+        size=3,
+        assistance="industry",
+        registered_on=dt.date(2016, 5, 1),
+        exited_on=dt.date(2016, 1, 1),
+    )
+    with pytest.raises(ValidationError, match="脱贫日期不能早于识别日期"):
+        county.save(Household, [good, bad])
+    assert not Household.objects.filter(code__startswith="CHECK-").exists()
 
 
 def test_sixteen_promotions_and_some_commendations():
