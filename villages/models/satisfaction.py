@@ -1,8 +1,10 @@
 """Household satisfaction (群众定效, C2, C5): the 23 livelihood items, survey rounds and answers, outreach and livelihood outcomes."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from villages.models.places import Household, Township, Village
 
@@ -26,11 +28,16 @@ class LivelihoodItem(models.Model):
 
 
 class SurveyRound(models.Model):
-    """满意度测评轮次: three rounds a year (C2)."""
+    """满意度测评轮次: three rounds a year (C2). A supervisor opens a round; survey workers
+    enter and correct answers until it is closed, after which it is read-only."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
     number = models.PositiveSmallIntegerField(_("轮次"))
     held_on = models.DateField(_("测评日期"))
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    closed = models.BooleanField(_("已结束"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("满意度测评")
@@ -41,10 +48,33 @@ class SurveyRound(models.Model):
             models.CheckConstraint(
                 condition=Q(number__gte=1) & Q(number__lte=3), name="surveyround_number_1_3"
             ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("held_on")),
+                name="surveyround_ends_not_before_start",
+            ),
         ]
 
     def __str__(self):
         return _("%(year)s年第%(number)s轮") % {"year": self.year, "number": self.number}
+
+    def clean(self):
+        errors = {}
+        if self.number is not None and not 1 <= self.number <= 3:
+            errors["number"] = _("每年测评三轮，轮次只能是 1、2 或 3。")
+        elif (
+            self.year
+            and self.number
+            and SurveyRound.objects.filter(year=self.year, number=self.number).exclude(pk=self.pk).exists()
+        ):
+            errors["number"] = _("该年度的这一轮测评已经开启。")
+        if self.held_on and self.year and self.held_on.year != self.year:
+            errors["held_on"] = _("测评日期必须在所填年度内。")
+        if self.ends_on and self.held_on and self.ends_on < self.held_on:
+            errors["ends_on"] = _("结束日期不能早于测评日期。")
+        elif self.ends_on and self.year and self.ends_on.year != self.year:
+            errors["ends_on"] = _("结束日期必须在所填年度内。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class SurveyAnswer(models.Model):
@@ -66,6 +96,8 @@ class SurveyAnswer(models.Model):
     )
     level = models.PositiveSmallIntegerField(_("满意度"), choices=Level.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("测评答卷")
         verbose_name_plural = _("测评答卷")
@@ -78,6 +110,10 @@ class SurveyAnswer(models.Model):
 
     def __str__(self):
         return f"{self.round} {self.household} {self.item}: {self.get_level_display()}"
+
+    def clean(self):
+        if self.round_id and self.round.closed:
+            raise ValidationError(_("%(round)s已结束，答卷不能再修改。") % {"round": self.round})
 
 
 class OutreachEvent(models.Model):
@@ -115,6 +151,10 @@ class OutreachEvent(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.village_id and self.township_id and self.village.township_id != self.township_id:
+            raise ValidationError({"village": _("该村不属于所填乡镇。")})
 
 
 class LivelihoodOutcome(models.Model):
@@ -154,3 +194,7 @@ class LivelihoodOutcome(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.village}"
+
+    def clean(self):
+        if self.household_id and self.village_id and self.household.village_id != self.village_id:
+            raise ValidationError({"household": _("该贫困户不属于所填村。")})
