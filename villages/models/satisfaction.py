@@ -1,6 +1,7 @@
 """Household satisfaction (群众定效, C2, C5): the 23 livelihood items, survey rounds and answers, outreach and livelihood outcomes."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -128,6 +129,8 @@ class OutreachEvent(models.Model):
         POLICY_TRAINING = "policy_training", _("政策宣传培训")
         SKILLS_TRAINING = "skills_training", _("技能培训")
 
+    # the registry's key (FORMATS.md ``outreach``); sessions recorded on the page may have none
+    code = models.CharField(_("编号"), max_length=32, unique=True, null=True, blank=True)
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     title = models.CharField(_("主题"), max_length=128)
     township = models.ForeignKey(
@@ -143,6 +146,8 @@ class OutreachEvent(models.Model):
     )
     held_on = models.DateField(_("日期"))
     attendance = models.PositiveIntegerField(_("参加人次"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("宣传教育活动")
@@ -168,6 +173,8 @@ class LivelihoodOutcome(models.Model):
         ONLINE_SHOP = "online_shop", _("村淘店")
         ECOMMERCE_POINT = "ecommerce_point", _("电商扶贫网点")
 
+    # the registry's key (FORMATS.md ``outcomes``); records made on the page may have none
+    code = models.CharField(_("编号"), max_length=32, unique=True, null=True, blank=True)
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="livelihood_outcomes", verbose_name=_("村")
@@ -180,9 +187,11 @@ class LivelihoodOutcome(models.Model):
         related_name="livelihood_outcomes",
         verbose_name=_("贫困户"),
     )
-    people = models.PositiveIntegerField(_("带动人数"), default=1)
+    people = models.PositiveIntegerField(_("带动人数"), default=1, validators=[MinValueValidator(1)])
     started_on = models.DateField(_("日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True, default="")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("就业创业成果")

@@ -64,14 +64,14 @@ class AnswersForm(forms.Form):
 class OutreachForm(forms.ModelForm):
     class Meta:
         model = OutreachEvent
-        fields = ["kind", "title", "township", "village", "held_on", "attendance"]
+        fields = ["code", "kind", "title", "township", "village", "held_on", "attendance"]
         widgets = {"held_on": DATE_INPUT}
 
 
 class OutcomeForm(forms.ModelForm):
     class Meta:
         model = LivelihoodOutcome
-        fields = ["kind", "village", "people", "started_on", "note"]
+        fields = ["code", "kind", "village", "people", "started_on", "note"]
         widgets = {"started_on": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):

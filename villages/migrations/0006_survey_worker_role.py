@@ -1,10 +1,15 @@
 """The survey worker role (测评员, C2): a group of its own, and the admin group's grants on
-the audit-history models that 0004 added (0003 only granted what existed then)."""
+the audit-history models that 0004 and 0005 added (0003 only granted what existed then)."""
 
 from django.db import migrations
 
 SURVEY_WORKER = "survey_worker"
-NEW_MODELS = ["historicalsurveyanswer", "historicalsurveyround"]
+NEW_MODELS = [
+    "historicalsurveyanswer",
+    "historicalsurveyround",
+    "historicaloutreachevent",
+    "historicallivelihoodoutcome",
+]
 
 
 def forwards(apps, schema_editor):
@@ -33,7 +38,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("villages", "0004_survey_round_closing_and_answer_history"),
+        ("villages", "0005_outreach_and_outcome_codes_and_history"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
