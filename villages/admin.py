@@ -137,14 +137,14 @@ class LivelihoodItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyRound)
-class SurveyRoundAdmin(admin.ModelAdmin):
-    list_display = ["year", "number", "held_on"]
+class SurveyRoundAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "number", "held_on", "ends_on", "closed"]
     list_filter = ["year"]
     search_fields = ["year"]
 
 
 @admin.register(SurveyAnswer)
-class SurveyAnswerAdmin(admin.ModelAdmin):
+class SurveyAnswerAdmin(SimpleHistoryAdmin):
     list_display = ["round", "household", "item", "level"]
     list_filter = ["level", "round"]
     list_select_related = ["round", "household", "item"]
@@ -153,7 +153,7 @@ class SurveyAnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(admin.ModelAdmin):
+class OutreachEventAdmin(SimpleHistoryAdmin):
     list_display = ["held_on", "kind", "title", "township", "village", "attendance"]
     list_filter = ["kind", "township"]
     list_select_related = ["township", "village"]
@@ -163,7 +163,7 @@ class OutreachEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(LivelihoodOutcome)
-class LivelihoodOutcomeAdmin(admin.ModelAdmin):
+class LivelihoodOutcomeAdmin(SimpleHistoryAdmin):
     list_display = ["started_on", "kind", "village", "household", "people", "note"]
     list_filter = ["kind", "village__township"]
     list_select_related = ["village", "household"]
