@@ -46,7 +46,9 @@ def test_survey_worker_enters_one_household_on_a_phone(phone_page, live_server, 
     page.get_by_role("button", name="保存").click()
 
     expect(page.get_by_text("已保存 H-E2E 罗大山 的测评（2016年第1轮）。")).to_be_visible()
-    levels = dict(SurveyAnswer.objects.filter(household=survey["household"]).values_list("item__code", "level"))
+    levels = dict(
+        SurveyAnswer.objects.filter(household=survey["household"]).values_list("item__code", "level")
+    )
     assert len(levels) == ITEMS
     assert levels["housing"] == 1 and levels[survey["items"][4].code] == 2 and levels["roads"] == 3
 
