@@ -226,7 +226,7 @@ def results(year):
         "items": item_out,
         "lagging_items": [i["code"] for i in lagging],
         "townships": township_out,
-        "assisting_units": unit_results(year)["units"],
+        "assisting_units": unit_results(year, cadres=False)["units"],
         "outreach": outreach(year),
     }
 
@@ -250,16 +250,13 @@ def _linked(year, key):
     }
 
 
-def unit_results(year):
+def unit_results(year, cadres=True):
     """C1: for each assisting unit (挂帮单位) and each helping cadre (帮扶责任人), the households
     and people linked, those out of poverty in ``year``, those still poor, and the
     satisfaction of their households in the year's rounds."""
     answers = SurveyAnswer.objects.filter(round__year=year).order_by()
     unit_answers = {
         r["household__unit_id"]: r for r in answers.values("household__unit_id").annotate(**ANSWER_AGGS)
-    }
-    cadre_answers = {
-        r["household__cadre_id"]: r for r in answers.values("household__cadre_id").annotate(**ANSWER_AGGS)
     }
 
     def row(base, linked, answered):
@@ -275,11 +272,16 @@ def unit_results(year):
         }
 
     linked_units = _linked(year, "unit_id")
-    linked_cadres = _linked(year, "cadre_id")
     units = [
         row({"name": u["name"]}, linked_units[u["id"]], unit_answers.get(u["id"], {}))
         for u in Unit.objects.filter(pk__in=linked_units).order_by("name").values("id", "name")
     ]
+    if not cadres:
+        return {"year": year, "units": units}
+    cadre_answers = {
+        r["household__cadre_id"]: r for r in answers.values("household__cadre_id").annotate(**ANSWER_AGGS)
+    }
+    linked_cadres = _linked(year, "cadre_id")
     cadres = [
         row(
             {"code": c["code"], "name": c["name"], "unit": c["unit__name"] or ""},

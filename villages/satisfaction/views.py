@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
 
 from chishui.exports import FORMATS, export_response
 from villages import roles
@@ -69,6 +70,18 @@ def _export_or_format(request, year, tables, data, name):
     if fmt == "json":
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     return None
+
+
+# Rows per page of a table on the page (a county has thousands of helping cadres); each
+# table pages on its own (``cadres-page=2``); the exports and the JSON carry every row.
+PAGE_ROWS = 50
+
+
+def _paginate(request, entries):
+    for name, entry in entries.items():
+        entry["table"].prefix = f"{name}-"
+        RequestConfig(request, paginate={"per_page": PAGE_ROWS}).configure(entry["table"])
+    return list(entries.items())  # a list: a table named "items" would shadow dict.items
 
 
 def _table_entries(request, year, specs):
@@ -122,7 +135,7 @@ def results(request):
     context = {
         "year": year,
         "data": data,
-        "tables": list(tables.items()),  # a list: a table named "items" would shadow dict.items
+        "tables": _paginate(request, tables),
         "lagging": [items[code] for code in data["lagging_items"]],
         "charts": [{"id": element, "json": mark_safe(charts.figure_json(fig))} for element, fig in figures],
         "json_url": f"{request.path}?year={year}&format=json",
@@ -155,7 +168,7 @@ def unit_results(request):
     context = {
         "year": year,
         "data": data,
-        "tables": list(tables.items()),  # a list: a table named "items" would shadow dict.items
+        "tables": _paginate(request, tables),
         "json_url": f"{request.path}?year={year}&format=json",
         "previous_url": f"{request.path}?year={year - 1}",
         "next_url": f"{request.path}?year={year + 1}",
