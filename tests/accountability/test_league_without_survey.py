@@ -45,7 +45,11 @@ def test_a_quarter_without_a_round_has_no_satisfaction_and_renormalises(client, 
     a = league(client, "2016-Q1")["T-A"]
     # exits 1 of target 2 = 50; no round before April: 0.3 × 50 / 0.7, not 0.3 × 50 + 0.3 × 0
     assert (a["exit_rate"], a["satisfaction"], a["score"]) == (50.0, None, round(0.3 * 50 / 0.7, 1))
-    assert "无测评" in client.get("/dashboard/quarterly/?quarter=2016-Q1").content.decode()
+    page = client.get("/dashboard/quarterly/?quarter=2016-Q1").content.decode()
+    assert "无测评" in page and "本季度末之前没有满意度测评" in page
+    assert 'id="chart-quarterly-satisfaction"' not in page  # no empty grey heat map
+    q2 = client.get("/dashboard/quarterly/?quarter=2016-Q2").content.decode()
+    assert 'id="chart-quarterly-satisfaction"' in q2
 
 
 def test_a_quarter_with_a_round_weighs_satisfaction_30_percent(client, supervisor, county):

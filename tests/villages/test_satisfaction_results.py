@@ -182,3 +182,17 @@ def test_results_queries_do_not_grow_with_the_data(
     grow(village_a, 40, county, SurveyRound.objects.get(number=1))
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url, query).status_code == 200
+
+
+def test_the_cadre_table_pages_50_rows_and_the_export_keeps_them_all(client, supervisor, county, village_a):
+    helpers = [Cadre(code=f"C-P{n:03}", name=f"帮扶{n}", role=Cadre.Role.ORDINARY) for n in range(60)]
+    Cadre.objects.bulk_create(helpers)
+    for n, helper in enumerate(Cadre.objects.filter(code__startswith="C-P")):
+        household(village_a, f"H-P{n:03}", cadre=helper)
+    client.force_login(supervisor)
+    url = reverse("villages:satisfaction_units")
+    first = client.get(url, {"year": 2016}).content.decode()
+    assert "C-P000" in first and "C-P055" not in first and "cadres-page=2" in first
+    assert "C-P055" in client.get(url, {"year": 2016, "cadres-page": 2}).content.decode()
+    csv = client.get(url, {"year": 2016, "export": "csv", "table": "cadres"}).content.decode("utf-8-sig")
+    assert len(csv.splitlines()) == 1 + 61  # every helping cadre, C-H included
