@@ -6,8 +6,11 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 
+from tests.conftest import PASSWORD
 from tests.villages.files import csv_bytes, write_xlsx
 from tests.villages.satisfaction_factories import ITEMS, household, load_items, survey_round
 from villages.models import LivelihoodOutcome, OutreachEvent, SurveyAnswer, SurveyRound
@@ -191,3 +194,28 @@ def test_the_template_has_a_surveys_sheet_with_every_item(tmp_path, place):
     headers = [c.value for c in sheet[1]]
     assert headers[:4] == ["户编号", "年度", "轮次", "测评日期"] and len(headers) == 4 + ITEMS
     assert headers[4] == "住房安全" and "key: housing" in sheet["E1"].comment.text
+
+
+@pytest.fixture
+def upload_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_the_upload_page_previews_and_loads_a_surveys_csv(client, place, admin_user, upload_media):
+    client.login(username=admin_user.username, password=PASSWORD)
+    name, data = surveys_csv([["H-A1", 2016, 1, "2016-04-12", 3, 2, 1]])
+    bad_name, bad = surveys_csv([["H-A1", 2016, 1, "2016-04-12", 3, 2, 9]])
+    refused = client.post(reverse("villages:registry_import"), {"files": SimpleUploadedFile(bad_name, bad)})
+    assert refused.status_code == 400 and "surveys.csv row 2, schooling:" in refused.content.decode()
+    assert not SurveyAnswer.objects.exists()
+
+    preview = client.post(reverse("villages:registry_import"), {"files": SimpleUploadedFile(name, data)})
+    assert preview.status_code == 200 and not SurveyAnswer.objects.exists()
+    assert preview.context["report"].counts["surveys"] == {"create": 1, "update": 0, "unchanged": 0}
+    confirmed = client.post(reverse("villages:registry_import_confirm"), {"token": preview.context["token"]})
+    assert confirmed.status_code == 302
+    assert answers() == {
+        ("H-A1", 1, "housing"): 3,
+        ("H-A1", 1, "drinking_water"): 2,
+        ("H-A1", 1, "schooling"): 1,
+    }
