@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.villages.satisfaction_factories import ITEMS, household, load_items, survey_round
-from villages.models import SurveyAnswer, SurveyRound
+from villages.models import LivelihoodOutcome, OutreachEvent, SurveyAnswer, SurveyRound
 from villages.satisfaction import services
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +173,28 @@ def test_entry_page_queries_do_not_grow_with_the_household_count(
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(entry_url(place))
         client.get(reverse("villages:survey"), {"q": "王"})
+
+
+def test_outreach_and_outcome_pages_record_and_refuse_bad_input(client, supervisor, place):
+    client.force_login(supervisor)
+    village_a, village_b = place["a"].village, place["b"].village
+    url = reverse("villages:outreach_new")
+    data = {
+        "kind": "longmenzhen",
+        "title": "百姓龙门阵",
+        "township": village_a.township_id,
+        "village": village_b.pk,  # another township's village
+        "held_on": "2016-05-01",
+        "attendance": "35",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 400 and "该村不属于所填乡镇。" in refused.content.decode()
+    assert not OutreachEvent.objects.exists()
+    assert client.post(url, data | {"village": village_a.pk}).url == "/satisfaction/?year=2016"
+    assert OutreachEvent.objects.get().attendance == 35
+
+    outcome = {"kind": "online_shop", "village": village_a.pk, "people": "0", "started_on": "2016-07-01"}
+    refused = client.post(reverse("villages:outcome_new"), outcome)
+    assert refused.status_code == 400 and not LivelihoodOutcome.objects.exists()
+    assert client.post(reverse("villages:outcome_new"), outcome | {"people": "2"}).status_code == 302
+    assert LivelihoodOutcome.objects.get().people == 2
