@@ -1,8 +1,8 @@
 """The fixed cast of users and places shared by every test.
 
 Two townships (A, B) with one village each; a township secretary for each; a village
-secretary and a resident cadre in township A's village; a county supervisor; an admin;
-a user with no role.
+secretary, a resident cadre and a survey worker in township A's village; a county
+supervisor; an admin; a user with no role.
 """
 
 import datetime as dt
@@ -90,6 +90,18 @@ def resident_cadre(village_a):
         township=village_a.township,
         village=village_a,
         team_slot=Cadre.TeamSlot.AGRI_CADRE,
+    )
+
+
+@pytest.fixture
+def survey_worker(village_a):
+    """A survey worker (测评员) of township A's village."""
+    return make_user(
+        "survey_worker",
+        roles.SURVEY_WORKER,
+        role=Cadre.Role.ORDINARY,
+        township=village_a.township,
+        village=village_a,
     )
 
 

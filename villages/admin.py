@@ -201,14 +201,14 @@ class LivelihoodItemAdmin(CountedDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(SurveyRound)
-class SurveyRoundAdmin(CountedDeleteMixin, admin.ModelAdmin):
-    list_display = ["year", "number", "held_on"]
+class SurveyRoundAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["year", "number", "held_on", "ends_on", "closed"]
     list_filter = ["year"]
     search_fields = ["year"]
 
 
 @admin.register(SurveyAnswer)
-class SurveyAnswerAdmin(CountedDeleteMixin, admin.ModelAdmin):
+class SurveyAnswerAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["round", "household", "item", "level"]
     list_filter = ["level", "round"]
     list_select_related = ["round", "household", "item"]
@@ -217,7 +217,7 @@ class SurveyAnswerAdmin(CountedDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(CountedDeleteMixin, admin.ModelAdmin):
+class OutreachEventAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["held_on", "kind", "title", "township", "village", "attendance"]
     list_filter = ["kind", "township"]
     list_select_related = ["township", "village"]
@@ -227,7 +227,7 @@ class OutreachEventAdmin(CountedDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(LivelihoodOutcome)
-class LivelihoodOutcomeAdmin(CountedDeleteMixin, admin.ModelAdmin):
+class LivelihoodOutcomeAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["started_on", "kind", "village", "household", "people", "note"]
     list_filter = ["kind", "village__township"]
     list_select_related = ["village", "household"]

@@ -14,6 +14,7 @@ VILLAGE_SECRETARY = "village_secretary"
 RESIDENT_CADRE = "resident_cadre"
 COUNTY_SUPERVISOR = "county_supervisor"
 ADMIN = "admin"
+SURVEY_WORKER = "survey_worker"
 
 ROLES = {
     TOWNSHIP_SECRETARY: _("乡镇党委书记"),
@@ -21,10 +22,15 @@ ROLES = {
     RESIDENT_CADRE: _("驻村干部"),
     COUNTY_SUPERVISOR: _("市督查人员"),
     ADMIN: _("管理员"),
+    SURVEY_WORKER: _("测评员"),
 }
 
 # Checked in this order: a user in several groups gets the widest role.
-PRECEDENCE = [ADMIN, COUNTY_SUPERVISOR, TOWNSHIP_SECRETARY, VILLAGE_SECRETARY, RESIDENT_CADRE]
+PRECEDENCE = [ADMIN, COUNTY_SUPERVISOR, TOWNSHIP_SECRETARY, VILLAGE_SECRETARY, RESIDENT_CADRE, SURVEY_WORKER]
+
+# The roles of the accountability work (三定). A survey worker (测评员, C2) only enters
+# satisfaction answers: ``role_required()`` without arguments admits these roles, not him.
+CADRE_ROLES = (ADMIN, COUNTY_SUPERVISOR, TOWNSHIP_SECRETARY, VILLAGE_SECRETARY, RESIDENT_CADRE)
 
 
 def role_of(user):
@@ -86,7 +92,8 @@ def cadre_of(user):
 
 def role_required(*allowed):
     """View decorator: anonymous users go to the login page; users without a role, or
-    without one of the ``allowed`` roles (when any are given), get 403."""
+    without one of the ``allowed`` roles, get 403. Without ``allowed``: any of the
+    ``CADRE_ROLES`` (every role but the survey worker's)."""
 
     def decorator(view):
         @wraps(view)
@@ -96,7 +103,7 @@ def role_required(*allowed):
             role = role_of(request.user)
             if role is None:
                 raise PermissionDenied(_("您的账号没有分配角色，请联系管理员。"))
-            if allowed and role not in allowed:
+            if role not in (allowed or CADRE_ROLES):
                 raise PermissionDenied(_("您的角色不能查看此页面。"))
             return view(request, *args, **kwargs)
 

@@ -138,7 +138,7 @@ def scope_for(user, township_code=None, village_code=None):
     An unknown code, or a place outside the user's reach, is a 404; no role is a 403.
     """
     reach = UserScope.of(user)
-    if reach.role is None:
+    if reach.role not in roles.CADRE_ROLES:  # no role, or a survey worker
         raise PermissionDenied(_("您没有查看晒台的权限。"))
     township = village = None
     longest = max(Township._meta.get_field("code").max_length, Village._meta.get_field("code").max_length)
@@ -693,13 +693,15 @@ def quarterly_dashboard(scope, quarter, use_summaries=True):
     for u in units:
         progress = _num(u["progress"]) or 0.0
         exit_rate = min(100.0, _pct(u["households_exited"], u["target_households"]) or 0.0)
-        sat = _pct(u["content"], u["answers"]) or 0.0
-        score = (
-            LEAGUE_WEIGHTS["progress"] * progress
-            + LEAGUE_WEIGHTS["exits"] * exit_rate
-            + LEAGUE_WEIGHTS["satisfaction"] * sat
-            - LEAGUE_ACTION_PENALTY * u["actions"]
-        )
+        # no survey answers (a quarter without a round): satisfaction is no data, not 0;
+        # the other components are renormalised to 100
+        sat = _pct(u["content"], u["answers"])
+        weighted = LEAGUE_WEIGHTS["progress"] * progress + LEAGUE_WEIGHTS["exits"] * exit_rate
+        if sat is None:
+            weighted /= LEAGUE_WEIGHTS["progress"] + LEAGUE_WEIGHTS["exits"]
+        else:
+            weighted += LEAGUE_WEIGHTS["satisfaction"] * sat
+        score = weighted - LEAGUE_ACTION_PENALTY * u["actions"]
         league.append(
             {
                 "code": u["code"],

@@ -140,7 +140,12 @@ QUARTERLY = Dashboard(
     },
     charts=lambda d: [
         ("chart-quarterly-league", charts.league_scores(d["league"])),
-        ("chart-quarterly-satisfaction", charts.satisfaction_heatmap(d["satisfaction"])),
+        # no round by the quarter's end: the page says so (无测评) instead of an empty heat map
+        *(
+            [("chart-quarterly-satisfaction", charts.satisfaction_heatmap(d["satisfaction"]))]
+            if d["satisfaction"]["rounds"]
+            else []
+        ),
         ("chart-quarterly-findings", charts.findings_by_category(d["findings"])),
     ],
 )

@@ -477,6 +477,9 @@ class YearEndScore(models.Model):
         _("群众满意度得分"),
         max_digits=5,
         decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("空：当年没有测评到该单位的贫困户（无测评），总分只计工作实绩。"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     total = models.DecimalField(_("总分"), max_digits=5, decimal_places=1)
@@ -521,7 +524,10 @@ class YearEndScore(models.Model):
 
     @classmethod
     def combine(cls, work_score, satisfaction_score):
-        """Total with satisfaction weighted 12% (C2)."""
+        """Total with satisfaction weighted 12% (C2). Without a survey (``None``: nobody of
+        the unit was surveyed) satisfaction is no data, not 0: the total is the work score."""
+        if satisfaction_score is None:
+            return round(work_score, 1)
         w = cls.SATISFACTION_WEIGHT
         return round((work_score * (100 - w) + satisfaction_score * w) / 100, 1)
 

@@ -133,7 +133,9 @@ class YearEndTable(tables.Table):
     place = tables.Column(verbose_name=_("排名"), empty_values=(), orderable=False)
     subject = tables.Column(verbose_name=_("考评对象"), empty_values=(), orderable=False)
     work_score = tables.Column(verbose_name=_("工作实绩得分"), attrs={"td": {"class": "num"}})
-    satisfaction_score = tables.Column(verbose_name=_("群众满意度得分"), attrs={"td": {"class": "num"}})
+    satisfaction_score = tables.Column(
+        verbose_name=_("群众满意度得分"), attrs={"td": {"class": "num"}}, default=_("无测评")
+    )
     total = tables.Column(verbose_name=_("总分"), attrs={"td": {"class": "num"}})
     vetoed = tables.Column(verbose_name=_("一票否决"))
     rating = tables.Column(verbose_name=_("评定等次"))

@@ -92,6 +92,13 @@ class SheetSpec:
     the row already in the database when the column is absent from the file.
     ``parent`` names the REF column that places a row in the hierarchy (a village's
     township, a household's village); other sheets use it to check "within".
+
+    ``loader``: for a sheet that is not one model row per line (the ``surveys`` sheet: one
+    row per household and round, one column per livelihood item), an object that does the
+    sheet's own work inside the same load — ``read(ctx, table)`` (header; returns its state
+    or None), ``check(ctx, state)`` (rows, after every ordinary sheet is parsed),
+    ``report(state)`` (a SheetReport), ``write(ctx, state, user)`` (in load order, after
+    the sheets before it) and optionally ``template_headers()``.
     """
 
     key: str
@@ -101,6 +108,7 @@ class SheetSpec:
     columns: list
     check: object = None
     parent: str = ""
+    loader: object = None
 
     @property
     def model(self):
@@ -468,6 +476,8 @@ def blank_value(column, model_field):
     """What an empty optional cell stores."""
     if column.kind == BOOL:
         return model_field.default if model_field.has_default() else False
+    if column.kind in (INT, DECIMAL) and model_field.has_default():
+        return model_field.default
     if column.kind in (REF, UNIT_NAME, DATE, INT, DECIMAL):
         return None
     if column.kind == CHOICE and model_field.has_default():
@@ -512,6 +522,7 @@ class Context:
         # (pk None when new) or from the database
         self.refs = {}
         self.unit_ids = {}  # unit name -> pk for units already in the database
+        self.custom = {}  # kind -> state of a sheet with its own loader (SheetSpec.loader)
 
     def problem(self, sheet, row, column_key, message):
         name = sheet.column_names.get(column_key) or sheet.spec.column(column_key).header
@@ -801,6 +812,8 @@ def _write(ctx, user):
     for spec in specs():
         if spec.key in ctx.sheets:
             written[spec.key] = _write_sheet(ctx, ctx.sheets[spec.key], history)
+        elif spec.key in ctx.custom:
+            written[spec.key] = spec.loader.write(ctx, ctx.custom[spec.key], user)
     for callback in WRITE_CALLBACKS:
         callback(written)
 
@@ -859,17 +872,24 @@ def load(sources, *, user=None, write=True):
             tables.extend(read_file(name, data, ctx.problems))
         except RegistryError as exc:
             ctx.problems.append(Problem(name, 0, "-", str(exc)))
+    names = {}  # kind -> the file/sheet name it was read from
     for table in tables:
-        if table.spec.key in ctx.sheets:
+        if table.spec.key in names:
             ctx.problems.append(
                 Problem(
                     table.name,
                     1,
                     "-",
                     _("与 %(other)s 是同一种表，一次导入每种表只能有一个。")
-                    % {"other": ctx.sheets[table.spec.key].table.name},
+                    % {"other": names[table.spec.key]},
                 )
             )
+            continue
+        names[table.spec.key] = table.name
+        if table.spec.loader is not None:
+            state = table.spec.loader.read(ctx, table)
+            if state is not None:
+                ctx.custom[table.spec.key] = state
             continue
         sheet = _read_header(ctx, table)
         if sheet is not None:
@@ -900,8 +920,13 @@ def load(sources, *, user=None, write=True):
                     sheet.unchanged,
                 )
             )
+        for spec in specs():
+            if spec.key in ctx.custom:
+                spec.loader.check(ctx, ctx.custom[spec.key])
+                report.sheets.append(spec.loader.report(ctx.custom[spec.key]))
         # Problems in load order of the sheets, then by row (file-level problems first).
-        position = {sheet.table.name: i for i, sheet in enumerate(ordered)}
+        loaded = [names[s.key] for s in specs() if s.key in ctx.sheets or s.key in ctx.custom]
+        position = {name: i for i, name in enumerate(loaded)}
         ctx.problems.sort(key=lambda p: (position.get(p.sheet, -1), p.row))
         report.problems = ctx.problems
         if write and report.ok:
@@ -943,6 +968,14 @@ def write_template(path):
     with translation.override("zh-hans"):
         for spec in specs():
             sheet = workbook.create_sheet(str(spec.title))
+            if spec.loader is not None and hasattr(spec.loader, "template_headers"):
+                for index, (header, note) in enumerate(spec.loader.template_headers(), start=1):
+                    cell = sheet.cell(row=1, column=index, value=str(header))
+                    cell.font = Font(bold=True)
+                    cell.comment = Comment(str(note), "chishui")
+                    sheet.column_dimensions[cell.column_letter].width = max(12, 3 * len(str(header)))
+                sheet.freeze_panes = "A2"
+                continue
             for index, column in enumerate(spec.columns, start=1):
                 cell = sheet.cell(row=1, column=index, value=str(column.header))
                 cell.font = Font(bold=True)
