@@ -188,7 +188,7 @@ def test_outreach_and_outcome_pages_record_and_refuse_bad_input(client, supervis
         "attendance": "35",
     }
     refused = client.post(url, data)
-    assert refused.status_code == 400 and "该村不属于所填乡镇。" in refused.content.decode()
+    assert refused.status_code == 400 and "该村不属于所选乡镇。" in refused.content.decode()
     assert not OutreachEvent.objects.exists()
     assert client.post(url, data | {"village": village_a.pk}).url == "/satisfaction/?year=2016"
     assert OutreachEvent.objects.get().attendance == 35
