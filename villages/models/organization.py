@@ -250,13 +250,19 @@ class WorkTeam(models.Model):
             if self.started_on and self.withdrawn_on < self.started_on:
                 errors["withdrawn_on"] = _("撤回日期不能早于进驻日期。")
             elif self.village_id:
-                exited = self.village.exited_on
-                if exited is None or self.withdrawn_on < exited:
-                    errors["withdrawn_on"] = _("不脱钩不撤回：%(village)s尚未出列，驻村工作组不能撤回。") % {
-                        "village": self.village
-                    }
+                refused = self.withdrawal_error(self.withdrawn_on, self.village.exited_on, self.village)
+                if refused:
+                    errors["withdrawn_on"] = refused
         if errors:
             raise ValidationError(errors)
+
+    @staticmethod
+    def withdrawal_error(withdrawn_on, village_exited_on, village):
+        """不脱钩不撤回 (C3): a team is withdrawn only on or after its village's exit; the
+        reason, or None. Shared by ``clean()`` and the registry's work_teams sheet."""
+        if withdrawn_on and (village_exited_on is None or withdrawn_on < village_exited_on):
+            return _("不脱钩不撤回：%(village)s尚未出列，驻村工作组不能撤回。") % {"village": village}
+        return None
 
     def posting_ends_on(self):
         """The earliest ``ends_on`` that keeps the team two years in the village (B3)."""
