@@ -3,7 +3,9 @@ SimpleHistoryAdmin. Changelists name their relations in ``list_select_related`` 
 costs the same number of queries whatever its size; big relations (households, cadres)
 use autocomplete instead of a select listing every row."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -66,25 +68,34 @@ class CadreAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartyOrganization)
-class PartyOrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "level", "township", "village", "secretary"]
+class PartyOrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "level", "township", "village", "secretary"]
     list_filter = ["level", "township"]
     list_select_related = ["township", "village", "secretary"]
-    search_fields = ["name", "township__name", "village__name"]
+    search_fields = ["code", "name", "township__name", "village__name"]
     autocomplete_fields = ["village", "secretary"]
 
 
 @admin.register(EconomicOrganization)
-class EconomicOrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "township", "village", "coverage", "party_organization", "instructor"]
+class EconomicOrganizationAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "code",
+        "kind",
+        "township",
+        "village",
+        "coverage",
+        "party_organization",
+        "instructor",
+    ]
     list_filter = ["kind", "coverage", "township"]
     list_select_related = ["township", "village", "party_organization", "instructor"]
-    search_fields = ["name"]
+    search_fields = ["code", "name"]
     autocomplete_fields = ["village", "party_organization", "instructor"]
 
 
 @admin.register(WorkTeam)
-class WorkTeamAdmin(admin.ModelAdmin):
+class WorkTeamAdmin(SimpleHistoryAdmin):
     list_display = ["village", "sent_by", "started_on", "ends_on", "withdrawn_on", "reserve_cadres_trained"]
     list_filter = ["village__township"]
     list_select_related = ["village", "sent_by"]
@@ -103,16 +114,28 @@ class HouseholdAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PairingProject)
-class PairingProjectAdmin(admin.ModelAdmin):
-    list_display = ["name", "enterprise", "village", "household", "funds", "started_on"]
+class PairingProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "enterprise", "village", "household", "funds", "started_on"]
     list_filter = ["village__township"]
     list_select_related = ["enterprise", "village", "household"]
-    search_fields = ["name", "enterprise__name", "village__name"]
+    search_fields = ["code", "name", "enterprise__name", "village__name"]
     autocomplete_fields = ["enterprise", "village", "household"]
 
 
+class CollectiveProjectAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("village") and cleaned.get("households"):
+            try:  # the model's rule: the households a project covers live in its village
+                CollectiveProject(village=cleaned["village"]).clean_households(cleaned["households"])
+            except ValidationError as exc:
+                self.add_error("households", exc.message_dict["households"])
+        return cleaned
+
+
 @admin.register(CollectiveProject)
-class CollectiveProjectAdmin(admin.ModelAdmin):
+class CollectiveProjectAdmin(SimpleHistoryAdmin):
+    form = CollectiveProjectAdminForm
     list_display = ["code", "name", "village", "year", "fiscal_funds", "loan_subsidy"]
     list_filter = ["year", "village__township"]
     list_select_related = ["village"]
@@ -121,7 +144,7 @@ class CollectiveProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(VillageFinance)
-class VillageFinanceAdmin(admin.ModelAdmin):
+class VillageFinanceAdmin(SimpleHistoryAdmin):
     list_display = ["village", "year", "cadre_pay_monthly", "office_funds", "collective_accumulation"]
     list_filter = ["year", "village__township"]
     list_select_related = ["village"]

@@ -254,3 +254,20 @@ def test_record_lists_query_count_does_not_grow_with_data(
         with django_assert_num_queries(5):
             response = client.get(f"/organization/{kind}/")
         assert response.status_code == 200, kind
+
+
+def test_admin_site_refuses_collective_households_of_another_village(
+    client, admin_user, village_a, village_b
+):
+    other = household(village_b, "H2")
+    client.force_login(admin_user)
+
+    response = client.post(
+        "/admin/villages/collectiveproject/add/",
+        {"code": "J1", "village": village_a.pk, "name": "基地", "year": "2016", "fiscal_funds": "0",
+         "loan_subsidy": "0", "households": [other.pk]},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert "以下贫困户不在本村" in response.content.decode()
+    assert not CollectiveProject.objects.exists()
