@@ -1,7 +1,8 @@
 """Role × view matrix of the organization pages: the overview for every role (scoped), the
 record lists for admins, supervisors and township secretaries, the recording pages for
-admins and — for their own township's party organizations, economic organizations,
-collective projects and village finance — township secretaries."""
+admins and — for their own township's party organizations, economic organizations, pairing
+projects, collective projects and village finance — township secretaries (work teams: admins
+only)."""
 
 import datetime as dt
 
@@ -49,14 +50,14 @@ MATRIX = {
     ("add:economic-orgs", "POST"): SECRETARY_KINDS_POST,
     ("add:collective", "POST"): SECRETARY_KINDS_POST,
     ("add:finance", "POST"): SECRETARY_KINDS_POST,
-    ("add:pairing", "GET"): ADMIN_ONLY_GET,
-    ("add:pairing", "POST"): ADMIN_ONLY_POST,
+    ("add:pairing", "GET"): SECRETARY_KINDS_GET,
+    ("add:pairing", "POST"): SECRETARY_KINDS_POST,
     ("add:work-teams", "POST"): ADMIN_ONLY_POST,
     ("edit:party-orgs", "GET"): EDIT_GET,
     ("edit:party-orgs", "POST"): EDIT_POST,
     ("edit:finance", "POST"): EDIT_POST,
     ("edit:work-teams", "GET"): ADMIN_ONLY_GET,
-    ("edit:pairing", "POST"): ADMIN_ONLY_POST,
+    ("edit:pairing", "POST"): EDIT_POST,
     ("member_add", "GET"): ADMIN_ONLY_GET,
     ("member_add", "POST"): ADMIN_ONLY_POST,
 }  # fmt: skip

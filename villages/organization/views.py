@@ -1,6 +1,9 @@
 """组织定位 (B1–B4, C3): the overview supervisors read, and the pages where admins (and
 township secretaries, for their township's party organizations, economic organizations,
-collective projects and village finance) record it instead of using the Django admin.
+1+X pairing, collective projects and village finance: the township party committee is the
+core that covers organizations, pairs enterprises and runs the village guarantee, per the
+case report) record it instead of using the Django admin. Work teams are sent by city organs:
+admins only.
 
 The overview follows the dashboards' flow: scope (villages.scopes.scope_for) → year (query
 string, or the latest year with projects) → the selector's dict, served as HTML, as
@@ -221,7 +224,7 @@ KINDS = {
             forms.PairingProjectForm,
             t.PairingProjectTable,
             gettext_lazy("结对帮扶项目"),
-            False,
+            True,
         ),
         Kind(
             "collective",
