@@ -3,8 +3,10 @@ SimpleHistoryAdmin. Changelists name their relations in ``list_select_related`` 
 costs the same number of queries whatever its size; big relations (households, cadres)
 use autocomplete instead of a select listing every row."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects, quote
+from django.core.exceptions import ValidationError
 from django.db import router
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.html import format_html
@@ -130,25 +132,34 @@ class CadreAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PartyOrganization)
-class PartyOrganizationAdmin(CountedDeleteMixin, admin.ModelAdmin):
-    list_display = ["name", "level", "township", "village", "secretary"]
+class PartyOrganizationAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["name", "code", "level", "township", "village", "secretary"]
     list_filter = ["level", "township"]
     list_select_related = ["township", "village", "secretary"]
-    search_fields = ["name", "township__name", "village__name"]
+    search_fields = ["code", "name", "township__name", "village__name"]
     autocomplete_fields = ["village", "secretary"]
 
 
 @admin.register(EconomicOrganization)
-class EconomicOrganizationAdmin(CountedDeleteMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "township", "village", "coverage", "party_organization", "instructor"]
+class EconomicOrganizationAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "code",
+        "kind",
+        "township",
+        "village",
+        "coverage",
+        "party_organization",
+        "instructor",
+    ]
     list_filter = ["kind", "coverage", "township"]
     list_select_related = ["township", "village", "party_organization", "instructor"]
-    search_fields = ["name"]
+    search_fields = ["code", "name"]
     autocomplete_fields = ["village", "party_organization", "instructor"]
 
 
 @admin.register(WorkTeam)
-class WorkTeamAdmin(CountedDeleteMixin, admin.ModelAdmin):
+class WorkTeamAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["village", "sent_by", "started_on", "ends_on", "withdrawn_on", "reserve_cadres_trained"]
     list_filter = ["village__township"]
     list_select_related = ["village", "sent_by"]
@@ -167,16 +178,28 @@ class HouseholdAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PairingProject)
-class PairingProjectAdmin(CountedDeleteMixin, admin.ModelAdmin):
-    list_display = ["name", "enterprise", "village", "household", "funds", "started_on"]
+class PairingProjectAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["name", "code", "enterprise", "village", "household", "funds", "started_on"]
     list_filter = ["village__township"]
     list_select_related = ["enterprise", "village", "household"]
-    search_fields = ["name", "enterprise__name", "village__name"]
+    search_fields = ["code", "name", "enterprise__name", "village__name"]
     autocomplete_fields = ["enterprise", "village", "household"]
 
 
+class CollectiveProjectAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("village") and cleaned.get("households"):
+            try:  # the model's rule: the households a project covers live in its village
+                CollectiveProject(village=cleaned["village"]).clean_households(cleaned["households"])
+            except ValidationError as exc:
+                self.add_error("households", exc.message_dict["households"])
+        return cleaned
+
+
 @admin.register(CollectiveProject)
-class CollectiveProjectAdmin(CountedDeleteMixin, admin.ModelAdmin):
+class CollectiveProjectAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+    form = CollectiveProjectAdminForm
     list_display = ["code", "name", "village", "year", "fiscal_funds", "loan_subsidy"]
     list_filter = ["year", "village__township"]
     list_select_related = ["village"]
@@ -185,7 +208,7 @@ class CollectiveProjectAdmin(CountedDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(VillageFinance)
-class VillageFinanceAdmin(CountedDeleteMixin, admin.ModelAdmin):
+class VillageFinanceAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["village", "year", "cadre_pay_monthly", "office_funds", "collective_accumulation"]
     list_filter = ["year", "village__township"]
     list_select_related = ["village"]

@@ -8,7 +8,10 @@ class VillagesConfig(AppConfig):
     verbose_name = _("县域登记信息")
 
     def ready(self):
-        # the outreach, outcomes and surveys sheets of the registry (FORMATS.md)
-        from villages.satisfaction.sheets import register_sheets
+        # The registry sheets of organization positioning and household satisfaction
+        # (FORMATS.md) join the engine after the core sheets, in load order.
+        from villages.organization.sheets import register_sheets as register_organization
+        from villages.satisfaction.sheets import register_sheets as register_satisfaction
 
-        register_sheets()
+        register_organization()
+        register_satisfaction()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .organization import views as organization
 from .registry import views as registry
 from .satisfaction import views as satisfaction
 
@@ -21,4 +22,18 @@ urlpatterns = [
     path("satisfaction/survey/<int:round_id>/<str:code>/", satisfaction.survey_entry, name="survey_entry"),
     path("satisfaction/outreach/new/", satisfaction.outreach_new, name="outreach_new"),
     path("satisfaction/outcomes/new/", satisfaction.outcome_new, name="outcome_new"),
+    path("organization/", organization.overview, name="organization"),
+    path(
+        "organization/work-teams/<int:team_pk>/members/add/",
+        organization.member_edit,
+        name="organization_member_add",
+    ),
+    path(
+        "organization/work-teams/<int:team_pk>/members/<int:pk>/",
+        organization.member_edit,
+        name="organization_member_edit",
+    ),
+    path("organization/<slug:slug>/", organization.record_list, name="organization_records"),
+    path("organization/<slug:slug>/add/", organization.record_add, name="organization_add"),
+    path("organization/<slug:slug>/<int:pk>/", organization.record_edit, name="organization_edit"),
 ]

@@ -8,6 +8,8 @@ element that static/js/charts.js renders. Titles and labels go through gettext.
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from chishui.charts import figure_json  # noqa: F401
+
 LAYOUT = {
     "margin": {"l": 50, "r": 20, "t": 50, "b": 80},
     "legend": {"orientation": "h", "y": -0.2},
@@ -17,11 +19,6 @@ LAYOUT = {
 
 def _figure(data, title, **layout):
     return go.Figure(data=data, layout={**LAYOUT, "title": {"text": title}, **layout})
-
-
-def figure_json(fig):
-    """The figure as JSON safe to place inside a <script> element."""
-    return fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def weekly_trend(trend):

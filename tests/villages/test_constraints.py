@@ -388,3 +388,26 @@ def test_every_named_constraint_has_a_test():
 
     assert names - TESTED == set(), "add a test for these constraints"
     assert TESTED - names == set(), "these constraints no longer exist"
+
+
+@covers("partyorg_code_unique_when_set", "econorg_code_unique_when_set", "pairing_code_unique_when_set")
+def test_organization_codes_are_unique_when_given(village_a):
+    tw = village_a.township
+    party = lambda code: PartyOrganization.objects.create(  # noqa: E731
+        code=code,
+        name=f"党委{code}{PartyOrganization.objects.count()}",
+        level="township_committee",
+        township=tw,
+    )
+    econ = lambda code: EconomicOrganization.objects.create(  # noqa: E731
+        code=code, name=f"合作社{EconomicOrganization.objects.count()}", kind="cooperative"
+    )
+    enterprise = econ("")
+    pairing = lambda code: PairingProject.objects.create(  # noqa: E731
+        code=code, enterprise=enterprise, village=village_a, name="项目", funds=1, started_on=DAY
+    )
+    for create in (party, econ, pairing):
+        assert_stored(lambda create=create: create(""))
+        assert_stored(lambda create=create: create(""))  # rows recorded without a code
+        assert_stored(lambda create=create: create("K1"))
+        assert_rejected(lambda create=create: create("K1"))

@@ -295,5 +295,24 @@ class Household(models.Model):
         return f"{self.code} {self.head}"
 
     def clean(self):
+        errors = {}
         if self.exited_on and self.registered_on and self.exited_on < self.registered_on:
-            raise ValidationError({"exited_on": _("脱贫日期不能早于识别日期。")})
+            errors["exited_on"] = _("脱贫日期不能早于识别日期。")
+        errors.update(self.decoupling_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def decoupling_errors(self):
+        """不脱钩 (C3): the assisting unit and the helping cadre of a household that has not
+        left poverty stay linked to it; removing either is refused with the reason."""
+        if self.pk is None or self.exited_on:
+            return {}
+        stored = Household.objects.filter(pk=self.pk).values("unit_id", "cadre_id").first()
+        if stored is None:
+            return {}
+        errors = {}
+        if stored["unit_id"] and not self.unit_id:
+            errors["unit"] = _("不脱钩：该户尚未脱贫，不能取消挂帮单位。")
+        if stored["cadre_id"] and not self.cadre_id:
+            errors["cadre"] = _("不脱钩：该户尚未脱贫，不能取消帮扶责任人。")
+        return errors

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -99,6 +100,10 @@ class SheetSpec:
     or None), ``check(ctx, state)`` (rows, after every ordinary sheet is parsed),
     ``report(state)`` (a SheetReport), ``write(ctx, state, user)`` (in load order, after
     the sheets before it) and optionally ``template_headers()``.
+    ``natural_key`` names the columns that identify a row (``code``, or e.g. village + year
+    for a sheet without codes); only ``code``-keyed sheets can be referred to by REF columns.
+    ``write(ctx, sheet, history)``, when given, replaces the bulk create/update of the
+    sheet's rows (for a many-to-many link table, which has no history of its own).
     """
 
     key: str
@@ -109,6 +114,8 @@ class SheetSpec:
     check: object = None
     parent: str = ""
     loader: object = None
+    natural_key: tuple = ("code",)
+    write: object = None
 
     @property
     def model(self):
@@ -633,19 +640,42 @@ def _parse_rows(ctx, sheet):
                 row.valid = False
                 continue
             row.values[key] = value
-        row.code = row.values.get("code", "") if "code" in sheet.columns else ""
+        row.code = _row_key(spec, sheet, row)
         if row.code:
             if row.code in code_rows:
                 ctx.problem(
                     sheet,
                     number,
-                    "code",
-                    _("编码“%(code)s”与第 %(row)s 行重复。") % {"code": row.code, "row": code_rows[row.code]},
+                    spec.natural_key[0],
+                    _("编码“%(code)s”与第 %(row)s 行重复。")
+                    % {"code": _key_text(row.code), "row": code_rows[row.code]},
                 )
                 row.valid = False
             else:
                 code_rows[row.code] = number
         sheet.rows.append(row)
+
+
+def _row_key(spec, sheet, row):
+    """The row's natural key: its code, or a tuple of the key columns' values ("" when a key
+    column is missing or empty)."""
+    if spec.natural_key == ("code",):
+        return row.values.get("code", "") if "code" in sheet.columns else ""
+    values = tuple(row.values.get(key) for key in spec.natural_key)
+    return values if all(v not in (None, "") for v in values) else ""
+
+
+def _key_text(key):
+    return "/".join(str(v) for v in key) if isinstance(key, tuple) else key
+
+
+def _key_paths(spec):
+    """The lookups that give a database row's natural key, as the file writes it."""
+    paths = []
+    for key in spec.natural_key:
+        column = spec.column(key)
+        paths.append(f"{column.model_field}__code" if column.kind == REF else column.model_field)
+    return paths
 
 
 def _chunks(items, size=CHUNK):
@@ -659,9 +689,20 @@ def _fetch_existing(sheet):
     chunk of codes."""
     model = sheet.spec.model
     codes = [row.code for row in sheet.rows if row.code]
-    for chunk in _chunks(codes):
-        for instance in model._default_manager.filter(code__in=chunk):
-            sheet.existing[instance.code] = instance
+    if sheet.spec.natural_key == ("code",):
+        for chunk in _chunks(codes):
+            for instance in model._default_manager.filter(code__in=chunk):
+                sheet.existing[instance.code] = instance
+        return
+    # a composite key: fetch by the first key column, match the whole key
+    paths = _key_paths(sheet.spec)
+    wanted = set(codes)
+    names = {f"_key{i}": F(path) for i, path in enumerate(paths)}
+    for chunk in _chunks(sorted({code[0] for code in codes})):
+        for instance in model._default_manager.filter(**{f"{paths[0]}__in": chunk}).annotate(**names):
+            key = tuple(getattr(instance, name) for name in names)
+            if key in wanted:
+                sheet.existing[key] = instance
 
 
 def _collect_refs(ctx):
@@ -818,11 +859,18 @@ def _write(ctx, user):
         callback(written)
 
 
+def stored_value(ctx, column, value):
+    """What a parsed cell stores (the pk of a REF or UNIT_NAME), for custom sheet writers."""
+    return _db_value(ctx, column, value) if column.kind in (REF, UNIT_NAME) else value
+
+
 def _write_sheet(ctx, sheet, history):
     """Bulk-create the new rows and bulk-update the changed fields of the changed ones, each
     with its audit-history rows; remember the new primary keys for the sheets after.
     Returns a Written record of what changed."""
     spec = sheet.spec
+    if spec.write is not None:
+        return spec.write(ctx, sheet, history)
     model = spec.model
     columns = {key: spec.column(key) for key in sheet.columns}
     attnames = {key: model._meta.get_field(c.model_field).attname for key, c in columns.items()}
@@ -836,7 +884,7 @@ def _write_sheet(ctx, sheet, history):
     if objs:
         written.created = bulk_create_with_history(objs, model, **history)
         refs = ctx.refs.setdefault(spec.key, {})
-        for obj in written.created:
+        for obj in written.created if spec.natural_key == ("code",) else ():
             refs[obj.code] = (obj.pk, refs.get(obj.code, (None, None))[1])
     if sheet.updates:
         fields = set()
