@@ -10,6 +10,7 @@ from villages.models.organization import (  # noqa: F401
     WorkTeam,
 )
 from villages.models.places import Cadre, Household, Township, Unit, Village, phone_validator  # noqa: F401
+from villages.models.poverty import PovertyReturn, TownshipStatistics  # noqa: F401
 from villages.models.satisfaction import (  # noqa: F401
     LivelihoodItem,
     LivelihoodOutcome,
