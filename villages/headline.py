@@ -62,6 +62,28 @@ def poor_people(days, townships):
     }
 
 
+def flows(since, day, townships):
+    """People identified, exited and returned to poverty after ``since`` up to ``day``
+    (动态调整), per township id, in one query: poor on ``day`` = poor on ``since`` +
+    identified − exited + returned − exited again."""
+    returned = PovertyReturn.objects.filter(
+        household=OuterRef("pk"), returned_on__gt=since, returned_on__lte=day
+    )
+    rows = (
+        Household.objects.filter(village__township_id__in=[t.pk for t in townships])
+        .order_by()
+        .values("village__township_id")
+        .annotate(
+            identified=Sum("size", filter=Q(registered_on__gt=since, registered_on__lte=day)),
+            exited=Sum("size", filter=Q(exited_on__gt=since, exited_on__lte=day)),
+            returned=Sum("size", filter=Q(Exists(returned))),
+        )
+    )
+    found = {row["village__township_id"]: row for row in rows}
+    keys = ("identified", "exited", "returned")
+    return {t.pk: {f"{k}_people": found.get(t.pk, {}).get(k) or 0 for k in keys} for t in townships}
+
+
 def statistics(years, townships):
     """{(township id, year): TownshipStatistics} in one query."""
     rows = TownshipStatistics.objects.filter(township_id__in=[t.pk for t in townships], year__in=set(years))
@@ -99,20 +121,26 @@ def _rates(poor, previous_poor, stats, previous_stats):
 
 def headline(day, townships):
     """The headline on ``day`` for each township in ``townships`` and for all of them
-    together: ``{"total": {...}, "townships": {township id: {...}}}``. Two queries."""
+    together: ``{"total": {...}, "townships": {township id: {...}}}``, with the year's
+    flows (people identified, exited, returned). Three queries."""
     townships = list(townships)
     previous_day = year_end(day.year - 1)
     poor = poor_people([day, previous_day], townships)
+    moved = flows(previous_day, day, townships)
     stats = statistics([day.year, day.year - 1], townships)
     per_township = {}
     for t in townships:
-        per_township[t.pk] = _rates(
+        per_township[t.pk] = moved[t.pk] | _rates(
             poor[t.pk][day],
             poor[t.pk][previous_day],
             [stats.get((t.pk, day.year))],
             [stats.get((t.pk, day.year - 1))],
         )
-    total = _rates(
+    total = {
+        k: sum(moved[t.pk][k] for t in townships)
+        for k in ("identified_people", "exited_people", "returned_people")
+    }
+    total |= _rates(
         sum(poor[t.pk][day] for t in townships),
         sum(poor[t.pk][previous_day] for t in townships),
         [stats.get((t.pk, day.year)) for t in townships],

@@ -120,6 +120,9 @@ class ByMonthTable(DashboardTable):
 class YearlyUnitTable(DashboardTable):
     name = tables.Column(verbose_name=_("单位"))
     poor_people = tables.Column(verbose_name=_("年末贫困人口"))
+    identified = tables.Column(accessor="identified_people", verbose_name=_("新识别人数"))
+    exited = tables.Column(accessor="exited_people", verbose_name=_("脱贫人数"))
+    returned = tables.Column(accessor="returned_people", verbose_name=_("返贫人数"))
     rural_population = tables.Column(verbose_name=_("农村户籍人口"), default="—")
     incidence = pct_column("poverty_incidence_percent", _("贫困发生率（%）"))
     previous = pct_column("previous_poverty_incidence_percent", _("上年末贫困发生率（%）"))

@@ -160,12 +160,14 @@ YEARLY = Dashboard(
         ),
         "by_year": TableSpec(t.ByYearTable, lambda d: d["by_year"], gettext_lazy("历年年末贫困发生率")),
     },
-    charts=lambda d: [
-        ("chart-yearly-incidence", charts.incidence_by_year(d["by_year"])),
-        ("chart-yearly-income", charts.yearly_income(d["units"], d["income_line_yuan"])),
-    ]
-    if d["units"]
-    else [],
+    charts=lambda d: (
+        [
+            ("chart-yearly-incidence", charts.incidence_by_year(d["by_year"])),
+            ("chart-yearly-income", charts.yearly_income(d["units"], d["income_line_yuan"])),
+        ]
+        if d["units"]
+        else []
+    ),
 )
 
 DASHBOARDS = (WEEKLY, MONTHLY, QUARTERLY, YEARLY)
