@@ -8,8 +8,8 @@ import pytest
 
 from accountability.models import Task
 from tests.villages.files import SAMPLE, csv_bytes, households_csv, write_sample_csvs, write_xlsx
-from villages.registry import engine as registry
 from villages.models import Cadre, Household, ImportLog, Township, Unit, Village
+from villages.registry import engine as registry
 
 MODELS = [Township, Village, Household, Cadre, Task]
 
