@@ -72,29 +72,27 @@ class ProgressReportInline(admin.TabularInline):
 
 
 class KeepsSummariesExact:
-    """Edits in the admin refresh the summary tables they change (accountability/summaries.py),
-    in the admin's transaction: ``refresh(objects)`` gets the rows as they were before the
-    edit and as they are after it."""
-
-    def refresh(self, objects):
-        raise NotImplementedError
+    """Admin writes of the rows the dashboards count go through the one refresh path
+    (``summaries.changed``), in the admin's transaction, with the row as it was before an
+    edit. Every admin of a model in ``summaries.SOURCES`` uses it (tests/accountability/
+    test_summaries.py checks)."""
 
     def save_model(self, request, obj, form, change):
-        self._before = [self.model.objects.get(pk=obj.pk)] if change else []
+        obj._summaries_before = [self.model.objects.get(pk=obj.pk)] if change else []
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # inlines are saved by now
-        self.refresh([*self._before, form.instance])
+        summaries.changed([form.instance], getattr(form.instance, "_summaries_before", []))
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        self.refresh([obj])
+        summaries.changed([obj])
 
     def delete_queryset(self, request, queryset):
         objects = list(queryset)
         super().delete_queryset(request, queryset)
-        self.refresh(objects)
+        summaries.changed(objects)
 
 
 @admin.register(Task)
@@ -109,9 +107,6 @@ class TaskAdmin(KeepsSummariesExact, SimpleHistoryAdmin):
 
     def get_inline_instances(self, request, obj=None):
         return super().get_inline_instances(request, obj) if obj else []
-
-    def refresh(self, objects):
-        summaries.refresh_weekly({task.township_id for task in objects})
 
 
 @admin.register(WeekLock)
@@ -130,12 +125,6 @@ class ProgressReportAdmin(KeepsSummariesExact, SimpleHistoryAdmin):
     search_fields = ["task__code", "task__title", "note"]
     autocomplete_fields = ["task", "reporter"]
     readonly_fields = ["created_at", "updated_at"]
-
-    def refresh(self, objects):
-        townships = set(
-            Task.objects.filter(pk__in={r.task_id for r in objects}).values_list("township_id", flat=True)
-        )
-        summaries.refresh_weekly(townships, min(r.week for r in objects))
 
 
 @admin.register(Evidence)
@@ -236,14 +225,12 @@ admin.site.unregister(SurveyAnswer)
 
 @admin.register(Household)
 class HouseholdAdmin(KeepsSummariesExact, villages_admin.HouseholdAdmin):
-    def refresh(self, objects):
-        summaries.refresh_exits()
+    pass
 
 
 @admin.register(SurveyAnswer)
 class SurveyAnswerAdmin(KeepsSummariesExact, villages_admin.SurveyAnswerAdmin):
-    def refresh(self, objects):
-        summaries.refresh_survey({answer.round_id for answer in objects})
+    pass
 
 
 class SummaryTableAdmin(admin.ModelAdmin):

@@ -9,6 +9,10 @@ class AccountabilityConfig(AppConfig):
 
     def ready(self):
         # The registry engine (villages) cannot import this app; the tasks sheet joins it here.
+        from accountability.dashboards import summaries
         from accountability.tasks.registry_sheets import register_sheets
+        from villages.satisfaction.services import on_answers_written
 
         register_sheets()
+        # Survey answers written by villages' pages and sheets keep the survey summary exact.
+        on_answers_written(summaries.refresh_survey)

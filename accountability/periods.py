@@ -11,9 +11,17 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from villages.dates import FIRST_YEAR, LAST_YEAR
+
 
 class PeriodError(ValueError):
     """A period string that does not parse or names no real period."""
+
+
+def check_year(year):
+    """Periods users name lie in the years of ``villages.dates`` (FIRST_YEAR–LAST_YEAR)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(_("年份应在 %(min)s 至 %(max)s 之间。") % {"min": FIRST_YEAR, "max": LAST_YEAR})
 
 
 def today():
@@ -45,6 +53,7 @@ class Week:
             raise PeriodError(
                 _("%(year)s年没有第%(number)s周。") % {"year": year, "number": number}
             ) from None
+        check_year(year)
         return cls(year, number)
 
     @classmethod
@@ -83,6 +92,7 @@ class Month:
         match = cls.PATTERN.match(text or "")
         if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
             raise PeriodError(_("月份的格式应为 YYYY-MM，例如 2016-12。"))
+        check_year(int(match[1]))
         return cls(int(match[1]), int(match[2]))
 
     @classmethod
@@ -121,6 +131,7 @@ class Quarter:
         match = cls.PATTERN.match(text or "")
         if not match or int(match[1]) < 1:
             raise PeriodError(_("季度的格式应为 YYYY-Qn，例如 2016-Q4。"))
+        check_year(int(match[1]))
         return cls(int(match[1]), int(match[2]))
 
     @classmethod
@@ -156,8 +167,9 @@ class Year:
     @classmethod
     def parse(cls, text):
         match = cls.PATTERN.match(text or "")
-        if not match or int(match[1]) < 1:
+        if not match:
             raise PeriodError(_("年度的格式应为 YYYY，例如 2016。"))
+        check_year(int(match[1]))
         return cls(int(match[1]))
 
     @classmethod

@@ -6,13 +6,19 @@ One file, configured by environment variables with safe development defaults:
 - ``DJANGO_DEBUG``: ``1``/``true``/``yes`` or ``0``/``false``/``no`` (default: on)
 - ``DJANGO_SECRET_KEY``: required when DEBUG is off
 - ``ALLOWED_HOSTS``: comma-separated host names (default with DEBUG: localhost only)
+- ``DJANGO_TRUSTED_PROXY``: on when the app runs behind the reverse proxy of
+  docs/deployment.md; only then are ``X-Forwarded-Proto`` and ``X-Forwarded-For`` believed
+  (default: off)
+- ``EMAIL_HOST``: the SMTP server; without it the password-reset pages are not offered
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import plotly
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,6 +34,21 @@ def env_bool(name, default):
     if value in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false, yes/no), got {raw!r}")
+
+
+def env_int(name, default, minimum=0):
+    """A whole number of at least ``minimum`` from the environment; anything else stops the
+    app with an error naming the variable (a bare ValueError would not)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {raw!r}")
+    return value
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -58,6 +79,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "axes",
+    "chishui",
     "villages",
     "accountability",
     "devdata",
@@ -74,6 +97,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "chishui.middleware.RefuseNulCharactersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "chishui.security.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "chishui.urls"
@@ -100,13 +127,18 @@ try:
     DATABASES = {
         "default": dj_database_url.config(
             default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
         )
     }
 except ValueError as exc:  # an unparsable DATABASE_URL must fail loudly
     raise ImproperlyConfigured(f"DATABASE_URL is not valid: {exc}") from exc
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "chishui.security.LoginThrottleBackend",  # django-axes' lockout check, first
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -154,12 +186,55 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap4-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
-if not DEBUG:
+# Behind the reverse proxy of docs/deployment.md (nginx on the same machine) its
+# X-Forwarded-Proto and X-Forwarded-For are believed; without a proxy anyone could send them.
+TRUSTED_PROXY = env_bool("DJANGO_TRUSTED_PROXY", False)
+if TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Login throttling (django-axes): 5 wrong passwords for one username from one address lock
+# that pair out for the cool-off time; other users and addresses are unaffected.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "chishui.security.lockout_response"  # a Chinese page, status 429
+AXES_CLIENT_IP_CALLABLE = "chishui.security.client_ip"  # the same trust as SECURE_PROXY_SSL_HEADER
+AXES_VERBOSE = False  # the failed-login line comes from chishui.security
+
+# Content-Security-Policy (django-csp 4): everything from this site, no inline script.
+# Plotly injects its chart styles (a <style> element and style attributes), hence the
+# inline styles; data:/blob: images are its "download as PNG".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Password reset mails need an SMTP server; without one the reset pages are not offered.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+PASSWORD_RESET_ENABLED = bool(EMAIL_HOST)
+if EMAIL_HOST:
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", EMAIL_HOST_USER or "webmaster@localhost")
+
+if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -169,4 +244,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # failed logins and lockouts are always written (warning), whatever DJANGO_LOG_LEVEL says
+    "loggers": {
+        "chishui.security": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
 }

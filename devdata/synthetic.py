@@ -8,16 +8,25 @@ builder. Scales:
   52 weekly reports, three survey rounds of a household sample;
 - ``province``: 50 counties' worth (850 townships, 6,100 villages, ~700,000 households,
   ~15,000 tasks × 52 weeks), with a smaller survey sample per village.
+
+The same households also come as a registry to import (``registry_rows``, written as the
+import's CSV sheets by ``write_registry_sheets`` and as a ``loaddata`` fixture of the same
+rows by ``write_registry_fixture``) for the registry import benchmark
+(``devdata/import_benchmark.py``): one generator of households, ``household_fields``.
 """
 
+import csv
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Max
 
 from accountability.models import (
     AccountabilityAction,
@@ -31,6 +40,7 @@ from accountability.models import (
     Rank,
     Task,
 )
+from accountability.oversight.services import grade_for
 from accountability.periods import Week
 from villages.models import (
     Cadre,
@@ -47,6 +57,7 @@ from villages.models import (
 )
 
 YEAR = 2016
+YEAR_START, YEAR_END = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
 BATCH = 5000
 
 
@@ -92,6 +103,20 @@ def _day(rng, start, end):
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
+def household_fields(rng, number):
+    """The own fields of the ``number``-th household of a village (or of a registry): more
+    than half leave poverty during the year. Place and links are the caller's."""
+    exited = _day(rng, YEAR_START, YEAR_END) if rng.random() < 0.55 else None
+    return {
+        "head": f"户主{number}",
+        "size": rng.randint(1, 6),
+        "assistance": Household.Assistance.values[number % 5],
+        "registered_on": dt.date(2014, 1 + number % 12, 1 + number % 28),
+        "exited_on": exited,
+        "income": Decimal(2800 + number % 900) + Decimal("0.50"),
+    }
+
+
 def _bulk(model, objects):
     return model.objects.bulk_create(objects, batch_size=BATCH)
 
@@ -108,7 +133,7 @@ def build(scale="small", seed=2016, prefix="S"):
     """Create a synthetic county (see the module docstring); returns row counts per model."""
     size = SCALES[scale] if isinstance(scale, str) else scale
     rng = random.Random(seed)
-    year_start, year_end = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+    year_start, year_end = YEAR_START, YEAR_END
     reporter, _created = User.objects.get_or_create(username=f"{prefix.lower()}-synthetic-reporter")
     units = _bulk(Unit, [Unit(name=f"{prefix}帮扶单位{i:02d}") for i in range(10)])
 
@@ -183,23 +208,15 @@ def build(scale="small", seed=2016, prefix="S"):
     households = []
     per_village = {}
     for v in villages:
-        batch = []
         for j in range(size.households_per_village):
-            registered = dt.date(2014, 1 + j % 12, 1 + j % 28)
-            exited = _day(rng, year_start, year_end) if rng.random() < 0.55 else None
-            batch.append(
+            households.append(
                 Household(
                     code=f"{v.code}-{j:04d}",
                     village=v,
-                    head=f"户主{j}",
-                    size=rng.randint(1, 6),
-                    assistance=Household.Assistance.values[j % 5],
-                    registered_on=registered,
-                    exited_on=exited,
                     unit=units[j % len(units)],
+                    **household_fields(rng, j),
                 )
             )
-        households.extend(batch)
         if len(households) >= BATCH:
             for h in _bulk(Household, households):
                 per_village.setdefault(h.village_id, []).append(h)
@@ -282,7 +299,7 @@ def build(scale="small", seed=2016, prefix="S"):
                     task=task,
                     week=week.start,
                     value=Decimal(str(round(percent, 1))),
-                    percent=Decimal(str(round(percent, 1))),
+                    percent=task.percent_for(Decimal(str(round(percent, 1)))),
                     reporter=reporter,
                 )
             )
@@ -307,7 +324,6 @@ def build(scale="small", seed=2016, prefix="S"):
 
     # quarterly assessment (A3, A8), inspections (A9), accountability (A10)
     evaluations = []
-    grades = Evaluation.Grade.values
     for q in range(1, 5):
         for v in villages:
             score = Decimal(str(round(rng.uniform(55, 98), 1)))
@@ -320,7 +336,7 @@ def build(scale="small", seed=2016, prefix="S"):
                     evaluator=secretary_of[v.township_id],
                     village=v,
                     score=score,
-                    grade=grades[0 if score >= 90 else 1 if score >= 80 else 2 if score >= 60 else 3],
+                    grade=grade_for(score),
                     evaluated_on=dt.date(YEAR, 3 * q, 25),
                 )
             )
@@ -449,3 +465,110 @@ COUNTED = [
 
 def row_counts():
     return {model._meta.model_name: model.objects.count() for model in COUNTED}
+
+
+# ------------------------------------------------------------------ the same, as a registry
+
+REGISTRY_PREFIX = "BENCH-"
+HOUSEHOLD_HEADER = ["code", "village", "head", "size", "assistance", "registered_on", "exited_on", "income"]
+
+
+@dataclass(frozen=True)
+class Registry:
+    """A synthetic registry: one township, its villages and their households, as the rows
+    of the import's sheets (FORMATS.md, English headers)."""
+
+    township: list  # [code, name, kind, poverty]
+    villages: list  # [[code, township, name, poverty]]
+    households: list  # [[code, village, head, size, assistance, registered_on, exited_on, income]]
+
+    @property
+    def rows(self):
+        return 1 + len(self.villages) + len(self.households)
+
+
+def registry_rows(households, villages, seed=2016):
+    """``households`` households spread over ``villages`` villages of one township."""
+    rng = random.Random(seed)
+    township = [f"{REGISTRY_PREFIX}T", "基准镇", "town", "yes"]
+    village_rows = [[f"{REGISTRY_PREFIX}V{v:04d}", township[0], f"基准{v}村", "yes"] for v in range(villages)]
+    household_rows = []
+    for i in range(households):
+        fields = household_fields(rng, i)
+        household_rows.append(
+            [
+                f"{REGISTRY_PREFIX}H{i:07d}",
+                village_rows[i % villages][0],
+                fields["head"],
+                fields["size"],
+                fields["assistance"],
+                fields["registered_on"].isoformat(),
+                fields["exited_on"].isoformat() if fields["exited_on"] else "",
+                str(fields["income"]),
+            ]
+        )
+    return Registry(township=township, villages=village_rows, households=household_rows)
+
+
+def _write_csv(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(rows)
+    return path
+
+
+def write_registry_sheets(directory, registry):
+    """The registry as the import's three CSV sheets; returns their paths in load order."""
+    directory = Path(directory)
+    return [
+        _write_csv(directory / "townships.csv", [["code", "name", "kind", "poverty"], registry.township]),
+        _write_csv(directory / "villages.csv", [["code", "township", "name", "poverty"], *registry.villages]),
+        _write_csv(directory / "households.csv", [HOUSEHOLD_HEADER, *registry.households]),
+    ]
+
+
+def write_registry_fixture(path, registry):
+    """The same rows as a ``loaddata`` JSON fixture, with primary keys after the current ones."""
+
+    def next_pk(model):
+        return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+
+    t_pk, v_pk, h_pk = next_pk(Township), next_pk(Village), next_pk(Household)
+    code, name, kind, _poverty = registry.township
+    objects = [
+        {
+            "model": "villages.township",
+            "pk": t_pk,
+            "fields": {"code": code, "name": name, "kind": kind, "poverty": True},
+        }
+    ]
+    village_pk = {}
+    for number, (v_code, _township, v_name, _v_poverty) in enumerate(registry.villages):
+        village_pk[v_code] = v_pk + number
+        objects.append(
+            {
+                "model": "villages.village",
+                "pk": v_pk + number,
+                "fields": {"code": v_code, "township": t_pk, "name": v_name, "poverty": True},
+            }
+        )
+    for number, (h_code, village, head, size, assistance, registered, exited, income) in enumerate(
+        registry.households
+    ):
+        objects.append(
+            {
+                "model": "villages.household",
+                "pk": h_pk + number,
+                "fields": {
+                    "code": h_code,
+                    "village": village_pk[village],
+                    "head": head,
+                    "size": size,
+                    "assistance": assistance,
+                    "registered_on": registered,
+                    "exited_on": exited or None,
+                    "income": income,
+                },
+            }
+        )
+    Path(path).write_text(json.dumps(objects, ensure_ascii=False), encoding="utf-8")
+    return path

@@ -1,8 +1,8 @@
 """The fixed cast of users and places shared by every test.
 
 Two townships (A, B) with one village each; a township secretary for each; a village
-secretary and a resident cadre in township A's village; a county supervisor; an admin;
-a user with no role.
+secretary, a resident cadre and a survey worker in township A's village; a county
+supervisor; an admin; a user with no role.
 """
 
 import datetime as dt
@@ -94,6 +94,18 @@ def resident_cadre(village_a):
 
 
 @pytest.fixture
+def survey_worker(village_a):
+    """A survey worker (测评员) of township A's village."""
+    return make_user(
+        "survey_worker",
+        roles.SURVEY_WORKER,
+        role=Cadre.Role.ORDINARY,
+        township=village_a.township,
+        village=village_a,
+    )
+
+
+@pytest.fixture
 def supervisor(db):
     return make_user("supervisor", roles.COUNTY_SUPERVISOR, role=Cadre.Role.SUPERVISOR)
 
@@ -133,21 +145,34 @@ def _role_groups_after_flush(request):
 @pytest.fixture(scope="session")
 def compiled_translations():
     """Compile locale/*/django.po into .mo files (not committed) when they are missing or
-    older than the .po, the way `make test` does, so a lone `pytest tests/x.py` sees English."""
+    older than the .po, the way `make test` does, so a lone `pytest tests/x.py` sees English.
+    The xdist workers take turns (a lock on the locale directory), so none reads a .mo
+    another is writing."""
+    import fcntl
+    import os
     from pathlib import Path
 
     from django.conf import settings
     from django.core.management import call_command
     from django.utils.translation import trans_real
 
-    stale = [
-        po
-        for locale_dir in settings.LOCALE_PATHS
-        for po in Path(locale_dir).glob("*/LC_MESSAGES/django.po")
-        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
-    ]
-    if stale:
-        call_command("compilemessages", ignore=[".venv"], verbosity=0)
+    def stale():
+        return [
+            po
+            for locale_dir in settings.LOCALE_PATHS
+            for po in Path(locale_dir).glob("*/LC_MESSAGES/django.po")
+            if not po.with_suffix(".mo").exists()
+            or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+        ]
+
+    if stale():
+        lock = os.open(settings.LOCALE_PATHS[0], os.O_RDONLY)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if stale():  # another worker may have compiled them meanwhile
+                call_command("compilemessages", ignore=[".venv"], verbosity=0)
+        finally:
+            os.close(lock)  # releases the lock
         # what Django's own setting_changed handler does when LOCALE_PATHS change
         trans_real._translations = {}
         trans_real._default = None

@@ -2,6 +2,7 @@
 count that does not grow with the data; every other role is kept out."""
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,9 @@ from tests.conftest import PASSWORD
 from villages import models as vil
 
 APPS = ("villages", "accountability")
+SUPERVISOR_ACTIONS = importlib.import_module(
+    "villages.migrations.0003_admin_group_permissions"
+).SUPERVISOR_ACTIONS
 # Pinned query counts. A changelist: session, user, his groups' permissions, the rows (with
 # their relations joined), the counts, each related list_filter's choices; it must be the same
 # with 1 row and with 9. An add page: session, user, permissions, the small selects.
@@ -361,10 +365,14 @@ def test_anonymous_is_sent_to_admin_login(client, db):
 
 
 def test_admin_group_holds_every_project_permission(admin_user):
+    """Every permission but the page actions only county supervisors take (recording
+    inspections and actions, locking a week, computing year-end scores)."""
     from django.contrib.auth.models import Permission
 
     expected = set(
-        Permission.objects.filter(content_type__app_label__in=APPS).values_list("codename", flat=True)
+        Permission.objects.filter(content_type__app_label__in=APPS)
+        .exclude(codename__in=SUPERVISOR_ACTIONS)
+        .values_list("codename", flat=True)
     )
 
     assert expected
@@ -374,6 +382,15 @@ def test_admin_group_holds_every_project_permission(admin_user):
     )
     assert admin_user.has_perm("auth.change_user") and admin_user.has_perm("auth.add_group")
     assert admin_user.has_perm("accountability.view_historicaltask")
+
+
+def test_only_supervisors_hold_the_page_actions(admin_user, supervisor, secretary_a):
+    for codename in SUPERVISOR_ACTIONS:
+        assert supervisor.has_perm(f"accountability.{codename}")
+        assert not admin_user.has_perm(f"accountability.{codename}")
+        assert not secretary_a.has_perm(f"accountability.{codename}")
+    assert secretary_a.has_perm("accountability.view_inspection")
+    assert not secretary_a.has_perm("accountability.view_task")
 
 
 def test_supervisor_may_only_view_accountability(supervisor):

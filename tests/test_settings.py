@@ -114,3 +114,39 @@ def test_deployment_checks_reject_a_weak_secret_key():
 
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "-1", "３１５３６０００x"])
+def test_hsts_seconds_that_is_not_a_whole_number_names_the_variable(value):
+    result = run(["-c", SETUP], **production_env(DJANGO_HSTS_SECONDS=value))
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_HSTS_SECONDS must be" in result.stderr
+    assert "ValueError" not in result.stderr
+
+
+def test_db_conn_max_age_that_is_not_a_whole_number_names_the_variable():
+    result = run(["-c", SETUP], DB_CONN_MAX_AGE="forever")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DB_CONN_MAX_AGE must be a whole number, got 'forever'" in result.stderr
+
+
+def test_ssl_redirect_that_is_not_a_boolean_names_the_variable():
+    result = run(["-c", SETUP], **production_env(DJANGO_SECURE_SSL_REDIRECT="sometimes"))
+
+    assert result.returncode != 0
+    assert "DJANGO_SECURE_SSL_REDIRECT must be a boolean" in result.stderr
+
+
+def test_integer_settings_read_whole_numbers():
+    code = (
+        SETUP + "; print('HSTS', settings.SECURE_HSTS_SECONDS, settings.DATABASES['default']['CONN_MAX_AGE'])"
+    )
+
+    result = run(["-c", code], **production_env(DJANGO_HSTS_SECONDS=" 600 ", DB_CONN_MAX_AGE="60"))
+
+    assert result.returncode == 0, result.stderr
+    assert "HSTS 600 60" in result.stdout

@@ -4,7 +4,12 @@ costs the same number of queries whatever its size; big relations (households, c
 use autocomplete instead of a select listing every row."""
 
 from django.contrib import admin
-from django.urls import reverse_lazy
+from django.contrib.admin.utils import NestedObjects, quote
+from django.db import router
+from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -37,15 +42,74 @@ admin.site.index_title = _("数据管理")
 admin.site.site_url = reverse_lazy("accountability:task_list")
 
 
+class CountedDeleteMixin:
+    """The delete confirmation names the rows chosen (up to ``LISTED`` of them) and counts,
+    per model, the related rows the delete would remove or that protect them.
+
+    Django's own page lists every related row with its ``str()`` and link, a query or more
+    per row: a survey round with 17,000 answers timed out and a livelihood item protected by
+    its answers took 8.5 s. The collection itself is one query per relation, so the page's
+    query count does not grow with the data."""
+
+    LISTED = 20
+
+    def get_deleted_objects(self, objs, request):
+        objs = list(objs)
+        if not objs:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(self.model), origin=objs)
+        collector.collect(objs)
+        perms_needed = set()
+        for model, instances in collector.model_objs.items():
+            if self.admin_site.is_registered(model):
+                model_admin = self.admin_site.get_model_admin(model)
+                if not model_admin.has_delete_permission(request, next(iter(instances))):
+                    perms_needed.add(model._meta.verbose_name)
+        chosen = [self._delete_label(obj) for obj in objs[: self.LISTED]]
+        related = [
+            self._count_label(model, len(instances))
+            for model, instances in collector.model_objs.items()
+            if model is not self.model
+        ]
+        protected_counts = {}
+        for obj in collector.protected:
+            protected_counts[type(obj)] = protected_counts.get(type(obj), 0) + 1
+        protected = [self._count_label(model, count) for model, count in protected_counts.items()]
+        model_count = {
+            model._meta.verbose_name_plural: len(instances)
+            for model, instances in collector.model_objs.items()
+        }
+        if len(objs) > self.LISTED:
+            chosen.append(self._count_label(self.model, len(objs)))
+        return chosen + related, model_count, perms_needed, protected
+
+    def _delete_label(self, obj):
+        opts = obj._meta
+        try:
+            url = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)]
+            )
+        except NoReverseMatch:
+            return f"{capfirst(opts.verbose_name)}: {obj}"
+        return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+    @staticmethod
+    def _count_label(model, count):
+        return gettext("%(model)s：%(count)s 条") % {
+            "model": capfirst(model._meta.verbose_name_plural),
+            "count": f"{count:,}",
+        }
+
+
 @admin.register(Township)
-class TownshipAdmin(SimpleHistoryAdmin):
+class TownshipAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "poverty", "exited_on"]
     list_filter = ["kind", "poverty"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Village)
-class VillageAdmin(SimpleHistoryAdmin):
+class VillageAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "township", "kind", "poverty", "exited_on"]
     list_filter = ["township", "kind", "poverty"]
     list_select_related = ["township"]
@@ -53,13 +117,13 @@ class VillageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(CountedDeleteMixin, admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
 
 
 @admin.register(Cadre)
-class CadreAdmin(SimpleHistoryAdmin):
+class CadreAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "role", "unit", "township", "village", "team_slot", "user"]
     list_filter = ["role", "team_slot", "township"]
     list_select_related = ["unit", "township", "village", "user"]
@@ -68,7 +132,7 @@ class CadreAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartyOrganization)
-class PartyOrganizationAdmin(admin.ModelAdmin):
+class PartyOrganizationAdmin(CountedDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "level", "township", "village", "secretary"]
     list_filter = ["level", "township"]
     list_select_related = ["township", "village", "secretary"]
@@ -77,7 +141,7 @@ class PartyOrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(EconomicOrganization)
-class EconomicOrganizationAdmin(admin.ModelAdmin):
+class EconomicOrganizationAdmin(CountedDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "township", "village", "coverage", "party_organization", "instructor"]
     list_filter = ["kind", "coverage", "township"]
     list_select_related = ["township", "village", "party_organization", "instructor"]
@@ -86,7 +150,7 @@ class EconomicOrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkTeam)
-class WorkTeamAdmin(admin.ModelAdmin):
+class WorkTeamAdmin(CountedDeleteMixin, admin.ModelAdmin):
     list_display = ["village", "sent_by", "started_on", "ends_on", "withdrawn_on", "reserve_cadres_trained"]
     list_filter = ["village__township"]
     list_select_related = ["village", "sent_by"]
@@ -95,7 +159,7 @@ class WorkTeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(SimpleHistoryAdmin):
+class HouseholdAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["code", "head", "village", "size", "assistance", "registered_on", "exited_on", "income"]
     list_filter = ["assistance", "village__township"]
     list_select_related = ["village"]
@@ -105,7 +169,7 @@ class HouseholdAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PairingProject)
-class PairingProjectAdmin(admin.ModelAdmin):
+class PairingProjectAdmin(CountedDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "enterprise", "village", "household", "funds", "started_on"]
     list_filter = ["village__township"]
     list_select_related = ["enterprise", "village", "household"]
@@ -114,7 +178,7 @@ class PairingProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(CollectiveProject)
-class CollectiveProjectAdmin(admin.ModelAdmin):
+class CollectiveProjectAdmin(CountedDeleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "village", "year", "fiscal_funds", "loan_subsidy"]
     list_filter = ["year", "village__township"]
     list_select_related = ["village"]
@@ -123,7 +187,7 @@ class CollectiveProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(VillageFinance)
-class VillageFinanceAdmin(admin.ModelAdmin):
+class VillageFinanceAdmin(CountedDeleteMixin, admin.ModelAdmin):
     list_display = ["village", "year", "cadre_pay_monthly", "office_funds", "collective_accumulation"]
     list_filter = ["year", "village__township"]
     list_select_related = ["village"]
@@ -132,21 +196,21 @@ class VillageFinanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(LivelihoodItem)
-class LivelihoodItemAdmin(admin.ModelAdmin):
+class LivelihoodItemAdmin(CountedDeleteMixin, admin.ModelAdmin):
     list_display = ["order", "code", "name", "category"]
     list_filter = ["category"]
     search_fields = ["code", "name"]
 
 
 @admin.register(SurveyRound)
-class SurveyRoundAdmin(admin.ModelAdmin):
-    list_display = ["year", "number", "held_on"]
+class SurveyRoundAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["year", "number", "held_on", "ends_on", "closed"]
     list_filter = ["year"]
     search_fields = ["year"]
 
 
 @admin.register(SurveyAnswer)
-class SurveyAnswerAdmin(admin.ModelAdmin):
+class SurveyAnswerAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["round", "household", "item", "level"]
     list_filter = ["level", "round"]
     list_select_related = ["round", "household", "item"]
@@ -155,7 +219,7 @@ class SurveyAnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(admin.ModelAdmin):
+class OutreachEventAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["held_on", "kind", "title", "township", "village", "attendance"]
     list_filter = ["kind", "township"]
     list_select_related = ["township", "village"]
@@ -165,7 +229,7 @@ class OutreachEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(LivelihoodOutcome)
-class LivelihoodOutcomeAdmin(admin.ModelAdmin):
+class LivelihoodOutcomeAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["started_on", "kind", "village", "household", "people", "note"]
     list_filter = ["kind", "village__township"]
     list_select_related = ["village", "household"]

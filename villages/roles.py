@@ -5,6 +5,8 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Value
 from django.utils.translation import gettext_lazy as _
 
 TOWNSHIP_SECRETARY = "township_secretary"
@@ -12,6 +14,7 @@ VILLAGE_SECRETARY = "village_secretary"
 RESIDENT_CADRE = "resident_cadre"
 COUNTY_SUPERVISOR = "county_supervisor"
 ADMIN = "admin"
+SURVEY_WORKER = "survey_worker"
 
 ROLES = {
     TOWNSHIP_SECRETARY: _("乡镇党委书记"),
@@ -19,10 +22,15 @@ ROLES = {
     RESIDENT_CADRE: _("驻村干部"),
     COUNTY_SUPERVISOR: _("市督查人员"),
     ADMIN: _("管理员"),
+    SURVEY_WORKER: _("测评员"),
 }
 
 # Checked in this order: a user in several groups gets the widest role.
-PRECEDENCE = [ADMIN, COUNTY_SUPERVISOR, TOWNSHIP_SECRETARY, VILLAGE_SECRETARY, RESIDENT_CADRE]
+PRECEDENCE = [ADMIN, COUNTY_SUPERVISOR, TOWNSHIP_SECRETARY, VILLAGE_SECRETARY, RESIDENT_CADRE, SURVEY_WORKER]
+
+# The roles of the accountability work (三定). A survey worker (测评员, C2) only enters
+# satisfaction answers: ``role_required()`` without arguments admits these roles, not him.
+CADRE_ROLES = (ADMIN, COUNTY_SUPERVISOR, TOWNSHIP_SECRETARY, VILLAGE_SECRETARY, RESIDENT_CADRE)
 
 
 def role_of(user):
@@ -30,12 +38,41 @@ def role_of(user):
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_chishui_role"):
-        names = {g.name for g in user.groups.all()}
+        names = _load_groups_and_permissions(user)
         role = next((r for r in PRECEDENCE if r in names), None)
         if role is None and user.is_superuser:
             role = ADMIN
         user._chishui_role = role
     return user._chishui_role
+
+
+def _load_groups_and_permissions(user):
+    """The user's group names, in one query that also brings his permissions (his own and
+    his groups'), cached on the user where Django's ModelBackend keeps them: a page asks
+    for the role and for permissions (``user.has_perm``, templates' ``perms``) at the cost
+    of one query. Superusers' permissions are not loaded (``has_perm`` is always true)."""
+    from django.contrib.auth.models import Group, Permission
+
+    marker = models.CharField()
+    rows = Group.objects.filter(user=user).values_list(Value("group", output_field=marker), "name", "name")
+    if not user.is_superuser and user.is_active:
+        fields = ("content_type__app_label", "codename")
+        rows = rows.order_by().union(
+            Permission.objects.filter(group__user=user)
+            .order_by()
+            .values_list(Value("group_perm", output_field=marker), *fields),
+            Permission.objects.filter(user=user)
+            .order_by()
+            .values_list(Value("user_perm", output_field=marker), *fields),
+            all=True,
+        )
+    found = {"group": set(), "group_perm": set(), "user_perm": set()}
+    for kind, first, second in rows:
+        found[kind].add(first if kind == "group" else f"{first}.{second}")
+    if not user.is_superuser and user.is_active:
+        user._group_perm_cache = found["group_perm"]
+        user._user_perm_cache = found["user_perm"]
+    return found["group"]
 
 
 def sees_whole_county(user):
@@ -55,7 +92,8 @@ def cadre_of(user):
 
 def role_required(*allowed):
     """View decorator: anonymous users go to the login page; users without a role, or
-    without one of the ``allowed`` roles (when any are given), get 403."""
+    without one of the ``allowed`` roles, get 403. Without ``allowed``: any of the
+    ``CADRE_ROLES`` (every role but the survey worker's)."""
 
     def decorator(view):
         @wraps(view)
@@ -65,7 +103,7 @@ def role_required(*allowed):
             role = role_of(request.user)
             if role is None:
                 raise PermissionDenied(_("您的账号没有分配角色，请联系管理员。"))
-            if allowed and role not in allowed:
+            if role not in (allowed or CADRE_ROLES):
                 raise PermissionDenied(_("您的角色不能查看此页面。"))
             return view(request, *args, **kwargs)
 

@@ -12,6 +12,7 @@ ROLE_HOME = {
     roles.TOWNSHIP_SECRETARY: "accountability:task_list",
     roles.VILLAGE_SECRETARY: "accountability:task_list",
     roles.RESIDENT_CADRE: "accountability:task_list",
+    roles.SURVEY_WORKER: "villages:survey",
 }
 
 

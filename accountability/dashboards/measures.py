@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import LessThan
 
 from accountability.models import ProgressReport
+from accountability.models.tasks import overdue_q as task_overdue_q
 
 # The weekly dashboard's trend covers this many weeks up to the week shown.
 TREND_WEEKS = 12
@@ -44,7 +44,8 @@ def latest_percent(day):
 
 
 def overdue_q(week):
-    return Q(due_on__lt=week.end) & LessThan(latest_percent(week.start), 100)
+    """Overdue by the week's end, as the reports up to the week show (models.tasks.overdue_q)."""
+    return task_overdue_q(week.end, latest_percent(week.start))
 
 
 def week_aggregates(week):

@@ -51,6 +51,7 @@ from villages.models import (
     TownshipStatistics,
     Village,
 )
+from villages.scope import UserScope
 
 # Long lists (tasks not reported, overdue tasks) show at most this many rows on the page;
 # the totals count them all, and the exports carry them all.
@@ -130,16 +131,20 @@ class Scope:
 
 
 def scope_for(user, township_code=None, village_code=None):
-    """The one place that decides what a user's dashboards show.
+    """Where a user's dashboard looks, from what he reaches (villages/scope.py) and where he
+    drilled down to.
 
     County supervisors and admins: the county, drilling anywhere. Township secretaries: their
     township and its villages. Village secretaries and resident cadres: their own village.
     An unknown code, or a place outside the user's reach, is a 404; no role is a 403.
     """
-    role = roles.role_of(user)
-    if role is None:
+    reach = UserScope.of(user)
+    if reach.role not in roles.CADRE_ROLES:  # no role, or a survey worker
         raise PermissionDenied(_("您没有查看晒台的权限。"))
     township = village = None
+    longest = max(Township._meta.get_field("code").max_length, Village._meta.get_field("code").max_length)
+    if len(township_code or "") > longest or len(village_code or "") > longest:
+        raise Http404(_("编码过长，没有这样的乡镇或村。"))  # no lookup, no echo of the text
     if township_code:
         township = Township.objects.filter(code=township_code).first()
         if township is None:
@@ -154,25 +159,24 @@ def scope_for(user, township_code=None, village_code=None):
                 % {"village": village_code, "township": township_code}
             )
         township = village.township
-    if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
+    if reach.sees_county:
         return Scope(township, village)
 
-    cadre = roles.cadre_of(user)
-    if role == roles.TOWNSHIP_SECRETARY:
-        if cadre is None or cadre.township_id is None:
+    if reach.role == roles.TOWNSHIP_SECRETARY:
+        if reach.township is None:
             raise PermissionDenied(_("您的干部档案没有所属乡镇。"))
         if township is None:
-            return Scope(cadre.township, None)
-        if township.pk != cadre.township_id:
+            return Scope(reach.township, None)
+        if township.pk != reach.township_id:
             raise Http404(_("该乡镇不在您的查看范围内。"))
         return Scope(township, village)
 
     # village secretaries and resident cadres: their own village only
-    if cadre is None or cadre.village_id is None:
+    if reach.village is None:
         raise PermissionDenied(_("您的干部档案没有所属村。"))
-    if village is not None and village.pk != cadre.village_id:
+    if village is not None and village.pk != reach.village_id:
         raise Http404(_("该村不在您的查看范围内。"))
-    own = village or Village.objects.select_related("township").get(pk=cadre.village_id)
+    own = village or Village.objects.select_related("township").get(pk=reach.village_id)
     if township is not None and township.pk != own.township_id:
         raise Http404(_("该乡镇不在您的查看范围内。"))
     return Scope(own.township, own)
@@ -783,13 +787,15 @@ def quarterly_dashboard(scope, quarter, use_summaries=True):
     for u in units:
         progress = _num(u["progress"]) or 0.0
         exit_rate = min(100.0, _pct(u["households_exited"], u["target_households"]) or 0.0)
-        sat = _pct(u["content"], u["answers"]) or 0.0
-        score = (
-            LEAGUE_WEIGHTS["progress"] * progress
-            + LEAGUE_WEIGHTS["exits"] * exit_rate
-            + LEAGUE_WEIGHTS["satisfaction"] * sat
-            - LEAGUE_ACTION_PENALTY * u["actions"]
-        )
+        # no survey answers (a quarter without a round): satisfaction is no data, not 0;
+        # the other components are renormalised to 100
+        sat = _pct(u["content"], u["answers"])
+        weighted = LEAGUE_WEIGHTS["progress"] * progress + LEAGUE_WEIGHTS["exits"] * exit_rate
+        if sat is None:
+            weighted /= LEAGUE_WEIGHTS["progress"] + LEAGUE_WEIGHTS["exits"]
+        else:
+            weighted += LEAGUE_WEIGHTS["satisfaction"] * sat
+        score = weighted - LEAGUE_ACTION_PENALTY * u["actions"]
         league.append(
             {
                 "code": u["code"],

@@ -9,12 +9,15 @@ aggregate over every task, weekly report, household and survey answer of the cou
 
 ``SummaryPeriod`` marks the periods a table is built for; a built period without a row for a
 township means zero. ``rebuild()`` (``manage.py rebuild_summaries``) builds everything; every
-write that changes the numbers refreshes what it touched (``refresh_*``), in the writer's
-transaction, so the tables stay exact. The selectors read a table only when every period a
+write that changes the numbers calls the one entry :func:`changed` with the rows it wrote
+(the services, the admin's ``KeepsSummariesExact`` and the registry's ``on_write`` hook
+alike), which refreshes what they touched (``refresh_*``) in the writer's transaction, so
+the tables stay exact. The selectors read a table only when every period a
 page needs is built, and otherwise run the live queries; tests compare both.
 """
 
 import datetime as dt
+from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q, Sum
@@ -30,7 +33,7 @@ from accountability.models import (
     WeeklySummary,
 )
 from accountability.periods import Month, Week
-from villages.models import Household, SurveyAnswer, SurveyRound
+from villages.models import Household, SurveyAnswer, SurveyRound, Township
 
 WEEK, MONTH, ROUND = SummaryPeriod.Kind.WEEK, SummaryPeriod.Kind.MONTH, SummaryPeriod.Kind.ROUND
 BATCH = 2000
@@ -46,6 +49,18 @@ def _mark(kind, keys):
     SummaryPeriod.objects.bulk_create(
         [SummaryPeriod(kind=kind, key=str(k)) for k in keys if str(k) not in have], batch_size=BATCH
     )
+
+
+def _lock(township_ids=None):
+    """Lock the township rows whose summary rows are about to be recomputed (every township
+    when None), in one order so two writers cannot deadlock. Writers of one township then
+    take turns: the second one recomputes after the first committed, and sees its rows
+    (no duplicate row, no count lost). Held until the writer's transaction ends; nothing on
+    SQLite, which runs one writer at a time anyway."""
+    townships = Township.objects.select_for_update().order_by("pk")
+    if township_ids is not None:
+        townships = townships.filter(pk__in=list(township_ids))
+    list(townships.values_list("pk", flat=True))
 
 
 def _week_key(week):
@@ -183,6 +198,9 @@ def refresh_weekly(township_ids, from_day=None):
     built = _built_weeks()
     if not built:
         return
+    extends = from_day is not None and Week.of(from_day) > built[-1]
+    _lock(None if extends else township_ids)
+    built = _built_weeks()  # as the writer before us left it
     if from_day is not None and Week.of(from_day) > built[-1]:
         # the new week and the trend weeks before it (a long gap stays unbuilt: live)
         new = Week.of(from_day)
@@ -195,6 +213,7 @@ def refresh_weekly(township_ids, from_day=None):
 def rebuild_weekly():
     """Every week from the first task start or report to the last report, and the weeks
     before the first that the first weeks' trends show (zero, but built)."""
+    _lock()
     WeeklySummary.objects.all().delete()
     SummaryPeriod.objects.filter(kind=WEEK).delete()
     span = ProgressReport.objects.aggregate(first=Min("week"), last=Max("week"))
@@ -210,6 +229,7 @@ def rebuild_weekly():
 def rebuild_exits():
     """Households and people out of poverty per month and township, for every month from the
     first exit to the last: one grouped query."""
+    _lock()
     ExitSummary.objects.all().delete()
     SummaryPeriod.objects.filter(kind=MONTH).delete()
     exited = Household.objects.filter(exited_on__isnull=False).order_by()
@@ -250,6 +270,7 @@ def refresh_exits():
 
 def _build_rounds(round_ids):
     round_ids = list(round_ids)
+    _lock()
     SurveySummary.objects.filter(round_id__in=round_ids).delete()
     rows = (
         SurveyAnswer.objects.filter(round_id__in=round_ids)
@@ -288,6 +309,58 @@ def refresh_survey(round_ids):
     """After answers of ``round_ids`` were written: rebuild those rounds."""
     if round_ids:
         _build_rounds(list(round_ids))
+
+
+# ---- the one refresh path ------------------------------------------------------------------
+
+
+def _tasks_changed(tasks):
+    """Tasks touch the weekly table of their townships, from the earliest start (a task is
+    not active before it starts; all built weeks when one has no start)."""
+    starts = [task.starts_on for task in tasks]
+    refresh_weekly({task.township_id for task in tasks}, min(starts) if all(starts) else None)
+
+
+def _reports_changed(reports):
+    """Weekly reports touch their tasks' townships from the earliest report's week."""
+    townships = {r.task.township_id for r in reports if ProgressReport.task.is_cached(r)}
+    uncached = {r.task_id for r in reports if not ProgressReport.task.is_cached(r)}
+    if uncached:
+        townships |= set(Task.objects.filter(pk__in=uncached).values_list("township_id", flat=True))
+    refresh_weekly(townships, min(r.week for r in reports))
+
+
+def _households_changed(households):
+    refresh_exits()
+
+
+def _answers_changed(answers):
+    refresh_survey({answer.round_id for answer in answers})
+
+
+# The models whose rows the dashboards count, and what a change to them refreshes. A model
+# added here is refreshed on every write path at once; tests/accountability/test_summaries.py
+# checks that each path (services, admin, registry) goes through ``changed``.
+SOURCES = {
+    Task: _tasks_changed,
+    ProgressReport: _reports_changed,
+    Household: _households_changed,
+    SurveyAnswer: _answers_changed,
+}
+
+
+def changed(objects, before=()):
+    """The one entry for every write that can change a dashboard figure: ``objects`` are the
+    rows written (as they are now, or as they were when deleted), ``before`` the same rows
+    as they were before an edit (their old township or week counts too). Rows of models the
+    dashboards do not count are ignored. Runs in the caller's transaction."""
+    groups = defaultdict(list)
+    for row in [*before, *objects]:
+        for model in SOURCES:
+            if isinstance(row, model):
+                groups[model].append(row)
+    for model, rows in groups.items():
+        SOURCES[model](rows)
 
 
 @transaction.atomic

@@ -148,7 +148,7 @@ class LeagueTable(DashboardTable):
     score = tables.Column(verbose_name=_("综合得分"))
     progress = tables.Column(verbose_name=_("任务进度（%）"))
     exit_rate = tables.Column(verbose_name=_("脱贫目标完成率（%）"))
-    satisfaction = tables.Column(verbose_name=_("满意度（%）"))
+    satisfaction = tables.Column(verbose_name=_("满意度（%）"), default=_("无测评"))
     actions = tables.Column(verbose_name=_("问责人次"))
 
 

@@ -8,9 +8,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accountability import periods
 from accountability.models.tasks import Task
-from villages import roles
-from villages.models import Cadre, Township, Village
+from villages.dates import validate_year
+from villages.models import Cadre, Township, Village, place_errors
+from villages.scope import UserScope
+
+
+def future_date_errors(field, day):
+    """Inspections and accountability decisions are recorded after the fact: ``{field:
+    message}`` when ``day`` is after today."""
+    if day and day > periods.today():
+        return {field: _("日期不能晚于今天。")}
+    return {}
 
 
 class Rank(models.TextChoices):
@@ -23,22 +33,13 @@ class Rank(models.TextChoices):
 
 class EvaluationQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The one scoping method for ratings (A3): the county sees all, a township secretary
-        the ratings of his township's villages and their cadres, a village secretary his
-        village's, a resident cadre the ratings he received."""
-        role = roles.role_of(user)
-        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
-            return self
-        cadre = roles.cadre_of(user)
-        if cadre is None:
-            return self.none()
-        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
-            return self.filter(village__township_id=cadre.township_id)
-        if role == roles.VILLAGE_SECRETARY and cadre.village_id:
-            return self.filter(village_id=cadre.village_id)
-        if role == roles.RESIDENT_CADRE:
-            return self.filter(cadre=cadre)
-        return self.none()
+        """The one scoping method for ratings (A3, villages/scope.py): the county sees all, a
+        township secretary the ratings of his township's villages and their cadres, a
+        village secretary his village's, a resident cadre the ratings he received."""
+        scope = UserScope.of(user)
+        if scope.is_resident:
+            return scope.filter(self, own=["cadre_id"])
+        return scope.filter(self, township=["village__township_id"], village=["village_id"])
 
 
 class Evaluation(models.Model):
@@ -62,7 +63,7 @@ class Evaluation(models.Model):
 
     level = models.CharField(_("评定层级"), max_length=32, choices=Level.choices)
     cycle = models.CharField(_("测评类型"), max_length=16, choices=Cycle.choices)
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     period = models.PositiveSmallIntegerField(_("期次"), help_text=_("季度1–4，半年1–2，全年1"))
     evaluator = models.ForeignKey(
         Cadre, on_delete=models.PROTECT, related_name="evaluations_given", verbose_name=_("评定人")
@@ -83,7 +84,7 @@ class Evaluation(models.Model):
     )
     grade = models.CharField(_("等次"), max_length=16, choices=Grade.choices)
     comment = models.TextField(_("评语"), blank=True, default="")
-    evaluated_on = models.DateField(_("评定日期"))
+    evaluated_on = models.DateField(_("评定日期"), validators=[validate_year])
     # optimistic locking: a second rating of the same subject and period updates the first
     # only if the rater saw its current version
     version = models.PositiveIntegerField(_("版本"), default=1)
@@ -127,18 +128,17 @@ class Evaluation(models.Model):
         subject = self.cadre or self.village
         return f"{self.year} {self.get_cycle_display()} {subject}: {self.score}"
 
+    def clean(self):
+        if self.cadre_id and self.village_id and self.cadre.village_id != self.village_id:
+            raise ValidationError({"cadre": _("被评定干部不属于所选村。")})
+
 
 class InspectionQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The one scoping method for inspections: the county sees all, a township secretary
-        the inspections held in his township (read-only); nobody else sees them."""
-        role = roles.role_of(user)
-        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
-            return self
-        cadre = roles.cadre_of(user)
-        if role == roles.TOWNSHIP_SECRETARY and cadre and cadre.township_id:
-            return self.filter(Q(township_id=cadre.township_id) | Q(village__township_id=cadre.township_id))
-        return self.none()
+        """The one scoping method for inspections (villages/scope.py): the county sees all, a
+        township secretary the inspections held in his township (read-only); nobody else
+        sees them."""
+        return UserScope.of(user).filter(self, township=["township_id", "village__township_id"])
 
 
 class Inspection(models.Model):
@@ -161,7 +161,7 @@ class Inspection(models.Model):
     spot_level = models.CharField(
         _("抽查层级"), max_length=32, choices=SpotLevel.choices, blank=True, default=""
     )
-    held_on = models.DateField(_("督查日期"))
+    held_on = models.DateField(_("督查日期"), validators=[validate_year])
     township = models.ForeignKey(
         Township,
         on_delete=models.PROTECT,
@@ -210,6 +210,8 @@ class Inspection(models.Model):
     class Meta:
         verbose_name = _("督查")
         verbose_name_plural = _("督查")
+        # page actions, granted to the county supervisors' group (villages/migrations/0003)
+        permissions = [("record_inspection", _("可以在督查页面录入督查和整改完成"))]
         ordering = ["-held_on", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -226,6 +228,24 @@ class Inspection(models.Model):
     def __str__(self):
         place = self.village or self.township or ""
         return f"{self.held_on} {self.get_kind_display()} {place}"
+
+    def clean(self):
+        """The inspection rules, for the inspection page and the admin alike: a spot check
+        names its level and only a spot check does; the village lies in the township (the
+        township follows from the village when left empty); a must-check names a place; not
+        in the future."""
+        errors = future_date_errors("held_on", self.held_on)
+        if self.kind == self.Kind.SPOT_CHECK and not self.spot_level:
+            errors["spot_level"] = _("五抽查必须选择抽查层级。")
+        elif self.kind and self.kind != self.Kind.SPOT_CHECK and self.spot_level:
+            errors["spot_level"] = _("只有五抽查才填写抽查层级。")
+        if self.village_id and not self.township_id:
+            self.township = self.village.township
+        errors.update(place_errors(self))
+        if self.kind == self.Kind.MUST_CHECK and not (self.township_id or self.village_id):
+            errors["township"] = _("五必查必须选择被检查的乡镇或村。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Finding(models.Model):
@@ -249,8 +269,8 @@ class Finding(models.Model):
     category = models.CharField(_("必查类别"), max_length=32, choices=Category.choices)
     severity = models.CharField(_("问题程度"), max_length=16, choices=Severity.choices)
     description = models.TextField(_("发现情况"), blank=True, default="")
-    rectify_by = models.DateField(_("整改时限"), null=True, blank=True)
-    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    rectify_by = models.DateField(_("整改时限"), null=True, blank=True, validators=[validate_year])
+    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True, validators=[validate_year])
 
     # who recorded the finding and who recorded its 整改完成
     history = HistoricalRecords()
@@ -273,15 +293,36 @@ class Finding(models.Model):
         return f"{self.get_category_display()}: {self.get_severity_display()}"
 
     def clean(self):
+        """The finding rules, for the inspection page and the admin alike. The inspection
+        may be unsaved (checked before anything is written)."""
         errors = {}
-        if self.rectified_on and self.severity == self.Severity.OK:
-            errors["rectified_on"] = _("该类别未发现问题，无需整改。")
-        elif self.rectified_on and self.inspection_id and self.rectified_on < self.inspection.held_on:
+        if self.severity == self.Severity.OK:
+            if self.rectify_by:
+                errors["rectify_by"] = _("未发现问题时不设整改时限。")
+            if self.rectified_on:
+                errors["rectified_on"] = _("该类别未发现问题，无需整改。")
+        elif self.severity:
+            if not self.description:
+                errors["description"] = _("发现问题时必须写明具体情况。")
+            if not self.rectify_by:
+                errors["rectify_by"] = _("发现问题时必须规定整改时限。")
+        held_on = self._inspection_held_on()
+        if held_on and self.rectify_by and self.rectify_by < held_on and "rectify_by" not in errors:
+            errors["rectify_by"] = _("“%(category)s”的整改时限不能早于督查日期。") % {
+                "category": self.get_category_display()
+            }
+        if held_on and self.rectified_on and self.rectified_on < held_on and "rectified_on" not in errors:
             errors["rectified_on"] = _("整改完成日期不能早于督查日期（%(date)s）。") % {
-                "date": self.inspection.held_on.isoformat()
+                "date": held_on.isoformat()
             }
         if errors:
             raise ValidationError(errors)
+
+    def _inspection_held_on(self):
+        try:
+            return self.inspection.held_on
+        except Finding.inspection.RelatedObjectDoesNotExist:
+            return None
 
     @property
     def has_problem(self):
@@ -301,15 +342,10 @@ class Finding(models.Model):
 
 class AccountabilityActionQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The one scoping method for accountability actions: the county sees all, a township
-        secretary the actions on his township's cadres (read-only); nobody else sees them."""
-        role = roles.role_of(user)
-        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
-            return self
-        cadre = roles.cadre_of(user)
-        if role == roles.TOWNSHIP_SECRETARY and cadre and cadre.township_id:
-            return self.filter(cadre__township_id=cadre.township_id)
-        return self.none()
+        """The one scoping method for accountability actions (villages/scope.py): the county
+        sees all, a township secretary the actions on his township's cadres (read-only);
+        nobody else sees them."""
+        return UserScope.of(user).filter(self, township=["cadre__township_id"])
 
 
 class AccountabilityAction(models.Model):
@@ -327,7 +363,7 @@ class AccountabilityAction(models.Model):
         Cadre, on_delete=models.PROTECT, related_name="accountability_actions", verbose_name=_("被问责干部")
     )
     rank = models.CharField(_("职级类别"), max_length=16, choices=Rank.choices)
-    decided_on = models.DateField(_("决定日期"))
+    decided_on = models.DateField(_("决定日期"), validators=[validate_year])
     reason = models.TextField(_("事由"))
     inspection = models.ForeignKey(
         Inspection,
@@ -360,6 +396,7 @@ class AccountabilityAction(models.Model):
     class Meta:
         verbose_name = _("问责")
         verbose_name_plural = _("问责")
+        permissions = [("record_accountabilityaction", _("可以在问责页面录入问责"))]
         ordering = ["-decided_on", "-id"]
         indexes = [
             # quarterly dashboard and A10 totals: actions decided in a period
@@ -368,6 +405,14 @@ class AccountabilityAction(models.Model):
 
     def __str__(self):
         return f"{self.decided_on} {self.get_kind_display()} {self.cadre.name}"
+
+    def clean(self):
+        """Not in the future, and not before the inspection it comes from."""
+        errors = future_date_errors("decided_on", self.decided_on)
+        if self.inspection_id and self.decided_on and self.decided_on < self.inspection.held_on:
+            errors["decided_on"] = _("问责决定日期不能早于来源督查的日期。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Commendation(models.Model):
@@ -381,7 +426,7 @@ class Commendation(models.Model):
     cadre = models.ForeignKey(
         Cadre, on_delete=models.PROTECT, related_name="commendations", verbose_name=_("干部")
     )
-    decided_on = models.DateField(_("日期"))
+    decided_on = models.DateField(_("日期"), validators=[validate_year])
     title = models.CharField(_("荣誉或职务"), max_length=128)
 
     class Meta:
@@ -405,7 +450,7 @@ class YearEndScore(models.Model):
         BASIC = "basic", _("基本称职")
         UNQUALIFIED = "unqualified", _("不称职（不合格）")
 
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     township = models.ForeignKey(
         Township,
         on_delete=models.PROTECT,
@@ -432,6 +477,9 @@ class YearEndScore(models.Model):
         _("群众满意度得分"),
         max_digits=5,
         decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("空：当年没有测评到该单位的贫困户（无测评），总分只计工作实绩。"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     total = models.DecimalField(_("总分"), max_digits=5, decimal_places=1)
@@ -441,6 +489,7 @@ class YearEndScore(models.Model):
     class Meta:
         verbose_name = _("年终考评")
         verbose_name_plural = _("年终考评")
+        permissions = [("compute_yearendscore", _("可以计算年终考评"))]
         ordering = ["-year", "-total"]
         constraints = [
             models.CheckConstraint(
@@ -475,7 +524,10 @@ class YearEndScore(models.Model):
 
     @classmethod
     def combine(cls, work_score, satisfaction_score):
-        """Total with satisfaction weighted 12% (C2)."""
+        """Total with satisfaction weighted 12% (C2). Without a survey (``None``: nobody of
+        the unit was surveyed) satisfaction is no data, not 0: the total is the work score."""
+        if satisfaction_score is None:
+            return round(work_score, 1)
         w = cls.SATISFACTION_WEIGHT
         return round((work_score * (100 - w) + satisfaction_score * w) / 100, 1)
 
@@ -489,7 +541,7 @@ class Exposure(models.Model):
         PRAISED = "praised", _("报道经验")
 
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    aired_on = models.DateField(_("播出日期"))
+    aired_on = models.DateField(_("播出日期"), validators=[validate_year])
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="exposures", verbose_name=_("乡镇")
     )

@@ -6,13 +6,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accountability.periods import week_start
-from villages import roles
-from villages.models import Cadre, Household, Township, Village
+from villages.dates import validate_year
+from villages.models import Cadre, Household, Township, Village, check_places, place_errors
+from villages.scope import UserScope
 
 
 class Factor(models.TextChoices):
@@ -36,7 +39,7 @@ class Contract(models.Model):
         WORK_TEAM = "work_team", _("驻村工作组")
 
     party = models.CharField(_("签订方"), max_length=32, choices=Party.choices)
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("乡镇")
     )
@@ -51,7 +54,7 @@ class Contract(models.Model):
     signed_by = models.ForeignKey(
         Cadre, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("签订人")
     )
-    signed_on = models.DateField(_("签订日期"))
+    signed_on = models.DateField(_("签订日期"), validators=[validate_year])
     target_households = models.PositiveIntegerField(_("目标脱贫户数"), default=0)
     target_people = models.PositiveIntegerField(_("目标脱贫人数"), default=0)
     target_villages = models.PositiveIntegerField(_("目标出列村数"), default=0)
@@ -90,29 +93,19 @@ class Contract(models.Model):
             "party": self.get_party_display(),
         }
 
+    def clean(self):
+        check_places(self)
+
 
 class ProblemQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The one scoping method for problems, the same rule as ``TaskQuerySet.for_user``:
-        the county sees all, a township secretary his township, village cadres their village."""
-        role = roles.role_of(user)
-        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
-            return self
-        cadre = roles.cadre_of(user)
-        if cadre is None:
-            return self.none()
-        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
-            return self.filter(township_id=cadre.township_id)
-        if role in (roles.VILLAGE_SECRETARY, roles.RESIDENT_CADRE) and cadre.village_id:
-            return self.filter(village_id=cadre.village_id)
-        return self.none()
+        """The one scoping method for problems (villages/scope.py): the county sees all, a
+        township secretary his township, village cadres their village."""
+        return UserScope.of(user).filter(self, township=["township_id"], village=["village_id"])
 
     def editable_by(self, user):
         """Problems this user may close or turn into a task: his township's (A5)."""
-        cadre = roles.cadre_of(user)
-        if roles.role_of(user) == roles.TOWNSHIP_SECRETARY and cadre and cadre.township_id:
-            return self.filter(township_id=cadre.township_id)
-        return self.none()
+        return UserScope.of(user).filter(self, township=["township_id"], county=False)
 
 
 class Problem(models.Model):
@@ -147,8 +140,8 @@ class Problem(models.Model):
         related_name="problems_raised",
         verbose_name=_("提出人"),
     )
-    raised_on = models.DateField(_("提出日期"), default=dt.date.today)
-    closed_on = models.DateField(_("解决日期"), null=True, blank=True)
+    raised_on = models.DateField(_("提出日期"), default=dt.date.today, validators=[validate_year])
+    closed_on = models.DateField(_("解决日期"), null=True, blank=True, validators=[validate_year])
     resolution = models.TextField(_("解决情况"), blank=True, default="")
 
     history = HistoricalRecords()
@@ -172,46 +165,39 @@ class Problem(models.Model):
     def __str__(self):
         return self.description[:40]
 
+    def clean(self):
+        check_places(self)
+
     @property
     def is_open(self):
         return self.closed_on is None
 
 
+def overdue_q(on, latest_percent):
+    """The one definition of an overdue task (A6): its deadline is before ``on`` and its
+    latest percent (an expression; None when it was never reported) is below 100. The task
+    list asks it of today and every report; the weekly dashboard and its summary table of a
+    week's end and the reports up to the week (accountability/dashboards/measures.py)."""
+    zero = Value(0, output_field=DecimalField(max_digits=5, decimal_places=1))
+    return Q(due_on__lt=on) & LessThan(Coalesce(latest_percent, zero), 100)
+
+
 class TaskQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The one scoping method: every view gets its tasks through it."""
-        role = roles.role_of(user)
-        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
-            return self
-        cadre = roles.cadre_of(user)
-        if cadre is None:
-            return self.none()
-        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
-            return self.filter(township_id=cadre.township_id)
-        if role in (roles.VILLAGE_SECRETARY, roles.RESIDENT_CADRE):
-            scope = Q(owner=cadre)
-            if cadre.village_id:
-                scope |= Q(village_id=cadre.village_id)
-            return self.filter(scope)
-        return self.none()
+        """The one scoping method (villages/scope.py): every view gets its tasks through it.
+        Village cadres see their village's tasks and the tasks they own."""
+        return UserScope.of(user).filter(
+            self, township=["township_id"], village=["village_id"], own=["owner_id"]
+        )
 
     def editable_by(self, user):
-        """Tasks whose weekly report this user may file or correct."""
-        role = roles.role_of(user)
-        if role in (roles.ADMIN, roles.COUNTY_SUPERVISOR):
-            return self.none()
-        cadre = roles.cadre_of(user)
-        if cadre is None:
-            return self.none()
-        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
-            return self.filter(township_id=cadre.township_id)
-        if role in (roles.VILLAGE_SECRETARY, roles.RESIDENT_CADRE):
-            return self.filter(owner=cadre)
-        return self.none()
+        """Tasks whose weekly report this user may file or correct: a township secretary his
+        township's, a village cadre the tasks he owns; the county reads only."""
+        return UserScope.of(user).filter(self, township=["township_id"], own=["owner_id"], county=False)
 
     def overdue(self, on):
         """Past the deadline and not complete (latest report below 100%)."""
-        return self.with_latest_progress().filter(due_on__lt=on).exclude(latest_percent__gte=100)
+        return self.with_latest_progress().filter(overdue_q(on, F("latest_percent")))
 
     def with_latest_progress(self):
         latest = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-week")
@@ -260,8 +246,8 @@ class Task(models.Model):
         verbose_name=_("来源问题"),
     )
     owner = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("责任人"))
-    starts_on = models.DateField(_("开始日期"), null=True, blank=True)
-    due_on = models.DateField(_("完成时限"))
+    starts_on = models.DateField(_("开始日期"), null=True, blank=True, validators=[validate_year])
+    due_on = models.DateField(_("完成时限"), validators=[validate_year])
     target = models.DecimalField(
         _("目标值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0.01)]
     )
@@ -294,13 +280,7 @@ class Task(models.Model):
         return f"{self.code} {self.title}"
 
     def clean(self):
-        errors = {}
-        if self.village_id and self.township_id and self.village.township_id != self.township_id:
-            errors["village"] = _("该村不属于任务所在乡镇。")
-        if self.household_id and self.village_id and self.household.village_id != self.village_id:
-            errors["household"] = _("该户不属于任务所在村。")
-        if self.household_id and not self.village_id:
-            errors["household"] = _("指定贫困户时必须指定村。")
+        errors = place_errors(self)
         if self.starts_on and self.due_on and self.due_on < self.starts_on:
             errors["due_on"] = _("完成时限不能早于开始日期。")
         if errors:
@@ -316,7 +296,7 @@ class Task(models.Model):
 class WeekLock(models.Model):
     """A published weekly bulletin (每周晒): once a week is locked, no report for it changes."""
 
-    week = models.DateField(_("周（周一）"), unique=True)
+    week = models.DateField(_("周（周一）"), unique=True, validators=[validate_year])
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -328,6 +308,8 @@ class WeekLock(models.Model):
     class Meta:
         verbose_name = _("周锁定")
         verbose_name_plural = _("周锁定")
+        # page actions, granted to the county supervisors' group (villages/migrations/0003)
+        permissions = [("lock_week", _("可以锁定周报"))]
         ordering = ["-week"]
 
     def __str__(self):
@@ -344,7 +326,7 @@ class ProgressReport(models.Model):
     history); ``version`` guards against lost updates (optimistic locking)."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("任务"))
-    week = models.DateField(_("周（周一）"))
+    week = models.DateField(_("周（周一）"), validators=[validate_year])
     value = models.DecimalField(
         _("累计完成值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )

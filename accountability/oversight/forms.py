@@ -12,17 +12,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accountability import periods
+from accountability.filters import ListFilterSet, scoped_choices
 from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, Rank, Task
+from villages.dates import FIRST_YEAR, LAST_YEAR, validate_year
 from villages.models import Cadre, Township, Village
 
-FIRST_YEAR = 2000
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 INVALID_CHOICE = _("选择无效：请从列表中选择。")
-
-
-def not_in_future(day):
-    if day and day > periods.today():
-        raise ValidationError(_("日期不能晚于今天。"), code="future")
 
 
 def period_start(cycle, year, period):
@@ -54,7 +50,7 @@ class EvaluationPeriodForm(forms.Form):
     """Which period the grid rates: cycle, year and period number."""
 
     cycle = forms.ChoiceField(label=_("测评类型"), choices=Evaluation.Cycle.choices)
-    year = forms.IntegerField(label=_("年度"), min_value=FIRST_YEAR)
+    year = forms.IntegerField(label=_("年度"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     period = forms.IntegerField(
         label=_("期次"), min_value=1, max_value=4, help_text=_("季度1–4，半年1–2，全年1")
     )
@@ -169,7 +165,6 @@ class InspectionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["held_on"].validators.append(not_in_future)
         self.fields["village"].queryset = Village.objects.select_related("township").order_by("code")
         self.fields["township"].queryset = Township.objects.order_by("code")
         cadres = Cadre.objects.order_by("code")
@@ -180,21 +175,8 @@ class InspectionForm(forms.ModelForm):
             if hasattr(field, "error_messages"):
                 field.error_messages["invalid_choice"] = INVALID_CHOICE
 
-    def clean(self):
-        data = super().clean()
-        kind, spot_level = data.get("kind"), data.get("spot_level")
-        if kind == Inspection.Kind.SPOT_CHECK and not spot_level:
-            self.add_error("spot_level", _("五抽查必须选择抽查层级。"))
-        elif kind and kind != Inspection.Kind.SPOT_CHECK and spot_level:
-            self.add_error("spot_level", _("只有五抽查才填写抽查层级。"))
-        township, village = data.get("township"), data.get("village")
-        if village and township and village.township_id != township.pk:
-            self.add_error("village", _("该村不属于所选乡镇。"))
-        elif village and not township:
-            data["township"] = village.township
-        if kind == Inspection.Kind.MUST_CHECK and not (township or village):
-            self.add_error("township", _("五必查必须选择被检查的乡镇或村。"))
-        return data
+    # The inspection rules are Inspection.clean()'s (the admin checks the same), run by the
+    # ModelForm's validation.
 
 
 class FindingForm(forms.Form):
@@ -207,7 +189,9 @@ class FindingForm(forms.Form):
     description = forms.CharField(
         label=_("发现情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    rectify_by = forms.DateField(label=_("整改时限"), required=False, widget=DATE_INPUT)
+    rectify_by = forms.DateField(
+        label=_("整改时限"), required=False, widget=DATE_INPUT, validators=[validate_year]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -225,12 +209,15 @@ class FindingForm(forms.Form):
             if data.get("description") or data.get("rectify_by"):
                 self.add_error("severity", _("填写了发现情况，请选择问题程度。"))
             return data
-        if severity != Finding.Severity.OK and not data.get("description"):
-            self.add_error("description", _("发现问题时必须写明具体情况。"))
-        if severity != Finding.Severity.OK and not data.get("rectify_by"):
-            self.add_error("rectify_by", _("发现问题时必须规定整改时限。"))
-        if severity == Finding.Severity.OK and data.get("rectify_by"):
-            self.add_error("rectify_by", _("未发现问题时不设整改时限。"))
+        finding = Finding(**{k: data.get(k) for k in ("category", "severity", "rectify_by")})
+        finding.description = data.get("description") or ""
+        try:
+            finding.clean()  # the finding rules live in the model (the admin checks the same)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in self.fields and field not in self.errors:
+                    for message in messages:
+                        self.add_error(field, message)
         return data
 
 
@@ -271,7 +258,7 @@ class FindingRectifyForm(forms.Form):
     """整改完成 of one finding: the day it was rectified (checked against the inspection date
     and today by ``oversight_services.rectify_finding``)."""
 
-    rectified_on = forms.DateField(label=_("整改完成日期"), widget=DATE_INPUT)
+    rectified_on = forms.DateField(label=_("整改完成日期"), widget=DATE_INPUT, validators=[validate_year])
 
     def __init__(self, *args, finding, **kwargs):
         kwargs.setdefault("auto_id", f"id_finding_{finding.pk}_%s")
@@ -290,7 +277,6 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["decided_on"].validators.append(not_in_future)
         self.fields["cadre"].queryset = Cadre.objects.order_by("code")
         self.fields["inspection"].queryset = Inspection.objects.select_related("township", "village")
         self.fields["task"].queryset = Task.objects.order_by("code")
@@ -299,12 +285,7 @@ class ActionForm(forms.ModelForm):
             if hasattr(field, "error_messages"):
                 field.error_messages["invalid_choice"] = INVALID_CHOICE
 
-    def clean(self):
-        data = super().clean()
-        inspection, decided_on = data.get("inspection"), data.get("decided_on")
-        if inspection and decided_on and decided_on < inspection.held_on:
-            self.add_error("decided_on", _("问责决定日期不能早于来源督查的日期。"))
-        return data
+    # The action rules are AccountabilityAction.clean()'s, run by the ModelForm's validation.
 
 
 class YearEndForm(forms.Form):
@@ -319,20 +300,8 @@ class YearEndForm(forms.Form):
         return year
 
 
-class ChineseFilterSet(django_filters.FilterSet):
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            if isinstance(field, forms.ChoiceField):
-                field.error_messages["invalid_choice"] = _("筛选条件无效：请从列表中选择。")
-            if isinstance(field, forms.IntegerField | forms.DateField):
-                field.error_messages["invalid"] = _("筛选条件无效：请输入正确的数字或日期。")
-        return form
-
-
-class EvaluationFilter(ChineseFilterSet):
-    year = django_filters.NumberFilter(label=_("年度"))
+class EvaluationFilter(ListFilterSet):
+    year = django_filters.NumberFilter(label=_("年度"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     cycle = django_filters.ChoiceFilter(
         label=_("测评类型"), choices=Evaluation.Cycle.choices, empty_label=_("全部")
     )
@@ -348,14 +317,13 @@ class EvaluationFilter(ChineseFilterSet):
         fields = ["year", "cycle", "period", "level"]
 
 
-def visible_townships(request):
-    if request is None:
-        return Township.objects.none()
-    ids = Inspection.objects.for_user(request.user).values("township_id")
+def visible_townships(user):
+    """Townships of the inspections the user sees (``Inspection.objects.for_user``)."""
+    ids = Inspection.objects.for_user(user).values("township_id")
     return Township.objects.filter(pk__in=ids).order_by("code")
 
 
-class InspectionFilter(ChineseFilterSet):
+class InspectionFilter(ListFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("督查类型"), choices=Inspection.Kind.choices, empty_label=_("全部")
     )
@@ -372,7 +340,7 @@ class InspectionFilter(ChineseFilterSet):
         method="filter_rectification",
     )
     township = django_filters.ModelChoiceFilter(
-        label=_("乡镇"), queryset=visible_townships, empty_label=_("全部")
+        label=_("乡镇"), queryset=scoped_choices(Township, visible_townships), empty_label=_("全部")
     )
     held_from = django_filters.DateFilter(
         label=_("开始日期"), field_name="held_on", lookup_expr="gte", widget=DATE_INPUT
@@ -409,12 +377,18 @@ class InspectionFilter(ChineseFilterSet):
         )
 
 
-class ActionFilter(ChineseFilterSet):
+class ActionFilter(ListFilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("问责方式"), choices=AccountabilityAction.Kind.choices, empty_label=_("全部")
     )
     rank = django_filters.ChoiceFilter(label=_("职级类别"), choices=Rank.choices, empty_label=_("全部"))
-    year = django_filters.NumberFilter(label=_("年度"), field_name="decided_on", lookup_expr="year")
+    year = django_filters.NumberFilter(
+        label=_("年度"),
+        field_name="decided_on",
+        lookup_expr="year",
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+    )
 
     class Meta:
         model = AccountabilityAction

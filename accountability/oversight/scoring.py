@@ -11,7 +11,7 @@ For a year Y, every township gets:
   If only one component exists it is the work score; with neither the work score is 0.
 - **satisfaction score** (群众满意度, 0–100): the share of "satisfied" and "fairly satisfied"
   answers among all answers of the township's households in Y's survey rounds, × 100
-  (0 when nobody was surveyed).
+  (None when nobody was surveyed: no data, and the total is the work score alone).
 - **total** = ``YearEndScore.combine(work, satisfaction)``: satisfaction weighs 12%.
 - **veto** (一票否决): any one-vote veto decided in Y on a cadre of the township.
 - **rating**: vetoed → 不称职; else total ≥ 90 优秀, ≥ 80 称职, ≥ 70 基本称职, below 不称职.
@@ -73,9 +73,10 @@ def mean_of_present(*values):
 
 
 def share_satisfied(positive, answered):
-    """Satisfied + fairly satisfied answers as a percent of all answers (0 without answers)."""
+    """Satisfied + fairly satisfied answers as a percent of all answers (None without answers:
+    no survey is no data, not a score of 0)."""
     if not answered:
-        return ZERO
+        return None
     return tenth(Decimal(positive) * 100 / Decimal(answered))
 
 
@@ -157,7 +158,7 @@ def year_figures(year):
 @dataclass(frozen=True)
 class Score:
     work: Decimal
-    satisfaction: Decimal
+    satisfaction: Decimal | None
     vetoed: bool
 
     @property

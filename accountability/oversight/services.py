@@ -4,6 +4,7 @@ in one transaction; nothing is half-written."""
 
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from accountability import periods
 from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection
 from villages import roles
 from villages.models import Cadre, Village
+from villages.scope import UserScope
 
 # score at or above: grade (below the last: unqualified)
 GRADE_THRESHOLDS = [
@@ -42,20 +44,17 @@ class RatingScope:
 
     @classmethod
     def for_user(cls, user):
-        role = roles.role_of(user)
-        cadre = roles.cadre_of(user)
-        if cadre is None:
-            return None
-        if role == roles.TOWNSHIP_SECRETARY and cadre.township_id:
-            villages = Village.objects.filter(township_id=cadre.township_id).order_by("code")
-            return cls(user, Evaluation.Level.TOWNSHIP_RATES_VILLAGE, cadre, villages)
-        if role == roles.VILLAGE_SECRETARY and cadre.village_id:
+        scope = UserScope.of(user)
+        if scope.township_id:
+            villages = Village.objects.filter(township_id=scope.township_id).order_by("code")
+            return cls(user, Evaluation.Level.TOWNSHIP_RATES_VILLAGE, scope.cadre, villages)
+        if scope.role == roles.VILLAGE_SECRETARY and scope.village_id:
             residents = (
-                Cadre.objects.filter(role=Cadre.Role.RESIDENT_CADRE, village_id=cadre.village_id)
+                Cadre.objects.filter(role=Cadre.Role.RESIDENT_CADRE, village_id=scope.village_id)
                 .select_related("village")
                 .order_by("code")
             )
-            return cls(user, Evaluation.Level.VILLAGE_RATES_CADRE, cadre, residents)
+            return cls(user, Evaluation.Level.VILLAGE_RATES_CADRE, scope.cadre, residents)
         return None
 
     @property
@@ -97,6 +96,9 @@ def save_ratings(scope, cycle, year, period, rows):
     conflicts = []
     try:
         with transaction.atomic():
+            # one save of this rater's grid at a time: a double submit waits, then finds the
+            # first one's ratings and gets the conflict instead of a duplicate
+            Cadre.objects.select_for_update().filter(pk=scope.evaluator.pk).values_list("pk").first()
             for row in rows:
                 if row["score"] is None:
                     continue
@@ -146,6 +148,14 @@ def save_ratings(scope, cycle, year, period, rows):
     return created, updated
 
 
+def _same_record(user, model, data):
+    """The row of ``model`` this user already recorded with exactly ``data``, or None. The
+    user's row is locked first, so his two simultaneous submits take turns and the second
+    finds the first."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+    return model.objects.filter(**data, recorded_by=user).order_by("pk").first()
+
+
 def record_inspection(user, data, findings):
     """Record an inspection and its findings in one transaction, both in the audit history
     under ``user``. A five must-checks
@@ -154,15 +164,20 @@ def record_inspection(user, data, findings):
     errors = {}
     if data["kind"] == Inspection.Kind.MUST_CHECK and not findings:
         errors["__all__"] = [_("五必查至少要填写一个类别的检查结果。")]
-    for finding in findings:
-        if finding["rectify_by"] and finding["rectify_by"] < data["held_on"]:
-            errors.setdefault("__all__", []).append(
-                _("“%(category)s”的整改时限不能早于督查日期。")
-                % {"category": Finding.Category(finding["category"]).label}
-            )
+    unsaved = Inspection(**data)
+    for values in findings:
+        try:  # the finding rules (Finding.clean), checked before anything is written
+            Finding(inspection=unsaved, **values).clean()
+        except ValidationError as error:
+            errors.setdefault("__all__", []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        same = _same_record(user, Inspection, data)
+        if same is not None and {
+            (f.category, f.severity, f.description, f.rectify_by) for f in same.findings.all()
+        } == {(f["category"], f["severity"], f["description"], f["rectify_by"]) for f in findings}:
+            return same  # a double submit: the first one is the record
         inspection = Inspection(**data, recorded_by=user)
         inspection.full_clean()
         inspection._history_user = user
@@ -176,8 +191,12 @@ def record_inspection(user, data, findings):
 
 
 def record_action(user, data):
-    """Record an accountability action (with its audit history)."""
+    """Record an accountability action (with its audit history). The same action submitted
+    twice by the same user (a double tap) is recorded once."""
     with transaction.atomic():
+        same = _same_record(user, AccountabilityAction, data)
+        if same is not None:
+            return same
         action = AccountabilityAction(**data, recorded_by=user)
         action.full_clean()
         action._history_user = user
@@ -188,7 +207,7 @@ def record_action(user, data):
 def rectify_finding(user, finding, rectified_on):
     """Record that a finding with a problem was rectified (整改完成, A9) on ``rectified_on``:
     not before the inspection, not in the future, and only once. County supervisors only."""
-    if roles.role_of(user) != roles.COUNTY_SUPERVISOR:
+    if not user.has_perm("accountability.record_inspection"):
         raise PermissionDenied(_("只有市督查人员可以记录整改完成。"))
     with transaction.atomic():
         finding = Finding.objects.select_for_update().select_related("inspection").get(pk=finding.pk)
@@ -202,15 +221,8 @@ def rectify_finding(user, finding, rectified_on):
             raise ValidationError({"rectified_on": _("请填写整改完成日期。")})
         if rectified_on > periods.today():
             raise ValidationError({"rectified_on": _("整改完成日期不能晚于今天。")})
-        if rectified_on < finding.inspection.held_on:
-            raise ValidationError(
-                {
-                    "rectified_on": _("整改完成日期不能早于督查日期（%(date)s）。")
-                    % {"date": finding.inspection.held_on.isoformat()}
-                }
-            )
         finding.rectified_on = rectified_on
-        finding.full_clean()
+        finding.full_clean()  # not before the inspection: Finding.clean
         finding._history_user = user  # who recorded 整改完成: the finding's history keeps it
         finding.save(update_fields=["rectified_on"])
     return finding

@@ -55,18 +55,23 @@ class EvaluationTable(tables.Table):
 
 
 class InspectionTable(tables.Table):
+    """The inspection list; its export adds the ``visible=False`` columns."""
+
     held_on = tables.DateColumn(
         verbose_name=_("督查日期"),
         format="Y-m-d",
         linkify=lambda record: reverse("accountability:inspection_detail", args=[record.pk]),
+        order_by=("held_on", "id"),  # ties by id, so pages and exports are stable on every database
     )
     kind = tables.Column(verbose_name=_("督查类型"))
+    spot_level = tables.Column(verbose_name=_("抽查层级"), visible=False)
     township = tables.Column(verbose_name=_("乡镇"), accessor="township__name", default="—")
     village = tables.Column(verbose_name=_("村"), accessor="village__name", default="—")
     inspector = tables.Column(verbose_name=_("督查人"), accessor="inspector__name", default="—")
     checked = tables.Column(verbose_name=_("检查类别数"), attrs={"td": {"class": "num"}})
     problems = tables.Column(verbose_name=_("发现问题"), attrs={"td": {"class": "num"}})
     serious = tables.Column(verbose_name=_("严重问题"), attrs={"td": {"class": "num"}})
+    summary = tables.Column(verbose_name=_("督查情况"), visible=False)
 
     class Meta:
         orderable = True
@@ -79,9 +84,15 @@ class InspectionTable(tables.Table):
             return f"{record.get_kind_display()}（{record.get_spot_level_display()}）"
         return record.get_kind_display()
 
+    def value_kind(self, record):
+        return record.get_kind_display()  # the spot level has its own export column
+
     def render_serious(self, value):
         if value:
             return format_html('<span class="badge bad">{}</span>', value)
+        return value
+
+    def value_serious(self, value):
         return value
 
 
@@ -122,7 +133,9 @@ class YearEndTable(tables.Table):
     place = tables.Column(verbose_name=_("排名"), empty_values=(), orderable=False)
     subject = tables.Column(verbose_name=_("考评对象"), empty_values=(), orderable=False)
     work_score = tables.Column(verbose_name=_("工作实绩得分"), attrs={"td": {"class": "num"}})
-    satisfaction_score = tables.Column(verbose_name=_("群众满意度得分"), attrs={"td": {"class": "num"}})
+    satisfaction_score = tables.Column(
+        verbose_name=_("群众满意度得分"), attrs={"td": {"class": "num"}}, default=_("无测评")
+    )
     total = tables.Column(verbose_name=_("总分"), attrs={"td": {"class": "num"}})
     vetoed = tables.Column(verbose_name=_("一票否决"))
     rating = tables.Column(verbose_name=_("评定等次"))

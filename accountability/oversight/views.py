@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from accountability import exports, periods
 from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, Rank, YearEndScore
@@ -31,23 +30,20 @@ from accountability.oversight.forms import (
     finding_initial,
 )
 from accountability.oversight.tables import ActionTable, EvaluationTable, InspectionTable, YearEndTable
+from accountability.pagination import paginate
 from accountability.tasks.forms import add_service_errors
 from villages import roles
+from villages.scope import UserScope
 
 PER_PAGE = 25
 OVERSIGHT_READERS = (roles.ADMIN, roles.COUNTY_SUPERVISOR, roles.TOWNSHIP_SECRETARY)
 
 
-def supervisor_only(request, message):
-    if roles.role_of(request.user) != roles.COUNTY_SUPERVISOR:
+def permission_required(request, perm, message):
+    """403 with ``message`` unless the user holds ``perm`` (the county supervisors' group
+    holds the recording permissions; see villages/migrations/0003)."""
+    if not request.user.has_perm(perm):
         raise PermissionDenied(message)
-
-
-def filtered(filterset):
-    """The filtered rows, or none when the filter itself is invalid (its errors are shown)."""
-    if filterset.is_bound and not filterset.is_valid():
-        return filterset.queryset.none()
-    return filterset.qs
 
 
 # ---------------------------------------------------------------------- ratings (A3)
@@ -69,8 +65,8 @@ def evaluation_list(request):
         .annotate(last_changed_by=last_change_user())
     )
     filterset = EvaluationFilter(request.GET or None, queryset=rows, request=request)
-    table = EvaluationTable(filtered(filterset))
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    table = EvaluationTable(filterset.rows)
+    paginate(request, table, PER_PAGE)
     return render(
         request,
         "accountability/evaluation_list.html",
@@ -176,11 +172,13 @@ def inspection_list(request):
     filterset = InspectionFilter(
         request.GET or None, queryset=inspections_for_list(request.user), request=request
     )
-    rows = filtered(filterset)
-    if request.GET.get("export") == "csv":
-        return inspections_csv(rows)
+    rows = filterset.rows
+    export = exports.requested_format(request)
+    if export:
+        # every matching inspection, newest first (not the page's sort or page)
+        return exports.export_response(InspectionTable(rows), export, "inspections")
     table = InspectionTable(rows)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, PER_PAGE)
     export_query = request.GET.copy()
     export_query["export"] = "csv"
     export_query.pop("page", None)
@@ -190,47 +188,16 @@ def inspection_list(request):
         {
             "filter": filterset,
             "table": table,
-            "can_record": roles.role_of(request.user) == roles.COUNTY_SUPERVISOR,
+            "can_record": request.user.has_perm("accountability.record_inspection"),
             "export_query": export_query.urlencode(),
         },
     )
 
 
-def inspections_csv(rows):
-    header = [
-        _("督查日期"),
-        _("督查类型"),
-        _("抽查层级"),
-        _("乡镇"),
-        _("村"),
-        _("督查人"),
-        _("检查类别数"),
-        _("发现问题"),
-        _("严重问题"),
-        _("督查情况"),
-    ]
-    body = [
-        [
-            row.held_on.isoformat(),
-            row.get_kind_display(),
-            row.get_spot_level_display() if row.spot_level else "",
-            row.township.name if row.township else "",
-            row.village.name if row.village else "",
-            row.inspector.name if row.inspector else "",
-            row.checked,
-            row.problems,
-            row.serious,
-            row.summary,
-        ]
-        for row in rows.order_by("-held_on", "-id")
-    ]
-    return exports.rows_response([header, *body], "csv", "inspections")
-
-
 @require_http_methods(["GET", "POST"])
 @roles.role_required(*OVERSIGHT_READERS)
 def inspection_new(request):
-    supervisor_only(request, _("只有市督查人员可以录入督查。"))
+    permission_required(request, "accountability.record_inspection", _("只有市督查人员可以录入督查。"))
     status = 200
     if request.method == "POST":
         form = InspectionForm(request.POST)
@@ -278,12 +245,17 @@ def rectification_records(inspection):
     previous = {}
     recorded = {}
     for record in records:
-        if record.rectified_on != previous.get(record.id):
+        before = previous.get(record.id)
+        if before is None:  # the finding's first record: recorded if it came rectified
+            changed = record.rectified_on is not None
+        else:
+            changed = bool(record.diff_against(before, included_fields=["rectified_on"]).changes)
+        if changed:
             if record.rectified_on is None:
                 recorded.pop(record.id, None)
             else:
                 recorded[record.id] = record
-        previous[record.id] = record.rectified_on
+        previous[record.id] = record
     return recorded
 
 
@@ -292,7 +264,7 @@ def render_inspection(request, inspection, bound_form=None, status=200):
     recorded it and when, from the finding's history) and, for a county supervisor and a
     problem not yet rectified, the 整改完成 form (``bound_form`` replaces the one of its
     finding, so its errors stand next to the field)."""
-    can_record = roles.role_of(request.user) == roles.COUNTY_SUPERVISOR
+    can_record = request.user.has_perm("accountability.record_inspection")
     today = periods.today()
     recorded = rectification_records(inspection)
     rows = []
@@ -347,7 +319,7 @@ def finding_rectify(request, pk, finding_pk):
         finding = inspection.findings.get(pk=finding_pk)
     except Finding.DoesNotExist:
         raise Http404(_("没有找到该督查发现。")) from None
-    supervisor_only(request, _("只有市督查人员可以记录整改完成。"))
+    permission_required(request, "accountability.record_inspection", _("只有市督查人员可以记录整改完成。"))
     form = FindingRectifyForm(request.POST, finding=finding)
     if form.is_valid():
         try:
@@ -390,9 +362,9 @@ def warning_talk_totals(rows, year):
 def action_list(request):
     rows = AccountabilityAction.objects.for_user(request.user)
     filterset = ActionFilter(request.GET or None, queryset=rows, request=request)
-    shown = filtered(filterset).select_related("cadre__township", "inspection", "task")
+    shown = filterset.rows.select_related("cadre__township", "inspection", "task")
     table = ActionTable(shown)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, PER_PAGE)
     if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("year"):
         year = filterset.form.cleaned_data["year"]
     else:  # the latest year with actions, like the dashboards' latest period with data
@@ -405,7 +377,7 @@ def action_list(request):
             "filter": filterset,
             "table": table,
             "totals": warning_talk_totals(rows, year),
-            "can_record": roles.role_of(request.user) == roles.COUNTY_SUPERVISOR,
+            "can_record": request.user.has_perm("accountability.record_accountabilityaction"),
         },
     )
 
@@ -413,7 +385,9 @@ def action_list(request):
 @require_http_methods(["GET", "POST"])
 @roles.role_required(*OVERSIGHT_READERS)
 def action_new(request):
-    supervisor_only(request, _("只有市督查人员可以录入问责。"))
+    permission_required(
+        request, "accountability.record_accountabilityaction", _("只有市督查人员可以录入问责。")
+    )
     status = 200
     if request.method == "POST":
         form = ActionForm(request.POST)
@@ -455,9 +429,11 @@ def year_end_latest(request):
 def year_end(request, year):
     if not FIRST_YEAR <= year <= periods.today().year:
         raise Http404(_("没有该年度的年终考评：年度应在%(first)s年到今年之间。") % {"first": FIRST_YEAR})
-    can_compute = roles.role_of(request.user) == roles.COUNTY_SUPERVISOR
+    can_compute = request.user.has_perm("accountability.compute_yearendscore")
     if request.method == "POST":
-        supervisor_only(request, _("只有市督查人员可以计算年终考评。"))
+        permission_required(
+            request, "accountability.compute_yearendscore", _("只有市督查人员可以计算年终考评。")
+        )
         form = YearEndForm({"year": year})
         if form.is_valid():
             result = scoring.compute_year_end(year)
@@ -480,12 +456,10 @@ def year_end(request, year):
     scores = YearEndScore.objects.filter(year=year).order_by("-total", "pk")
     townships = YearEndTable(scores.filter(township__isnull=False).select_related("township"), prefix="t-")
     cadre_rows = scores.filter(cadre__isnull=False).select_related("cadre__village", "cadre__township")
-    if roles.role_of(request.user) == roles.TOWNSHIP_SECRETARY:
-        own = roles.cadre_of(request.user)
-        cadre_rows = cadre_rows.filter(cadre__township_id=own.township_id if own else None)
+    cadre_rows = UserScope.of(request.user).filter(cadre_rows, township=["cadre__township_id"])
     cadres = YearEndTable(cadre_rows, prefix="c-")
-    RequestConfig(request, paginate={"per_page": 50}).configure(townships)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(cadres)
+    paginate(request, townships, 50)
+    paginate(request, cadres, PER_PAGE)
     return render(
         request,
         "accountability/yearend_scores.html",

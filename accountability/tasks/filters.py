@@ -1,9 +1,9 @@
-"""django-filter filter sets of the task list and the problem list."""
+"""django-filter filter sets of the task list and the problem list (on ``ListFilterSet``)."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accountability.filters import ListFilterSet, scoped_choices
 from accountability.models import Factor, Problem, Task
 from accountability.tasks.selectors import Status
 from villages.models import Village
@@ -11,41 +11,25 @@ from villages.models import Village
 YES_NO = [("yes", _("是")), ("no", _("否"))]
 
 
-def visible_villages(request):
+def visible_villages(user):
     """Villages of the townships whose tasks the user sees."""
-    if request is None:
-        return Village.objects.none()
-    township_ids = Task.objects.for_user(request.user).values("township_id")
+    township_ids = Task.objects.for_user(user).values("township_id")
     return Village.objects.filter(township_id__in=township_ids).order_by("code")
 
 
-def problem_villages(request):
+def problem_villages(user):
     """Villages the user may filter his problem list by: those of the problems he sees,
     through the one scoping method (``Problem.objects.for_user``)."""
-    if request is None:
-        return Village.objects.none()
-    village_ids = Problem.objects.for_user(request.user).values("village_id")
+    village_ids = Problem.objects.for_user(user).values("village_id")
     return Village.objects.filter(pk__in=village_ids).order_by("code")
 
 
-class ListFilter(django_filters.FilterSet):
-    """A filter set whose refused choices say so in Chinese; the view then shows no rows."""
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            if isinstance(field, forms.ChoiceField):
-                field.error_messages["invalid_choice"] = _("筛选条件无效：请从列表中选择。")
-        return form
-
-
-class TaskFilter(ListFilter):
+class TaskFilter(ListFilterSet):
     village = django_filters.ModelChoiceFilter(
-        label=_("村"), queryset=visible_villages, empty_label=_("全部")
+        label=_("村"), queryset=scoped_choices(Village, visible_villages), empty_label=_("全部")
     )
     factor = django_filters.ChoiceFilter(label=_("脱贫要素"), choices=Factor.choices, empty_label=_("全部"))
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.CHOICES, empty_label=_("全部"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices, empty_label=_("全部"))
     overdue = django_filters.ChoiceFilter(
         label=_("逾期"), choices=YES_NO, empty_label=_("全部"), method="filter_flag"
     )
@@ -65,7 +49,7 @@ class TaskFilter(ListFilter):
         return queryset.filter(**{self.FLAG_FIELDS[name]: value == "yes"})
 
 
-class ProblemFilter(ListFilter):
+class ProblemFilter(ListFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("状态"),
         choices=[("open", _("未解决")), ("closed", _("已解决"))],
@@ -73,7 +57,7 @@ class ProblemFilter(ListFilter):
         method="filter_status",
     )
     village = django_filters.ModelChoiceFilter(
-        label=_("村"), queryset=problem_villages, empty_label=_("全部")
+        label=_("村"), queryset=scoped_choices(Village, problem_villages), empty_label=_("全部")
     )
     factor = django_filters.ChoiceFilter(label=_("脱贫要素"), choices=Factor.choices, empty_label=_("全部"))
 

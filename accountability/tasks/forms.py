@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability import periods
 from accountability.models import Evidence, Factor
+from villages.dates import validate_year
 from villages.models import Village
 
 
@@ -158,6 +159,7 @@ class ProblemTaskForm(forms.Form):
     due_on = forms.DateField(
         label=_("完成时限"),
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_year],
         error_messages={
             "required": _("请填写完成时限。"),
             "invalid": _("请输入有效的日期，例如 2016-12-31。"),

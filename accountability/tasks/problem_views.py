@@ -8,26 +8,24 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from accountability import exports
 from accountability.models import Problem
+from accountability.pagination import paginate
 from accountability.tasks import selectors as task_selectors
 from accountability.tasks import services
 from accountability.tasks.filters import ProblemFilter
 from accountability.tasks.forms import ProblemCloseForm, ProblemForm, ProblemTaskForm, add_service_errors
 from accountability.tasks.tables import ProblemTable
 from villages import roles
+from villages.scope import UserScope
 
 PER_PAGE = 25
 
 
 def secretary_township(user):
-    """The township whose problems this user manages, or None."""
-    cadre = roles.cadre_of(user)
-    if roles.role_of(user) == roles.TOWNSHIP_SECRETARY and cadre and cadre.township_id:
-        return cadre.township
-    return None
+    """The township whose problems this user manages (a township secretary's), or None."""
+    return UserScope.of(user).township
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,11 +54,13 @@ def problem_list(request):
 
     rows = task_selectors.problems_for_list(request.user)
     filterset = ProblemFilter(request.GET or None, queryset=rows, request=request)
-    rows = rows.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-    if request.method == "GET" and request.GET.get("export") == "csv":
-        return problems_csv(rows)
+    rows = filterset.rows
+    export = exports.requested_format(request)
+    if request.method == "GET" and export:
+        # every matching problem in the page's default order (open first, newest first)
+        return exports.export_response(ProblemTable(rows), export, "problems")
     table = ProblemTable(rows)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, PER_PAGE)
     export_query = request.GET.copy()
     export_query["export"] = "csv"
     export_query.pop("page", None)
@@ -76,37 +76,6 @@ def problem_list(request):
         },
         status=status,
     )
-
-
-def problems_csv(rows):
-    """The filtered problem list in the page's default order (open first, newest first),
-    with the full description and the resolution."""
-    header = [
-        _("提出日期"),
-        _("乡镇"),
-        _("村"),
-        _("脱贫要素"),
-        _("问题描述"),
-        _("状态"),
-        _("解决日期"),
-        _("解决情况"),
-        _("已转任务数"),
-    ]
-    body = [
-        [
-            problem.raised_on.isoformat(),
-            problem.township.name,
-            problem.village.name if problem.village else "",
-            problem.get_factor_display(),
-            problem.description,
-            _("未解决") if problem.is_open else _("已解决"),
-            problem.closed_on.isoformat() if problem.closed_on else "",
-            problem.resolution,
-            problem.task_count,
-        ]
-        for problem in rows
-    ]
-    return exports.rows_response([header, *body], "csv", "problems")
 
 
 def get_problem(user, pk):
@@ -183,6 +152,10 @@ def problem_to_task(request, pk):
                 data["target"],
                 data["unit"],
             )
+        except services.TaskExists as exists:
+            # a double submit (or a second tab): show the task the first one made
+            messages.info(request, str(exists))
+            return redirect("accountability:task_detail", pk=exists.task.pk)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -5,11 +5,20 @@ The loading engine lives in villages/registry.py and must not import accountabil
 ``AccountabilityConfig.ready()``.
 """
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accountability.dashboards import summaries
-from villages.registry import CHOICE, DATE, DECIMAL, EXISTING, REF, Column, SheetSpec, on_write, register
+from villages.registry import (
+    CHOICE,
+    DATE,
+    DECIMAL,
+    REF,
+    Column,
+    SheetSpec,
+    on_write,
+    place_problems,
+    register,
+)
 
 
 def _task_model():
@@ -19,41 +28,7 @@ def _task_model():
 
 
 def _check_task(ctx, row, get):
-    township, village, household = get("township"), get("village"), get("household")
-    problems = []
-    if household and not village:
-        problems.append(("household", _("指定贫困户时必须指定村。")))
-    if (
-        township
-        and village
-        and township is not EXISTING
-        and village is not EXISTING
-        and ctx.ref("villages", village)
-        and ctx.parent_code("villages", village) != township
-    ):
-        problems.append(
-            (
-                "village",
-                _("村“%(village)s”不属于任务所在乡镇“%(township)s”。")
-                % {"village": village, "township": township},
-            )
-        )
-    if (
-        village
-        and household
-        and village is not EXISTING
-        and household is not EXISTING
-        and ctx.ref("households", household)
-        and ctx.parent_code("households", household) != village
-    ):
-        problems.append(
-            (
-                "household",
-                _("贫困户“%(household)s”不属于任务所在村“%(village)s”。")
-                % {"household": household, "village": village},
-            )
-        )
-    return problems
+    return place_problems(ctx, get)
 
 
 def register_sheets():
@@ -82,13 +57,19 @@ def register_sheets():
 
 
 def keep_summaries_exact(written):
-    """After a registry load: households change the exit table; tasks the weekly table of
-    their townships (old and new)."""
-    if "households" in written:
-        summaries.refresh_exits()
-    tasks = written.get("tasks")
-    if tasks and (tasks.created or tasks.updated):
-        townships = {task.township_id for task in tasks.created}
-        for task, old in tasks.updated:
-            townships |= {task.township_id, old.get("township_id", task.township_id)}
-        summaries.refresh_weekly(townships)
+    """After a registry load: every written row goes through the one refresh path
+    (``summaries.changed`` picks the ones the dashboards count); an updated row's old values
+    (a task's old township) count too."""
+    objects, before = [], []
+    for rows in written.values():
+        objects += rows.created + [instance for instance, _old in rows.updated]
+        before += [_as_before(instance, old) for instance, old in rows.updated]
+    summaries.changed(objects, before)
+
+
+def _as_before(instance, old):
+    """A copy of ``instance`` with the old values of its changed fields."""
+    copy = type(instance)(**{f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields})
+    for attname, value in old.items():
+        setattr(copy, attname, value)
+    return copy

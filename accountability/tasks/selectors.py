@@ -4,12 +4,14 @@ scoping method (``for_user``) and already carries what its page shows (``select_
 
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -20,16 +22,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability import periods
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
+from accountability.models.tasks import overdue_q
 
 
-class Status:
-    """A task's state, derived from its latest report."""
+class Status(models.TextChoices):
+    """A task's state, derived from its latest report (the ``status`` annotation of
+    ``tasks_for_list``)."""
 
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CHOICES = [(NOT_STARTED, _("未开始")), (IN_PROGRESS, _("进行中")), (DONE, _("已完成"))]
-    LABELS = dict(CHOICES)
+    NOT_STARTED = "not_started", _("未开始")
+    IN_PROGRESS = "in_progress", _("进行中")
+    DONE = "done", _("已完成")
 
 
 def tasks_for_list(user, today=None):
@@ -51,10 +53,7 @@ def tasks_for_list(user, today=None):
                 output_field=CharField(),
             ),
             is_overdue=Case(
-                When(
-                    Q(due_on__lt=today) & (Q(latest_percent__isnull=True) | Q(latest_percent__lt=100)),
-                    then=Value(True),
-                ),
+                When(overdue_q(today, F("latest_percent")), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),
@@ -97,7 +96,8 @@ class HistoryEntry:
 
 def report_history(task):
     """Every saved state of every report of ``task`` (audit history), newest first, with who,
-    when and which of value, percent and note changed. One query."""
+    when and which of value, percent and note changed (django-simple-history's
+    ``diff_against`` on the report's previous state). One query."""
     records = list(
         ProgressReport.history.filter(task_id=task.pk)
         .select_related("history_user")
@@ -111,17 +111,20 @@ def report_history(task):
         changes = []
         if record.history_type == "+":
             action = _("新填报")
-            changes = [(labels[name], None, getattr(record, name)) for name in HISTORY_FIELDS]
+            changes = [(name, None, getattr(record, name)) for name in HISTORY_FIELDS]
         elif record.history_type == "-":
             action = _("删除")
+        elif before is None:  # a change whose earlier state was never recorded
+            action = _("修改")
+            changes = [(name, None, getattr(record, name)) for name in HISTORY_FIELDS]
+            changes = [change for change in changes if change[2] is not None]
         else:
             action = _("修改")
-            for name in HISTORY_FIELDS:
-                old = getattr(before, name) if before else None
-                new = getattr(record, name)
-                if old != new:
-                    changes.append((labels[name], old, new))
-        entries.append(HistoryEntry(record, periods.Week.of(record.week), action, changes))
+            delta = record.diff_against(before, included_fields=HISTORY_FIELDS)
+            changes = [(change.field, change.old, change.new) for change in delta.changes]
+        changes.sort(key=lambda change: HISTORY_FIELDS.index(change[0]))  # value, percent, note
+        labelled = [(labels[name], old, new) for name, old, new in changes]
+        entries.append(HistoryEntry(record, periods.Week.of(record.week), action, labelled))
         previous[record.id] = record
     entries.reverse()
     return entries

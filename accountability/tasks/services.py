@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from accountability import periods
 from accountability.dashboards import summaries
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
-from villages import roles
-from villages.models import Cadre
+from villages.models import Cadre, Township
+from villages.scope import UserScope
 
 # A value above this multiple of the target is taken for a typing error.
 MAX_TARGET_MULTIPLE = 10
@@ -156,6 +156,9 @@ def file_report(task, user, week, value, note, files=(), expected_version=0):
     percent = task.percent_for(value)
 
     with transaction.atomic():
+        # one writer per task at a time: a simultaneous first report waits here, then finds
+        # the other's report below and gets the conflict instead of a duplicate
+        Task.objects.select_for_update().filter(pk=task.pk).values_list("pk").first()
         if is_week_locked(week):  # locked while the form was being checked
             raise ValidationError({"week": _("本周已锁定（周报已发布），进度不能再修改。")})
         report = (
@@ -164,6 +167,8 @@ def file_report(task, user, week, value, note, files=(), expected_version=0):
             .filter(task=task, week=week)
             .first()
         )
+        if report is not None:
+            report.task = task  # the task in hand: no query for it later
         if report is None:
             if expected_version:
                 # the form was opened on a report that no longer exists
@@ -197,39 +202,49 @@ def file_report(task, user, week, value, note, files=(), expected_version=0):
             evidence.file.save(upload.name, upload, save=False)
             evidence.full_clean()
             evidence.save()
-        summaries.refresh_weekly([task.township_id], week)
+        summaries.changed([report])
     return report
 
 
 def lock_week(week, user):
     """Lock ``week`` (its bulletin is published): no report for it changes any more.
     Only county supervisors lock, and only the current or a past week."""
-    if roles.role_of(user) != roles.COUNTY_SUPERVISOR:
+    if not user.has_perm("accountability.lock_week"):
         raise PermissionDenied(_("只有市督查人员可以锁定周进度。"))
     if week != periods.week_start(week):
         raise ValidationError({"week": _("周必须以周一的日期表示。")})
     if week > current_week():
         raise ValidationError({"week": _("不能锁定未来的周。")})
-    with transaction.atomic():
-        if WeekLock.objects.filter(week=week).exists():
-            raise ValidationError({"week": _("该周已经锁定。")})
-        lock = WeekLock(week=week, locked_by=user)
-        lock.full_clean()
-        lock.save()
+    already = ValidationError({"week": _("该周已经锁定。")})
+    if WeekLock.objects.filter(week=week).exists():
+        raise already
+    lock = WeekLock(week=week, locked_by=user)
+    lock.full_clean(validate_unique=False)  # the unique week is the database's to check
+    try:
+        with transaction.atomic():
+            lock.save()
+    except IntegrityError:
+        # another supervisor locked the week at the same moment
+        raise already from None
     return lock
 
 
+class TaskExists(Exception):
+    """The problem was already turned into this very task (a double submit, or a second tab)."""
+
+    def __init__(self, task):
+        self.task = task
+        super().__init__(_("该问题已转为任务 %(code)s，没有重复创建。") % {"code": task.code})
+
+
 def _check_problem_writer(user, township):
-    cadre = roles.cadre_of(user)
-    if roles.role_of(user) != roles.TOWNSHIP_SECRETARY or cadre is None or cadre.township_id != township.pk:
+    if UserScope.of(user).township_id != township.pk:
         raise PermissionDenied(_("只有本乡镇党委书记可以管理本乡镇的问题清单。"))
 
 
 def raise_problem(user, township, factor, description, village=None):
     """Add a problem to ``township``'s problem list (A5)."""
     _check_problem_writer(user, township)
-    if village is not None and village.township_id != township.pk:
-        raise ValidationError({"village": _("该村不属于本乡镇。")})
     problem = Problem(
         township=township,
         village=village,
@@ -239,8 +254,20 @@ def raise_problem(user, township, factor, description, village=None):
         raised_on=periods.today(),
     )
     problem._history_user = user
+    problem.full_clean()
     with transaction.atomic():
-        problem.full_clean()
+        # one writer per township's list at a time, so a double submit finds the first
+        Township.objects.select_for_update().filter(pk=township.pk).values_list("pk").first()
+        same = Problem.objects.filter(
+            township=township,
+            village=village,
+            household=None,
+            factor=factor,
+            description=problem.description,
+            closed_on=None,
+        ).first()
+        if same is not None:
+            return same  # already listed and open: the second submit shows the first
         problem.save()
     return problem
 
@@ -248,17 +275,23 @@ def raise_problem(user, township, factor, description, village=None):
 def close_problem(problem, user, resolution):
     """Close a problem with its resolution, dated today."""
     _check_problem_writer(user, problem.township)
+    already = ValidationError({"resolution": _("该问题已经解决，不能重复关闭。")})
     if not problem.is_open:
-        raise ValidationError({"resolution": _("该问题已经解决，不能重复关闭。")})
+        raise already
     resolution = (resolution or "").strip()
     if not resolution:
         raise ValidationError({"resolution": _("请填写解决情况。")})
-    problem.closed_on = periods.today()
-    problem.resolution = resolution
-    problem._history_user = user
     with transaction.atomic():
-        problem.full_clean()
-        problem.save(update_fields=["closed_on", "resolution"])
+        # the row lock makes simultaneous closes wait; only the first finds it open
+        current = Problem.objects.select_for_update().get(pk=problem.pk)
+        if not current.is_open:
+            raise already
+        current.closed_on = periods.today()
+        current.resolution = resolution
+        current._history_user = user
+        current.full_clean()
+        current.save(update_fields=["closed_on", "resolution"])
+    problem.closed_on, problem.resolution = current.closed_on, current.resolution
     return problem
 
 
@@ -273,11 +306,15 @@ def task_owner_choices(township):
 
 
 def problem_to_task(problem, user, title, owner, due_on, target, unit=""):
-    """Turn an open problem into a task (责任清单) with an owner and a deadline (A5)."""
+    """Turn an open problem into a task (责任清单) with an owner and a deadline (A5). A
+    problem may be broken into several tasks, but the same task is made once: when the
+    problem already has a task with this title, owner, deadline, target and unit (a double
+    submit), ``TaskExists`` names it and nothing is written."""
     _check_problem_writer(user, problem.township)
+    closed = _("该问题已经解决，不能再转为任务。")
     errors = {}
     if not problem.is_open:
-        errors["title"] = _("该问题已经解决，不能再转为任务。")
+        errors["title"] = closed
     if owner is None or not task_owner_choices(problem.township).filter(pk=owner.pk).exists():
         errors["owner"] = _("责任人必须是本乡镇的干部。")
     if due_on is None:
@@ -289,7 +326,22 @@ def problem_to_task(problem, user, title, owner, due_on, target, unit=""):
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        number = Task.objects.filter(problem=problem).count() + 1
+        # a double submit waits here for the first, then finds its task; the task codes
+        # are numbered under the same lock
+        problem = (
+            Problem.objects.select_for_update(of=("self",)).select_related("township").get(pk=problem.pk)
+        )
+        tasks = Task.objects.filter(problem=problem)
+        same = tasks.filter(
+            title=title.strip(), owner=owner, due_on=due_on, target=target, unit=unit.strip()
+        ).first()
+        if same is not None:
+            raise TaskExists(same)
+        if not problem.is_open:  # closed meanwhile
+            raise ValidationError({"title": closed})
+        number = tasks.count() + 1
+        while Task.objects.filter(code=f"{problem.township.code}-Q{problem.pk}-{number}"[:32]).exists():
+            number += 1  # a deleted task's number is not reused
         task = Task(
             code=f"{problem.township.code}-Q{problem.pk}-{number}"[:32],
             title=title.strip(),
@@ -307,5 +359,5 @@ def problem_to_task(problem, user, title, owner, due_on, target, unit=""):
         task._history_user = user
         task.full_clean()
         task.save()
-        summaries.refresh_weekly([task.township_id], task.starts_on)
+        summaries.changed([task])
     return task

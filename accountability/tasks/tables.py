@@ -13,8 +13,11 @@ from accountability.tasks.selectors import NEWEST_PROBLEMS, OPEN_FIRST, Status
 
 
 class TaskTable(tables.Table):
+    """The task list; its export (``?export=csv|xlsx``) adds the ``visible=False`` columns."""
+
     code = tables.Column(verbose_name=_("任务编号"), linkify=lambda record: record_url(record))
     title = tables.Column(verbose_name=_("任务名称"), linkify=lambda record: record_url(record))
+    township = tables.Column(verbose_name=_("乡镇"), accessor="township__name", visible=False)
     village = tables.Column(
         verbose_name=_("村"),
         accessor="village__name",
@@ -27,7 +30,12 @@ class TaskTable(tables.Table):
     )
     # ties broken by code, so pages are stable on every database
     due_on = tables.DateColumn(verbose_name=_("完成时限"), format="Y-m-d", order_by=("due_on", "code"))
-    latest_percent = tables.Column(verbose_name=_("最新进度"), default="—", attrs={"td": {"class": "num"}})
+    target = tables.Column(verbose_name=_("目标值"), visible=False)
+    latest_percent = tables.Column(
+        verbose_name=_("最新进度"), default="—", attrs={"td": {"class": "num"}}, exclude_from_export=True
+    )
+    percent = tables.Column(verbose_name=_("最新进度（%）"), accessor="latest_percent", visible=False)
+    status = tables.Column(verbose_name=_("状态"), visible=False)
     reported_this_week = tables.Column(verbose_name=_("本周填报"))
     is_overdue = tables.Column(verbose_name=_("逾期"))
 
@@ -52,19 +60,28 @@ class TaskTable(tables.Table):
     def render_latest_percent(self, value, record):
         return format_html(
             '<span class="progress-cell" title="{}">{}%</span>',
-            Status.LABELS[record.status],
+            Status(record.status).label,
             f"{value:.1f}",  # one decimal on every database (SQLite drops it from subqueries)
         )
+
+    def value_status(self, value):
+        return Status(value).label
 
     def render_reported_this_week(self, value):
         if value:
             return format_html('<span class="badge ok">{}</span>', _("已填报"))
         return format_html('<span class="badge warn">{}</span>', _("未填报"))
 
+    def value_reported_this_week(self, value):
+        return _("已填报") if value else _("未填报")
+
     def render_is_overdue(self, value):
         if value:
             return format_html('<span class="badge bad">{}</span>', _("已逾期"))
         return format_html('<span class="badge">{}</span>', _("否"))
+
+    def value_is_overdue(self, value):
+        return _("是") if value else _("否")
 
 
 def record_url(record):
@@ -76,6 +93,8 @@ NEWEST = NEWEST_PROBLEMS
 
 
 class ProblemTable(tables.Table):
+    """The problem list; its export adds the ``visible=False`` columns and the full description."""
+
     raised_on = tables.DateColumn(verbose_name=_("提出日期"), format="Y-m-d", order_by=("raised_on", "id"))
     township = tables.Column(
         verbose_name=_("乡镇"), accessor="township__name", order_by=("township__code", *NEWEST)
@@ -89,6 +108,8 @@ class ProblemTable(tables.Table):
     )
     # empty_values=(): an open problem (no closed date) is rendered too, as 未解决
     status = tables.Column(verbose_name=_("状态"), accessor="closed_on", empty_values=())
+    closed_on = tables.DateColumn(verbose_name=_("解决日期"), format="Y-m-d", visible=False)
+    resolution = tables.Column(verbose_name=_("解决情况"), visible=False)
     task_count = tables.Column(
         verbose_name=_("已转任务数"), order_by=("task_count", *NEWEST), attrs={"td": {"class": "num"}}
     )
@@ -123,3 +144,9 @@ class ProblemTable(tables.Table):
         return format_html(
             '<span class="badge ok">{}</span> {}', _("已解决"), record.closed_on.strftime("%Y-%m-%d")
         )
+
+    def value_status(self, record):
+        return _("未解决") if record.is_open else _("已解决")
+
+    def value_closed_on(self, value):
+        return value.isoformat() if value else ""

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_tables2 import RequestConfig
 
 from accountability import exports, periods
 from accountability.models import Evidence, Task, WeekLock
+from accountability.pagination import paginate
 from accountability.tasks import selectors as task_selectors
 from accountability.tasks import services
 from accountability.tasks.filters import TaskFilter
@@ -32,11 +32,13 @@ def task_list(request):
     today = periods.today()
     rows = task_selectors.tasks_for_list(request.user, today)
     filterset = TaskFilter(request.GET or None, queryset=rows, request=request)
-    rows = rows.none() if filterset.is_bound and not filterset.is_valid() else filterset.qs
-    if request.GET.get("export") == "csv":
-        return tasks_csv(rows)
+    rows = filterset.rows
+    export = exports.requested_format(request)
+    if export:
+        # every matching task, by deadline (not the page's sort or page)
+        return exports.export_response(TaskTable(rows.order_by("due_on", "code")), export, "tasks")
     table = TaskTable(rows)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, PER_PAGE)
     this_week = periods.week_start(today)
     export_query = request.GET.copy()
     export_query["export"] = "csv"
@@ -49,45 +51,10 @@ def task_list(request):
             "table": table,
             "week": periods.Week.of(today),
             "week_locked": services.is_week_locked(this_week),
-            "can_lock": roles.role_of(request.user) == roles.COUNTY_SUPERVISOR,
+            "can_lock": request.user.has_perm("accountability.lock_week"),
             "export_query": export_query.urlencode(),
         },
     )
-
-
-def tasks_csv(rows):
-    header = [
-        _("任务编号"),
-        _("任务名称"),
-        _("乡镇"),
-        _("村"),
-        _("脱贫要素"),
-        _("责任人"),
-        _("完成时限"),
-        _("目标值"),
-        _("最新进度（%）"),
-        _("状态"),
-        _("本周填报"),
-        _("逾期"),
-    ]
-    body = [
-        [
-            task.code,
-            task.title,
-            task.township.name,
-            task.village.name if task.village else "",
-            task.get_factor_display(),
-            task.owner.name,
-            task.due_on.isoformat(),
-            task.target,
-            "" if task.latest_percent is None else task.latest_percent,
-            task_selectors.Status.LABELS[task.status],
-            _("已填报") if task.reported_this_week else _("未填报"),
-            _("是") if task.is_overdue else _("否"),
-        ]
-        for task in rows.order_by("due_on", "code")
-    ]
-    return exports.rows_response([header, *body], "csv", "tasks")
 
 
 @require_http_methods(["GET", "POST"])
@@ -153,7 +120,7 @@ def task_detail(request, pk):
         "accountability/task_detail.html",
         {
             "task": task,
-            "status_label": task_selectors.Status.LABELS[task.status],
+            "status_label": task_selectors.Status(task.status).label,
             "week": periods.Week.of(this_week),
             "week_locked": week_locked,
             "can_edit": can_edit,
@@ -191,10 +158,9 @@ def evidence_file(request, pk):
 def week_lock(request):
     """Supervisors lock a week: its bulletin is published and no report for it changes.
     Admins see the page read-only."""
-    role = roles.role_of(request.user)
-    if role not in (roles.COUNTY_SUPERVISOR, roles.ADMIN):
+    if not request.user.has_perm("accountability.view_weeklock"):
         raise PermissionDenied(_("只有市督查人员可以锁定周进度。"))
-    can_lock = role == roles.COUNTY_SUPERVISOR
+    can_lock = request.user.has_perm("accountability.lock_week")
     this_week = periods.Week.of(periods.today())
     status = 200
     if request.method == "POST":

@@ -1,8 +1,11 @@
 """``manage.py demo``: the demo county reproduces the 2016 figures of the case report.
 
-The county is built once for the module (about ten seconds) and removed afterwards, so
-other test modules start from an empty database. Every figure is read back from the
-database with aggregates, never taken from accountability/demo.py.
+The county is built once for the module (about ten seconds), the way a first production
+run builds it (``--if-empty --allow-demo-logins`` with DEBUG off, on the empty database), and
+removed afterwards, so other test modules start from an empty database. Every test reads
+that one build; only the test of a second run builds again. Every figure is read back from
+the database with aggregates, never taken from devdata/demo/. Under pytest-xdist the
+module stays on one worker (``xdist_group``), so the county is built once per run.
 """
 
 import datetime as dt
@@ -11,6 +14,7 @@ import io
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db.models import Avg, Count, F, Q, Sum
 from django.test import override_settings
@@ -29,8 +33,10 @@ from accountability.models import (
     WeekLock,
     YearEndScore,
 )
+from accountability.oversight import scoring, services
 from accountability.periods import Week
 from devdata import demo
+from devdata.demo import county
 from villages import roles
 from villages.models import (
     Cadre,
@@ -60,15 +66,17 @@ def run_demo(*args):
 
 @pytest.fixture(scope="module", autouse=True)
 def demo_county(django_db_setup, django_db_blocker):
+    """The command's output; the county is in the database (committed) for the module."""
     with django_db_blocker.unblock():
-        with override_settings(DEBUG=True):
-            output = run_demo()
+        assert not Township.objects.exists() and not User.objects.filter(username__in=DEMO_USERNAMES)
+        with override_settings(DEBUG=False):
+            output = run_demo("--if-empty", "--allow-demo-logins")
         yield output
         demo.clear(users=True)
         LivelihoodItem.objects.all().delete()
 
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
 # ------------------------------------------------------------------ digest of the content
@@ -343,6 +351,64 @@ def test_year_end_scores_weight_satisfaction_twelve_percent():
     assert len(set(township_scores.values_list("rating", flat=True))) >= 2
 
 
+def scores_of(year):
+    return sorted(
+        YearEndScore.objects.filter(year=year).values_list(
+            "township__code", "cadre__code", "work_score", "satisfaction_score", "total", "vetoed", "rating"
+        ),
+        key=repr,
+    )
+
+
+def test_year_end_scores_are_what_the_scoring_code_computes():
+    """The demo writes no year-end score by hand: recomputing 2016 with the code behind
+    ``manage.py compute_year_end`` gives the same rows, and every rated village secretary and
+    resident cadre, every township secretary and every vetoed cadre has one."""
+    stored = scores_of(2016)
+    YearEndScore.objects.filter(year=2016).delete()
+    result = scoring.compute_year_end(2016)
+    assert scores_of(2016) == stored
+    assert result.townships == Township.objects.count()
+    rated = Cadre.objects.filter(
+        Q(role=Cadre.Role.TOWNSHIP_SECRETARY)
+        | Q(role=Cadre.Role.VILLAGE_SECRETARY)
+        | Q(role=Cadre.Role.RESIDENT_CADRE, evaluations_received__year=2016)
+        | Q(accountability_actions__kind=AccountabilityAction.Kind.ONE_VOTE_VETO)
+    ).distinct()
+    assert result.cadres == rated.count()
+    assert result.vetoed == 3  # the vetoed township, its secretary and the vetoed unit head
+
+
+def test_grades_follow_the_scores_by_the_products_rule():
+    for score, grade in Evaluation.objects.filter(year=2016).values_list("score", "grade"):
+        assert grade == services.grade_for(score), score
+    assert set(Evaluation.objects.values_list("grade", flat=True).distinct()) >= {"excellent", "good"}
+
+
+def test_rows_written_in_bulk_are_validated_first_and_a_bad_one_writes_nothing():
+    village = Village.objects.order_by("code").first()
+    good = Household(
+        code="CHECK-1",
+        village=village,
+        head="户主",
+        size=3,
+        assistance="industry",
+        registered_on=dt.date(2015, 1, 5),
+    )
+    bad = Household(
+        code="CHECK-2",
+        village=village,
+        head="户主",
+        size=3,
+        assistance="industry",
+        registered_on=dt.date(2016, 5, 1),
+        exited_on=dt.date(2016, 1, 1),
+    )
+    with pytest.raises(ValidationError, match="脱贫日期不能早于识别日期"):
+        county.save(Household, [good, bad])
+    assert not Household.objects.filter(code__startswith="CHECK-").exists()
+
+
 def test_sixteen_promotions_and_some_commendations():
     assert Commendation.objects.filter(kind=Commendation.Kind.PROMOTED, decided_on__year=2016).count() == 16
     assert Commendation.objects.filter(kind=Commendation.Kind.COMMENDED).exists()
@@ -451,10 +517,9 @@ def test_if_empty_does_nothing_on_a_built_database():
     assert table_counts() == counts
 
 
-def test_if_empty_builds_on_an_empty_database():
-    demo.clear(users=True)
-    with override_settings(DEBUG=True):
-        run_demo("--if-empty")
+def test_if_empty_builds_on_an_empty_database(demo_county):
+    # the module's county was built by --if-empty on the empty test database
+    assert "演示数据已建立" in demo_county
     assert Township.objects.count() == 17
     assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 6
 
@@ -467,10 +532,9 @@ def test_refused_without_debug_and_writes_nothing():
     assert not User.objects.filter(username__in=DEMO_USERNAMES).exists()
 
 
-def test_allow_demo_logins_builds_without_debug():
-    demo.clear(users=True)
-    with override_settings(DEBUG=False):
-        run_demo("--allow-demo-logins")
+def test_allow_demo_logins_builds_without_debug(demo_county):
+    # the module's county was built with DEBUG off and --allow-demo-logins
+    assert "演示账号" in demo_county
     assert Township.objects.count() == 17
     assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 6
 

@@ -3,12 +3,17 @@ read from them equal the live queries, after a rebuild and after every kind of w
 changes them (weekly reports, new tasks, registry loads, admin edits)."""
 
 import datetime as dt
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
+from accountability.admin import KeepsSummariesExact
 from accountability.dashboards import selectors, summaries
 from accountability.models import (
     ExitSummary,
@@ -199,3 +204,70 @@ def test_rebuild_command_reports_what_it_built(county, capsys):
     out = capsys.readouterr().out
     assert "weeks" in out and "months" in out and "survey rounds" in out
     assert_summaries_equal_live(months=[], quarters=[])
+
+
+def test_every_admin_of_a_counted_model_refreshes_the_tables():
+    """A model the dashboards count (summaries.SOURCES) is edited in the admin only through
+    the mixin that calls the one refresh path."""
+    for model in summaries.SOURCES:
+        assert isinstance(admin.site._registry[model], KeepsSummariesExact), model
+
+
+def test_only_the_summaries_module_calls_the_refresh_functions():
+    """Writers call ``summaries.changed``; a direct ``refresh_*`` call elsewhere is a second
+    path that the next write path would forget."""
+    root = Path(settings.BASE_DIR)
+    own = root / "accountability" / "dashboards" / "summaries.py"
+    offenders = [
+        str(path.relative_to(root))
+        for app in ("accountability", "villages", "devdata")
+        for path in (root / app).rglob("*.py")
+        if path != own and re.search(r"\brefresh_(weekly|exits|survey)\(", path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_every_write_path_goes_through_the_one_refresh(county, monkeypatch, client, admin_user, tmp_path):
+    """Services, admin and registry each hand what they wrote to ``summaries.changed``; with
+    it replaced by a recorder that does not refresh, the tables fall behind the live numbers,
+    which is what a write path that skipped it would do."""
+    seen = []
+    monkeypatch.setattr(summaries, "changed", lambda objects, before=(): seen.append(list(objects)))
+    township = Township.objects.get(code="ST000")
+    user = secretary_of(township)
+    week = Week(2016, 23)
+    freeze_today(monkeypatch, week.start + dt.timedelta(days=2))
+    task = Task.objects.filter(township=township, due_on__gte=week.start).exclude(reports__week=week.start)[0]
+
+    report = services.file_report(task, user, week.start, task.target, "完成")
+    assert seen.pop() == [report]
+
+    problem = Problem.objects.create(
+        township=township, factor=Factor.PROJECT, description="道路未硬化", raised_on=week.start
+    )
+    owner = Cadre.objects.get(role=Cadre.Role.TOWNSHIP_SECRETARY, township=township)
+    new_task = services.problem_to_task(problem, user, "硬化道路", owner, dt.date(2016, 8, 1), Decimal(5))
+    assert seen.pop() == [new_task]
+
+    client.force_login(admin_user)
+    answer = SurveyAnswer.objects.filter(level=3)[0]
+    assert (
+        client.post(f"/admin/villages/surveyanswer/{answer.pk}/delete/", {"post": "yes"}).status_code == 302
+    )
+    assert [(type(a), a.household_id, a.item_id) for a in seen.pop()] == [
+        (SurveyAnswer, answer.household_id, answer.item_id)
+    ]
+
+    moved = Task.objects.filter(township__code="ST000", village__isnull=True).exclude(pk=new_task.pk)[0]
+    tasks = write_csv(
+        tmp_path / "tasks.csv",
+        [
+            ["code", "title", "factor", "township", "owner", "due_on", "target"],
+            [moved.code, moved.title, moved.factor, "ST001", moved.owner.code, "2016-12-31", "50"],
+        ],
+    )
+    assert registry.load([("tasks.csv", tasks)]).written
+    assert [t.pk for t in seen.pop() if isinstance(t, Task)] == [moved.pk]
+    assert seen == []
+    with pytest.raises(AssertionError):
+        assert_summaries_equal_live()  # nothing refreshed: the recorder is what kept them exact

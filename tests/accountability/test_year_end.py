@@ -133,7 +133,8 @@ def test_township_scores_follow_the_formula_on_hand_made_data(county):
     assert (a.vetoed, a.rating) == (False, YearEndScore.Rating.BASIC)
 
     b = score_of(township=county["b"])
-    assert (b.work_score, b.satisfaction_score, b.total) == (D("100.0"), D("0.0"), D("88.0"))
+    # nobody of township B was surveyed: no data, not 0 — the total is the work score
+    assert (b.work_score, b.satisfaction_score, b.total) == (D("100.0"), None, D("100.0"))
     assert (b.vetoed, b.rating) == (True, YearEndScore.Rating.UNQUALIFIED)
 
     assert (result.townships, result.vetoed) == (2, 2)  # township B and its secretary
@@ -162,7 +163,8 @@ def test_cadre_scores_take_their_own_ratings_and_their_village_satisfaction(
     assert resident.rating == YearEndScore.Rating.UNQUALIFIED  # below 70
 
     sec_b = score_of(cadre=secretary_b.cadre)
-    assert (sec_b.total, sec_b.vetoed, sec_b.rating) == (D("88.0"), True, YearEndScore.Rating.UNQUALIFIED)
+    # township B was not surveyed: its secretary's total is his work score (no survey ≠ 0)
+    assert (sec_b.total, sec_b.vetoed, sec_b.rating) == (D("100.0"), True, YearEndScore.Rating.UNQUALIFIED)
 
 
 def test_one_vote_veto_makes_an_otherwise_excellent_cadre_unqualified(county, supervisor, village_secretary):
@@ -211,7 +213,7 @@ def test_a_township_without_any_data_scores_zero_and_unqualified(county):
     row = score_of(township=empty)
     assert (row.work_score, row.satisfaction_score, row.total, row.rating) == (
         D("0.0"),
-        D("0.0"),
+        None,  # nobody surveyed: no data (无测评)
         D("0.0"),
         YearEndScore.Rating.UNQUALIFIED,
     )
@@ -249,7 +251,7 @@ def test_supervisor_button_computes_and_page_lists_the_league_table(client, coun
     assert "2016年年终考评已计算：2个乡镇" in page
     # league table: township A (71.2) is ranked; township B (88.0) shows its veto
     assert page.index("乙乡") < page.index("甲镇")  # ordered by total
-    assert "71.2" in page and "88.0" in page
+    assert "71.2" in page and "100.0" in page and "无测评" in page
     assert "不称职（不合格）" in page
 
 

@@ -311,6 +311,13 @@ def test_there_are_three_survey_rounds_a_year(db, number):
     assert_stored(lambda: SurveyRound.objects.create(year=2016, number=3, held_on=DAY))
 
 
+@covers("surveyround_ends_not_before_start")
+def test_a_survey_round_does_not_end_before_it_starts(db):
+    later = DAY + dt.timedelta(days=1)
+    assert_rejected(lambda: SurveyRound.objects.create(year=2016, number=1, held_on=later, ends_on=DAY))
+    assert_stored(lambda: SurveyRound.objects.create(year=2016, number=1, held_on=DAY, ends_on=DAY))
+
+
 @pytest.fixture
 def survey(village_a):
     return {

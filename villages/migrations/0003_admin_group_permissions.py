@@ -15,6 +15,12 @@ from django.db import migrations
 ADMIN_APPS = ["villages", "accountability"]
 ADMIN_AUTH_MODELS = ["user", "group"]
 SUPERVISOR_VIEW_APPS = ["accountability"]
+# Page actions only the county supervisor takes (accountability's Meta.permissions, added by
+# accountability/migrations/0007): the admin group manages the data in the admin but does
+# not take them on the pages.
+SUPERVISOR_ACTIONS = ["record_inspection", "record_accountabilityaction", "lock_week", "compute_yearendscore"]
+# The oversight pages township secretaries read (they have no admin access: not staff).
+TOWNSHIP_SECRETARY_VIEWS = ["view_inspection", "view_accountabilityaction", "view_yearendscore"]
 
 
 def ensure_permissions(apps):
@@ -38,7 +44,9 @@ def grant_permissions(apps, schema_editor=None):
 
     admin, _ = Group.objects.get_or_create(name="admin")
     admin.permissions.add(
-        *Permission.objects.filter(content_type__app_label__in=ADMIN_APPS),
+        *Permission.objects.filter(content_type__app_label__in=ADMIN_APPS).exclude(
+            codename__in=SUPERVISOR_ACTIONS
+        ),
         *Permission.objects.filter(content_type__app_label="auth", content_type__model__in=ADMIN_AUTH_MODELS),
     )
 
@@ -46,13 +54,21 @@ def grant_permissions(apps, schema_editor=None):
     supervisor.permissions.add(
         *Permission.objects.filter(
             content_type__app_label__in=SUPERVISOR_VIEW_APPS, codename__startswith="view_"
+        ),
+        *Permission.objects.filter(content_type__app_label="accountability", codename__in=SUPERVISOR_ACTIONS),
+    )
+
+    secretary, _ = Group.objects.get_or_create(name="township_secretary")
+    secretary.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="accountability", codename__in=TOWNSHIP_SECRETARY_VIEWS
         )
     )
 
 
 def revoke_permissions(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name__in=["admin", "county_supervisor"]):
+    for group in Group.objects.filter(name__in=["admin", "county_supervisor", "township_secretary"]):
         group.permissions.clear()
 
 

@@ -9,7 +9,16 @@ from villages.models.organization import (  # noqa: F401
     VillageFinance,
     WorkTeam,
 )
-from villages.models.places import Cadre, Household, Township, Unit, Village, phone_validator  # noqa: F401
+from villages.models.places import (  # noqa: F401
+    Cadre,
+    Household,
+    Township,
+    Unit,
+    Village,
+    check_places,
+    phone_validator,
+    place_errors,
+)
 from villages.models.poverty import PovertyReturn, TownshipStatistics  # noqa: F401
 from villages.models.satisfaction import (  # noqa: F401
     LivelihoodItem,

@@ -4,7 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from villages.models.places import Cadre, Household, Township, Unit, Village
+from villages.dates import validate_year
+from villages.models.places import Cadre, Household, Township, Unit, Village, check_places
 
 
 class PartyOrganization(models.Model):
@@ -58,6 +59,9 @@ class PartyOrganization(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        check_places(self)
 
 
 class EconomicOrganization(models.Model):
@@ -133,6 +137,9 @@ class EconomicOrganization(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        check_places(self)
+
 
 class WorkTeam(models.Model):
     """同步小康驻村工作组: the "2111" resident work team of a poor village (B3). Members are
@@ -150,9 +157,9 @@ class WorkTeam(models.Model):
         related_name="work_teams",
         verbose_name=_("派出单位"),
     )
-    started_on = models.DateField(_("进驻日期"))
-    ends_on = models.DateField(_("期满日期"))
-    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    started_on = models.DateField(_("进驻日期"), validators=[validate_year])
+    ends_on = models.DateField(_("期满日期"), validators=[validate_year])
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True, validators=[validate_year])
     reserve_cadres_trained = models.PositiveSmallIntegerField(_("培养村级后备干部数"), default=0)
 
     class Meta:
@@ -199,7 +206,7 @@ class PairingProject(models.Model):
     )
     name = models.CharField(_("项目名称"), max_length=128)
     funds = models.DecimalField(_("扶持资金（元）"), max_digits=14, decimal_places=2)
-    started_on = models.DateField(_("开始日期"))
+    started_on = models.DateField(_("开始日期"), validators=[validate_year])
 
     class Meta:
         verbose_name = _("结对帮扶项目")
@@ -221,7 +228,7 @@ class CollectiveProject(models.Model):
         Village, on_delete=models.PROTECT, related_name="collective_projects", verbose_name=_("村")
     )
     name = models.CharField(_("项目名称"), max_length=128)
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     fiscal_funds = models.DecimalField(_("财政资金（元）"), max_digits=14, decimal_places=2, default=0)
     loan_subsidy = models.DecimalField(_("贷款贴息（元）"), max_digits=14, decimal_places=2, default=0)
     households = models.ManyToManyField(
@@ -249,7 +256,7 @@ class VillageFinance(models.Model):
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="finances", verbose_name=_("村")
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     cadre_pay_monthly = models.DecimalField(_("村干部月均报酬（元）"), max_digits=10, decimal_places=2)
     office_funds = models.DecimalField(_("办公经费（元/年）"), max_digits=12, decimal_places=2)
     collective_accumulation = models.DecimalField(_("集体积累（元）"), max_digits=14, decimal_places=2)

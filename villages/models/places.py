@@ -8,7 +8,38 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from villages.dates import validate_year
+
 phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入11位大陆手机号码。"))
+
+VILLAGE_OUTSIDE_TOWNSHIP = _("该村不属于所选乡镇。")
+HOUSEHOLD_OUTSIDE_VILLAGE = _("该户不属于所选村。")
+HOUSEHOLD_NEEDS_VILLAGE = _("指定贫困户时必须指定村。")
+
+
+def place_errors(instance):
+    """The place rules, written once for every model with a township, a village and (maybe)
+    a household: the village lies in the township, the household in the village, and a
+    household comes with its village. Returns ``{field: message}`` for the model's
+    ``clean()``; empty when the places fit."""
+    errors = {}
+    township_id = getattr(instance, "township_id", None)
+    village_id = getattr(instance, "village_id", None)
+    household_id = getattr(instance, "household_id", None)
+    if village_id and township_id and instance.village.township_id != township_id:
+        errors["village"] = VILLAGE_OUTSIDE_TOWNSHIP
+    if household_id and not village_id:
+        errors["household"] = HOUSEHOLD_NEEDS_VILLAGE
+    elif household_id and instance.household.village_id != village_id:
+        errors["household"] = HOUSEHOLD_OUTSIDE_VILLAGE
+    return errors
+
+
+def check_places(instance):
+    """``clean()`` of a model whose only extra rule is :func:`place_errors`."""
+    errors = place_errors(instance)
+    if errors:
+        raise ValidationError(errors)
 
 
 class Township(models.Model):
@@ -23,7 +54,7 @@ class Township(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     poverty = models.BooleanField(_("贫困乡镇"), default=False)
-    exited_on = models.DateField(_("摘帽日期"), null=True, blank=True)
+    exited_on = models.DateField(_("摘帽日期"), null=True, blank=True, validators=[validate_year])
 
     history = HistoricalRecords()
 
@@ -56,7 +87,7 @@ class Village(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.VILLAGE)
     poverty = models.BooleanField(_("贫困村"), default=False)
-    exited_on = models.DateField(_("出列日期"), null=True, blank=True)
+    exited_on = models.DateField(_("出列日期"), null=True, blank=True, validators=[validate_year])
 
     history = HistoricalRecords()
 
@@ -186,8 +217,7 @@ class Cadre(models.Model):
             errors["township"] = _("乡镇党委书记和驻村干部必须填写乡镇。")
         if self.role in (self.Role.VILLAGE_SECRETARY, self.Role.RESIDENT_CADRE) and not self.village_id:
             errors["village"] = _("村党组织书记和驻村干部必须填写村。")
-        if self.village_id and self.township_id and self.village.township_id != self.township_id:
-            errors["village"] = _("该村不属于所填乡镇。")
+        errors.update(place_errors(self))
         if self.team_slot and self.role != self.Role.RESIDENT_CADRE:
             errors["team_slot"] = _("只有驻村干部才有驻村身份。")
         if errors:
@@ -213,8 +243,8 @@ class Household(models.Model):
         _("家庭人口"), validators=[MinValueValidator(1), MaxValueValidator(30)]
     )
     assistance = models.CharField(_("帮扶类型"), max_length=16, choices=Assistance.choices)
-    registered_on = models.DateField(_("识别日期"))
-    exited_on = models.DateField(_("脱贫日期"), null=True, blank=True)
+    registered_on = models.DateField(_("识别日期"), validators=[validate_year])
+    exited_on = models.DateField(_("脱贫日期"), null=True, blank=True, validators=[validate_year])
     income = models.DecimalField(
         _("人均纯收入（元）"),
         max_digits=10,

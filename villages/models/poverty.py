@@ -5,17 +5,14 @@ figures per township, and households that fall back into poverty after their exi
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .places import Household, Township
-
-# Years the statistics and the headline accept (the same bounds as the period pickers).
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
+from villages.dates import FIRST_YEAR, LAST_YEAR, validate_year
+from villages.models.places import Household, Township
 
 
 class TownshipStatistics(models.Model):
@@ -25,9 +22,7 @@ class TownshipStatistics(models.Model):
     township = models.ForeignKey(
         Township, on_delete=models.CASCADE, related_name="statistics", verbose_name=_("乡镇")
     )
-    year = models.PositiveSmallIntegerField(
-        _("年度"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
-    )
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     rural_population = models.PositiveIntegerField(_("农村户籍人口"), validators=[MinValueValidator(1)])
     income_per_head = models.DecimalField(
         _("农村居民人均可支配收入（元）"),
@@ -70,9 +65,9 @@ class PovertyReturn(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="returns", verbose_name=_("贫困户")
     )
-    returned_on = models.DateField(_("返贫日期"))
+    returned_on = models.DateField(_("返贫日期"), validators=[validate_year])
     reason = models.CharField(_("返贫原因"), max_length=200)
-    exited_again_on = models.DateField(_("再次脱贫日期"), null=True, blank=True)
+    exited_again_on = models.DateField(_("再次脱贫日期"), null=True, blank=True, validators=[validate_year])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -118,13 +113,6 @@ class PovertyReturn(models.Model):
         if self.returned_on < household.exited_on:
             raise ValidationError(
                 {"returned_on": _("返贫日期不能早于脱贫日期（%(date)s）。") % {"date": household.exited_on}}
-            )
-        if not FIRST_YEAR <= self.returned_on.year <= LAST_YEAR:
-            raise ValidationError(
-                {
-                    "returned_on": _("日期应在 %(first)s 至 %(last)s 年之间。")
-                    % {"first": FIRST_YEAR, "last": LAST_YEAR}
-                }
             )
         if self.exited_again_on is not None and self.exited_again_on < self.returned_on:
             raise ValidationError({"exited_again_on": _("再次脱贫日期不能早于返贫日期。")})

@@ -1,10 +1,14 @@
 """Household satisfaction (群众定效, C2, C5): the 23 livelihood items, survey rounds and answers, outreach and livelihood outcomes."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from villages.models.places import Household, Township, Village
+from villages.dates import validate_year
+from villages.models.places import Household, Township, Village, check_places
 
 
 class LivelihoodItem(models.Model):
@@ -26,11 +30,16 @@ class LivelihoodItem(models.Model):
 
 
 class SurveyRound(models.Model):
-    """满意度测评轮次: three rounds a year (C2)."""
+    """满意度测评轮次: three rounds a year (C2). A supervisor opens a round; survey workers
+    enter and correct answers until it is closed, after which it is read-only."""
 
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     number = models.PositiveSmallIntegerField(_("轮次"))
-    held_on = models.DateField(_("测评日期"))
+    held_on = models.DateField(_("测评日期"), validators=[validate_year])
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True, validators=[validate_year])
+    closed = models.BooleanField(_("已结束"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("满意度测评")
@@ -41,10 +50,33 @@ class SurveyRound(models.Model):
             models.CheckConstraint(
                 condition=Q(number__gte=1) & Q(number__lte=3), name="surveyround_number_1_3"
             ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("held_on")),
+                name="surveyround_ends_not_before_start",
+            ),
         ]
 
     def __str__(self):
         return _("%(year)s年第%(number)s轮") % {"year": self.year, "number": self.number}
+
+    def clean(self):
+        errors = {}
+        if self.number is not None and not 1 <= self.number <= 3:
+            errors["number"] = _("每年测评三轮，轮次只能是 1、2 或 3。")
+        elif (
+            self.year
+            and self.number
+            and SurveyRound.objects.filter(year=self.year, number=self.number).exclude(pk=self.pk).exists()
+        ):
+            errors["number"] = _("该年度的这一轮测评已经开启。")
+        if self.held_on and self.year and self.held_on.year != self.year:
+            errors["held_on"] = _("测评日期必须在所填年度内。")
+        if self.ends_on and self.held_on and self.ends_on < self.held_on:
+            errors["ends_on"] = _("结束日期不能早于测评日期。")
+        elif self.ends_on and self.year and self.ends_on.year != self.year:
+            errors["ends_on"] = _("结束日期必须在所填年度内。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class SurveyAnswer(models.Model):
@@ -66,6 +98,8 @@ class SurveyAnswer(models.Model):
     )
     level = models.PositiveSmallIntegerField(_("满意度"), choices=Level.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("测评答卷")
         verbose_name_plural = _("测评答卷")
@@ -78,6 +112,10 @@ class SurveyAnswer(models.Model):
 
     def __str__(self):
         return f"{self.round} {self.household} {self.item}: {self.get_level_display()}"
+
+    def clean(self):
+        if self.round_id and self.round.closed:
+            raise ValidationError(_("%(round)s已结束，答卷不能再修改。") % {"round": self.round})
 
 
 class OutreachEvent(models.Model):
@@ -92,6 +130,8 @@ class OutreachEvent(models.Model):
         POLICY_TRAINING = "policy_training", _("政策宣传培训")
         SKILLS_TRAINING = "skills_training", _("技能培训")
 
+    # the registry's key (FORMATS.md ``outreach``); sessions recorded on the page may have none
+    code = models.CharField(_("编号"), max_length=32, unique=True, null=True, blank=True)
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     title = models.CharField(_("主题"), max_length=128)
     township = models.ForeignKey(
@@ -105,8 +145,10 @@ class OutreachEvent(models.Model):
         related_name="outreach_events",
         verbose_name=_("村"),
     )
-    held_on = models.DateField(_("日期"))
+    held_on = models.DateField(_("日期"), validators=[validate_year])
     attendance = models.PositiveIntegerField(_("参加人次"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("宣传教育活动")
@@ -115,6 +157,9 @@ class OutreachEvent(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        check_places(self)
 
 
 class LivelihoodOutcome(models.Model):
@@ -128,6 +173,8 @@ class LivelihoodOutcome(models.Model):
         ONLINE_SHOP = "online_shop", _("村淘店")
         ECOMMERCE_POINT = "ecommerce_point", _("电商扶贫网点")
 
+    # the registry's key (FORMATS.md ``outcomes``); records made on the page may have none
+    code = models.CharField(_("编号"), max_length=32, unique=True, null=True, blank=True)
     kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
     village = models.ForeignKey(
         Village, on_delete=models.PROTECT, related_name="livelihood_outcomes", verbose_name=_("村")
@@ -140,9 +187,11 @@ class LivelihoodOutcome(models.Model):
         related_name="livelihood_outcomes",
         verbose_name=_("贫困户"),
     )
-    people = models.PositiveIntegerField(_("带动人数"), default=1)
-    started_on = models.DateField(_("日期"))
+    people = models.PositiveIntegerField(_("带动人数"), default=1, validators=[MinValueValidator(1)])
+    started_on = models.DateField(_("日期"), validators=[validate_year])
     note = models.CharField(_("说明"), max_length=200, blank=True, default="")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("就业创业成果")
@@ -154,3 +203,7 @@ class LivelihoodOutcome(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.village}"
+
+    def clean(self):
+        if self.household_id and self.village_id and self.household.village_id != self.village_id:
+            raise ValidationError({"household": _("该贫困户不属于所填村。")})

@@ -16,6 +16,7 @@ from .engine import (  # noqa: F401
     load,
     log,
     on_write,
+    place_problems,
     register,
     specs,
     write_template,

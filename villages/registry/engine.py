@@ -36,7 +36,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 # Documented limits (README, FORMATS.md): a file above these is refused with a message.
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 200_000  # data rows per sheet / CSV file
+MAX_ROWS = 200_000  # rows read per sheet / CSV file after the header, blank rows included
+# Columns read per sheet row: far more than any sheet has. A workbook can declare a sheet of
+# 16,384 columns by a million rows in a few bytes; reading stops at these two limits.
+MAX_COLUMNS = 64
 CHUNK = 5000  # codes per ``code__in`` query
 BATCH = 1000  # rows per INSERT/UPDATE statement
 CHANGE_REASON = "registry import"
@@ -89,6 +92,13 @@ class SheetSpec:
     the row already in the database when the column is absent from the file.
     ``parent`` names the REF column that places a row in the hierarchy (a village's
     township, a household's village); other sheets use it to check "within".
+
+    ``loader``: for a sheet that is not one model row per line (the ``surveys`` sheet: one
+    row per household and round, one column per livelihood item), an object that does the
+    sheet's own work inside the same load — ``read(ctx, table)`` (header; returns its state
+    or None), ``check(ctx, state)`` (rows, after every ordinary sheet is parsed),
+    ``report(state)`` (a SheetReport), ``write(ctx, state, user)`` (in load order, after
+    the sheets before it) and optionally ``template_headers()``.
     """
 
     key: str
@@ -98,6 +108,7 @@ class SheetSpec:
     columns: list
     check: object = None
     parent: str = ""
+    loader: object = None
 
     @property
     def model(self):
@@ -223,6 +234,18 @@ def _is_blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _too_many_rows(name, sheet=None):
+    if sheet is None:
+        limit = _("%(file)s 超过 %(max)s 行的上限。") % {"file": name, "max": f"{MAX_ROWS:,}"}
+    else:
+        limit = _("%(file)s 的工作表 %(sheet)s 超过 %(max)s 行的上限。") % {
+            "file": name,
+            "sheet": sheet,
+            "max": f"{MAX_ROWS:,}",
+        }
+    return RegistryError(_("%(limit)s空行也计算在内，请删除多余的行后重新上传。") % {"limit": limit})
+
+
 def _read_xlsx(name, data, problems):
     import openpyxl
 
@@ -242,18 +265,16 @@ def _read_xlsx(name, data, problems):
             spec = _sheet_spec(sheet.title)
             rows = []
             header = None
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+            for number, values in enumerate(cells, start=1):
                 if number == 1:
                     header = list(values)
                     continue
+                if number - 1 > MAX_ROWS:  # every row read counts, blank or not
+                    raise _too_many_rows(name, sheet.title)
                 if all(_is_blank(v) for v in values):
                     continue
                 rows.append((number, list(values)))
-                if len(rows) > MAX_ROWS:
-                    raise RegistryError(
-                        _("%(file)s 的工作表 %(sheet)s 超过 %(max)s 行的上限。")
-                        % {"file": name, "sheet": sheet.title, "max": f"{MAX_ROWS:,}"}
-                    )
             if spec is None:
                 if header is None or all(_is_blank(v) for v in header):
                     continue  # an empty extra sheet (Excel adds "Sheet1") carries no data
@@ -300,13 +321,11 @@ def _read_csv(name, data):
         header = next(records, None)
         rows = []
         for number, values in enumerate(records, start=2):
+            if number - 1 > MAX_ROWS:  # every row read counts, blank or not
+                raise _too_many_rows(name)
             if all(_is_blank(v) for v in values):
                 continue
             rows.append((number, values))
-            if len(rows) > MAX_ROWS:
-                raise RegistryError(
-                    _("%(file)s 超过 %(max)s 行的上限。") % {"file": name, "max": f"{MAX_ROWS:,}"}
-                )
     except csv.Error as exc:
         raise RegistryError(
             _("%(file)s 不是有效的 CSV 文件：%(reason)s") % {"file": name, "reason": exc}
@@ -457,6 +476,8 @@ def blank_value(column, model_field):
     """What an empty optional cell stores."""
     if column.kind == BOOL:
         return model_field.default if model_field.has_default() else False
+    if column.kind in (INT, DECIMAL) and model_field.has_default():
+        return model_field.default
     if column.kind in (REF, UNIT_NAME, DATE, INT, DECIMAL):
         return None
     if column.kind == CHOICE and model_field.has_default():
@@ -501,6 +522,7 @@ class Context:
         # (pk None when new) or from the database
         self.refs = {}
         self.unit_ids = {}  # unit name -> pk for units already in the database
+        self.custom = {}  # kind -> state of a sheet with its own loader (SheetSpec.loader)
 
     def problem(self, sheet, row, column_key, message):
         name = sheet.column_names.get(column_key) or sheet.spec.column(column_key).header
@@ -790,6 +812,8 @@ def _write(ctx, user):
     for spec in specs():
         if spec.key in ctx.sheets:
             written[spec.key] = _write_sheet(ctx, ctx.sheets[spec.key], history)
+        elif spec.key in ctx.custom:
+            written[spec.key] = spec.loader.write(ctx, ctx.custom[spec.key], user)
     for callback in WRITE_CALLBACKS:
         callback(written)
 
@@ -848,17 +872,24 @@ def load(sources, *, user=None, write=True):
             tables.extend(read_file(name, data, ctx.problems))
         except RegistryError as exc:
             ctx.problems.append(Problem(name, 0, "-", str(exc)))
+    names = {}  # kind -> the file/sheet name it was read from
     for table in tables:
-        if table.spec.key in ctx.sheets:
+        if table.spec.key in names:
             ctx.problems.append(
                 Problem(
                     table.name,
                     1,
                     "-",
                     _("与 %(other)s 是同一种表，一次导入每种表只能有一个。")
-                    % {"other": ctx.sheets[table.spec.key].table.name},
+                    % {"other": names[table.spec.key]},
                 )
             )
+            continue
+        names[table.spec.key] = table.name
+        if table.spec.loader is not None:
+            state = table.spec.loader.read(ctx, table)
+            if state is not None:
+                ctx.custom[table.spec.key] = state
             continue
         sheet = _read_header(ctx, table)
         if sheet is not None:
@@ -889,8 +920,13 @@ def load(sources, *, user=None, write=True):
                     sheet.unchanged,
                 )
             )
+        for spec in specs():
+            if spec.key in ctx.custom:
+                spec.loader.check(ctx, ctx.custom[spec.key])
+                report.sheets.append(spec.loader.report(ctx.custom[spec.key]))
         # Problems in load order of the sheets, then by row (file-level problems first).
-        position = {sheet.table.name: i for i, sheet in enumerate(ordered)}
+        loaded = [names[s.key] for s in specs() if s.key in ctx.sheets or s.key in ctx.custom]
+        position = {name: i for i, name in enumerate(loaded)}
         ctx.problems.sort(key=lambda p: (position.get(p.sheet, -1), p.row))
         report.problems = ctx.problems
         if write and report.ok:
@@ -932,6 +968,14 @@ def write_template(path):
     with translation.override("zh-hans"):
         for spec in specs():
             sheet = workbook.create_sheet(str(spec.title))
+            if spec.loader is not None and hasattr(spec.loader, "template_headers"):
+                for index, (header, note) in enumerate(spec.loader.template_headers(), start=1):
+                    cell = sheet.cell(row=1, column=index, value=str(header))
+                    cell.font = Font(bold=True)
+                    cell.comment = Comment(str(note), "chishui")
+                    sheet.column_dimensions[cell.column_letter].width = max(12, 3 * len(str(header)))
+                sheet.freeze_panes = "A2"
+                continue
             for index, column in enumerate(spec.columns, start=1):
                 cell = sheet.cell(row=1, column=index, value=str(column.header))
                 cell.font = Font(bold=True)
@@ -982,6 +1026,43 @@ def _check_household(ctx, row, get):
     return []
 
 
+def _outside(ctx, kind, code, parent):
+    """True when the row ``code`` of ``kind`` (a village or household, in this file or
+    stored) is known and lies outside ``parent`` (a township or village code). Rows that
+    keep their stored value (EXISTING) are not compared."""
+    if not code or not parent or code is EXISTING or parent is EXISTING or not ctx.ref(kind, code):
+        return False
+    return ctx.parent_code(kind, code) != parent
+
+
+def place_problems(ctx, get, household=True):
+    """The place rules of villages.models.place_errors, for sheet rows that name places by
+    code before they are written: the village lies in the township, the household in the
+    village, and a household comes with its village. Every sheet with these columns calls
+    it from its ``check`` (``household=False`` for a sheet without a household column)."""
+    township, village = get("township"), get("village")
+    household = get("household") if household else None
+    problems = []
+    if _outside(ctx, "villages", village, township):
+        problems.append(
+            (
+                "village",
+                _("村“%(village)s”不属于乡镇“%(township)s”。") % {"village": village, "township": township},
+            )
+        )
+    if household and not village:
+        problems.append(("household", _("指定贫困户时必须指定村。")))
+    elif _outside(ctx, "households", household, village):
+        problems.append(
+            (
+                "household",
+                _("贫困户“%(household)s”不属于任务所在村“%(village)s”。")
+                % {"household": household, "village": village},
+            )
+        )
+    return problems
+
+
 def _check_cadre(ctx, row, get):
     Role = _models().Cadre.Role
     role, township, village = get("role"), get("township"), get("village")
@@ -990,20 +1071,7 @@ def _check_cadre(ctx, row, get):
         problems.append(("township", _("乡镇党委书记和驻村干部必须填写乡镇编码。")))
     if role in (Role.VILLAGE_SECRETARY, Role.RESIDENT_CADRE) and not village:
         problems.append(("village", _("村党组织书记和驻村干部必须填写村编码。")))
-    if (
-        township
-        and village
-        and township is not EXISTING
-        and village is not EXISTING
-        and ctx.ref("villages", village)
-        and ctx.parent_code("villages", village) != township
-    ):
-        problems.append(
-            (
-                "village",
-                _("村“%(village)s”不属于乡镇“%(township)s”。") % {"village": village, "township": township},
-            )
-        )
+    problems += place_problems(ctx, get, household=False)
     if get("team_slot") and role != Role.RESIDENT_CADRE:
         problems.append(("team_slot", _("只有驻村干部才有驻村身份。")))
     return problems

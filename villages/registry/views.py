@@ -65,12 +65,15 @@ def registry_import(request):
                     for chunk in upload.chunks():
                         out.write(chunk)
                 names.append(upload.safe_name)
-            report = registry.load(_sources(token, names), user=request.user, write=False)
+            try:
+                report = registry.load(_sources(token, names), user=request.user, write=False)
+            finally:
+                if report is None or not report.ok:  # a refused upload leaves nothing on disk
+                    shutil.rmtree(directory, ignore_errors=True)
             if report.ok:
                 request.session[SESSION_KEY] = {token: names}
             else:
                 registry.log(report, user=request.user, source="upload")
-                shutil.rmtree(directory, ignore_errors=True)
                 token = None
     else:
         form = RegistryUploadForm()

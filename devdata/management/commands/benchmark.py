@@ -1,6 +1,6 @@
 """``python manage.py benchmark --scale small|county|province [--json]``
 
-Builds a synthetic county (accountability/synthetic.py) in a database of its own — for
+Builds a synthetic county (devdata/synthetic.py) in a database of its own — for
 PostgreSQL ``<NAME>_bench``, for SQLite a temporary file — never the user's data; serves each
 dashboard through Django's test client (at least 20 times) and reports median and p95 server
 time and SQL queries per page. The benchmark database is dropped afterwards.

@@ -1,4 +1,4 @@
-"""``python manage.py demo``: build the deterministic demo county (see accountability/demo.py)."""
+"""``python manage.py demo``: build the deterministic demo county (see devdata/demo/)."""
 
 import time
 

@@ -1,0 +1,185 @@
+"""The demo's steps in order, and clearing the county before a rebuild."""
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accountability.dashboards import summaries
+from accountability.models import (
+    AccountabilityAction,
+    Commendation,
+    Contract,
+    Evaluation,
+    Evidence,
+    ExitSummary,
+    Exposure,
+    Finding,
+    Inspection,
+    Problem,
+    ProgressReport,
+    SummaryPeriod,
+    SurveySummary,
+    Task,
+    WeekLock,
+    WeeklySummary,
+    YearEndScore,
+)
+from devdata.demo import organization, oversight, places, satisfaction, tasks
+from devdata.demo.county import County, DemoError
+from devdata.demo.figures import DEMO_TOWNSHIP_CODES, demo_usernames
+from villages.models import (
+    Cadre,
+    CollectiveProject,
+    EconomicOrganization,
+    Household,
+    LivelihoodOutcome,
+    OutreachEvent,
+    PairingProject,
+    PartyOrganization,
+    SurveyAnswer,
+    SurveyRound,
+    Township,
+    Unit,
+    Village,
+    VillageFinance,
+    WorkTeam,
+)
+
+# Each step takes the county under construction, writes one kind of rows and keeps on the
+# county what later steps need. The order is the order of dependence (and of the random
+# draws: changing it changes the demo's invented details, never its headline figures).
+STEPS = [
+    satisfaction.livelihood_items,
+    places.users,
+    places.townships,
+    places.villages,
+    places.units,
+    places.cadres,
+    organization.work_teams,
+    places.link_users,
+    places.households,
+    organization.party_organizations,
+    organization.economic_organizations,
+    organization.pairing_projects,
+    organization.collective_projects,
+    organization.village_finance,
+    tasks.problems,
+    tasks.responsibility_list,
+    tasks.contracts,
+    tasks.tasks,
+    tasks.weekly_reports,
+    tasks.week_locks,
+    tasks.close_solved_problems,
+    oversight.evaluations,
+    oversight.inspections,
+    oversight.accountability_actions,
+    oversight.commendations,
+    satisfaction.survey_rounds,
+    satisfaction.survey_answers,
+    satisfaction.outreach_events,
+    satisfaction.livelihood_outcomes,
+    oversight.year_end_scores,
+    oversight.exposures,
+    tasks.current_work,
+]
+
+# what the ``demo`` command reports, in this order
+SUMMARY = [
+    Township,
+    Village,
+    Household,
+    Cadre,
+    Task,
+    ProgressReport,
+    Evaluation,
+    Inspection,
+    AccountabilityAction,
+    PairingProject,
+    CollectiveProject,
+    SurveyAnswer,
+    OutreachEvent,
+    LivelihoodOutcome,
+]
+
+# Children before parents. Plain SQL deletes: no per-row signals (simple_history would
+# otherwise write a history row for each deleted row), no cascades to worry about.
+DELETE_ORDER = [
+    WeeklySummary,
+    ExitSummary,
+    SurveySummary,
+    SummaryPeriod,
+    Evidence,
+    Exposure,
+    AccountabilityAction,
+    Finding,
+    Inspection,
+    Commendation,
+    YearEndScore,
+    Evaluation,
+    ProgressReport,
+    WeekLock,
+    Task,
+    Problem,
+    Contract,
+    SurveyAnswer,
+    SurveyRound,
+    LivelihoodOutcome,
+    OutreachEvent,
+    CollectiveProject.households.through,
+    CollectiveProject,
+    PairingProject,
+    VillageFinance,
+    Household,
+    EconomicOrganization,
+    PartyOrganization,
+    WorkTeam,
+    Cadre,
+    Unit,
+    Village,
+    Township,
+]
+
+
+def _delete_all(model):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def foreign_townships():
+    """Townships in the database that the demo did not create (real registry data)."""
+    return Township.objects.exclude(code__in=DEMO_TOWNSHIP_CODES)
+
+
+def clear(users=False):
+    """Delete the county data (and its audit history); with ``users``, the demo users too.
+    Role groups, livelihood items and import logs stay."""
+    with transaction.atomic():
+        for model in DELETE_ORDER:
+            _delete_all(model)
+            history = getattr(model, "history", None)
+            if history is not None and hasattr(history, "model"):
+                _delete_all(history.model)
+        if users:
+            User.objects.filter(username__in=demo_usernames()).delete()
+
+
+def build():
+    """Replace the county data with the demo county. Returns {label: count}."""
+    foreign = foreign_townships().values_list("code", flat=True)[:5]
+    if foreign:
+        raise DemoError(
+            _("数据库中已有非演示数据（乡镇编码：%(codes)s），演示数据不会覆盖它。请换一个空数据库。")
+            % {"codes": "、".join(foreign)}
+        )
+    # data is written in Chinese whatever language the caller has active
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        clear()
+        county = County()
+        for step in STEPS:
+            step(county)
+        summaries.rebuild()
+    return {
+        model._meta.verbose_name_plural: county.counts[model._meta.verbose_name_plural] for model in SUMMARY
+    }

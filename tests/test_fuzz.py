@@ -1,0 +1,409 @@
+"""Hostile input never gets a 500, and a refused POST writes nothing.
+
+Every URL pattern of the site (the resolver is walked, so a new view cannot be forgotten:
+it must appear in ``VIEWS``) is requested by every role of the cast, with GET and POST,
+its path converters filled with hostile numbers or strings, and its query parameters and
+form fields (listed per view in ``VIEWS``, read from the views and forms) set either to a
+valid value or to a hostile one: negative, huge, NUL, non-ASCII, wrong types, far dates,
+empty, very long. The values are drawn by a ``random.Random`` with a fixed seed, so every
+run sends the same requests. The admin is skipped except a few changelists.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
+
+from accountability import models as acc
+from accountability import periods
+from tests.accountability.tasks_factories import make_report, make_task
+from villages import models as vil
+
+SEED = 2016
+EXAMPLES = 2  # GET and POST requests per view and role
+
+HOSTILE = [
+    "-1",
+    "0",
+    "2147483648",
+    "-9223372036854775809",
+    "9" * 60,
+    "1e9999",
+    "NaN",
+    "-0.0000001",
+    "\x00",
+    "a\x00b",
+    "",
+    " ",
+    "x" * 5000,
+    "９９",
+    "二〇一六",
+    "😀" * 10,
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "%(x)s",
+    "../../etc/passwd",
+    "0001-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "2016-02-30",
+    "9999-W52",
+    "0000-W01",
+    "2016-W99",
+    "2016-Q9",
+    "2016-13",
+    "true",
+    "[]",
+    "{}",
+]
+HOSTILE_INTS = [0, 1, 2147483647, 2147483648, 9223372036854775808, 10**30]
+HOSTILE_STRINGS = ["\x00", "x" * 300, "😀", "MQ", "set-password", "-1"]
+
+# Row counts compared before and after each refused POST. ImportLog is left out on purpose:
+# a refused registry upload is logged.
+MODELS = [
+    acc.Contract,
+    acc.Task,
+    acc.ProgressReport,
+    acc.Evidence,
+    acc.WeekLock,
+    acc.Problem,
+    acc.Evaluation,
+    acc.Inspection,
+    acc.Finding,
+    acc.AccountabilityAction,
+    acc.YearEndScore,
+    vil.Township,
+    vil.Village,
+    vil.Household,
+    vil.Cadre,
+    vil.SurveyAnswer,
+    User,
+]
+
+
+@dataclass
+class View:
+    """Query parameters (GET) and form fields (POST) of one view, each with a valid value;
+    ``{name}`` in a value is replaced by the id of that object of ``world``."""
+
+    get: dict = field(default_factory=dict)
+    post: dict = field(default_factory=dict)
+
+
+LIST = {"sort": "-due_on", "page": "1", "per_page": "10", "export": "csv"}
+DASHBOARD = {
+    "township": "{township_code}",
+    "village": "{village_code}",
+    "format": "json",
+    "export": "csv",
+    "table": "units",
+    "units-page": "2",
+    "units-per_page": "5",
+    "units-sort": "name",
+}
+
+VIEWS = {
+    # django.contrib.auth and i18n
+    "login": View(get={"next": "/tasks/"}, post={"username": "supervisor", "password": "x", "next": "/"}),
+    "logout": View(post={"next": "/"}),
+    "password_change": View(
+        post={"old_password": "x", "new_password1": "an0ther-Passw0rd", "new_password2": "an0ther-Passw0rd"}
+    ),
+    "password_change_done": View(),
+    "password_reset": View(post={"email": "someone@example.cn"}),
+    "password_reset_done": View(),
+    "password_reset_confirm": View(post={"new_password1": "an0ther-Passw0rd", "new_password2": "x"}),
+    "password_reset_complete": View(),
+    "set_language": View(post={"language": "en", "next": "/tasks/"}),
+    # villages
+    "villages:home": View(),
+    "villages:registry_import": View(post={"files": "townships.csv"}),
+    "villages:registry_import_confirm": View(post={"token": "A" * 32}),
+    "villages:registry_template": View(),
+    "villages:import_log": View(get={"page": "1"}),
+    # accountability: tasks and problems
+    "accountability:task_list": View(
+        get={
+            "village": "{village}",
+            "factor": "industry",
+            "status": "overdue",
+            "overdue": "yes",
+            "reported": "no",
+            **LIST,
+        }
+    ),
+    "accountability:task_detail": View(
+        post={"week": "2016-W23", "version": "0", "value": "12.5", "note": "进展"}
+    ),
+    "accountability:evidence_file": View(),
+    "accountability:week_lock": View(post={"week": "2016-W22"}),
+    "accountability:problem_list": View(
+        get={"status": "open", "village": "{village}", "factor": "industry", **LIST},
+        post={"village": "{village}", "factor": "industry", "description": "危房未改造"},
+    ),
+    "accountability:problem_detail": View(),
+    "accountability:problem_close": View(post={"resolution": "已解决"}),
+    "accountability:problem_to_task": View(
+        post={"title": "改造危房", "owner": "{cadre}", "due_on": "2016-09-30", "target": "3", "unit": "户"}
+    ),
+    # dashboards
+    "accountability:dashboard_weekly": View(get={"week": "2016-W23", **DASHBOARD}),
+    "accountability:dashboard_monthly": View(get={"month": "2016-06", **DASHBOARD}),
+    "accountability:dashboard_quarterly": View(get={"quarter": "2016-Q2", **DASHBOARD, "table": "league"}),
+    # oversight
+    "accountability:evaluation_list": View(
+        get={"year": "2016", "cycle": "quarterly", "period": "1", "level": "township_village", **LIST}
+    ),
+    "accountability:evaluation_new": View(
+        get={"cycle": "quarterly", "year": "2016", "period": "1"},
+        post={
+            "cycle": "quarterly",
+            "year": "2016",
+            "period": "1",
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "0",
+            "form-0-subject": "{village}",
+            "form-0-version": "0",
+            "form-0-score": "88.5",
+            "form-0-comment": "好",
+        },
+    ),
+    "accountability:inspection_list": View(
+        get={
+            "kind": "must_check",
+            "problem": "funds_use",
+            "rectification": "overdue",
+            "township": "{township}",
+            "held_from": "2016-01-01",
+            "held_to": "2016-12-31",
+            **LIST,
+        }
+    ),
+    "accountability:inspection_new": View(
+        post={
+            "kind": "must_check",
+            "spot_level": "",
+            "held_on": "2016-06-01",
+            "township": "{township}",
+            "village": "{village}",
+            "inspector": "{cadre}",
+            "inspected_cadre": "{cadre}",
+            "summary": "督查",
+            "findings-TOTAL_FORMS": "1",
+            "findings-INITIAL_FORMS": "0",
+            "findings-0-category": "funds_use",
+            "findings-0-severity": "minor",
+            "findings-0-description": "台账不全",
+            "findings-0-rectify_by": "2016-07-01",
+        }
+    ),
+    "accountability:inspection_detail": View(),
+    "accountability:finding_rectify": View(post={"rectified_on": "2016-06-05"}),
+    "accountability:action_list": View(
+        get={"kind": "warning_talk", "rank": "ordinary", "year": "2016", **LIST}
+    ),
+    "accountability:action_new": View(
+        get={"inspection": "{inspection}"},
+        post={
+            "kind": "warning_talk",
+            "cadre": "{cadre}",
+            "rank": "ordinary",
+            "decided_on": "2016-06-02",
+            "reason": "滞后",
+            "inspection": "{inspection}",
+            "task": "{task}",
+        },
+    ),
+    "accountability:year_end_latest": View(),
+    "accountability:year_end": View(
+        get={"c-page": "1", "c-per_page": "10", "t-page": "2", "t-sort": "-total"}
+    ),
+}
+
+# A few admin changelists, with the changelist's own parameters and their filters.
+ADMIN = {
+    "admin:villages_household_changelist": View(
+        get={"q": "张", "o": "1", "p": "1", "village__id__exact": "{village}", "all": ""}
+    ),
+    "admin:accountability_task_changelist": View(
+        get={"q": "任务", "o": "-2", "p": "0", "factor__exact": "industry"}
+    ),
+    "admin:villages_surveyanswer_changelist": View(
+        get={"q": "x", "level__exact": "3", "round__id__exact": "1"}
+    ),
+    "admin:accountability_inspection_changelist": View(get={"q": "督查", "held_on__gte": "2016-01-01"}),
+}
+
+ROLES = [
+    None,
+    "no_role_user",
+    "admin_user",
+    "supervisor",
+    "secretary_a",
+    "secretary_b",
+    "village_secretary",
+    "resident_cadre",
+]
+
+
+def url_patterns(patterns=None, namespace=""):
+    """(name with namespace, pattern) of every URL pattern outside the admin."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            prefix = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_patterns(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}{pattern.name}" if pattern.name else None), pattern
+
+
+def test_every_url_pattern_is_in_the_table():
+    names = [name for name, _pattern in url_patterns()]
+
+    assert None not in names, "every URL pattern needs a name to be fuzzed"
+    assert sorted(set(names) - set(VIEWS)) == [], "add the new view's parameters to VIEWS"
+    assert sorted(set(VIEWS) - set(names)) == [], "VIEWS names a view that no longer exists"
+
+
+@pytest.fixture
+def world(
+    monkeypatch, today, secretary_a, secretary_b, village_secretary, resident_cadre, supervisor, admin_user
+):
+    """One row of each kind the views look up, in township A."""
+    monkeypatch.setattr(periods, "today", lambda: today)
+    village = resident_cadre.cadre.village
+    task = make_task(secretary_a, "T-FUZZ-1", village=village)
+    report = make_report(task, dt.date(2016, 5, 30), "10", secretary_a)
+    evidence = acc.Evidence.objects.create(
+        report=report, name="a.pdf", size=3, file="evidence/missing.pdf", uploaded_by=secretary_a
+    )
+    problem = acc.Problem.objects.create(
+        township=village.township, village=village, factor="industry", description="产业路未通"
+    )
+    inspection = acc.Inspection.objects.create(
+        kind="must_check", held_on=dt.date(2016, 5, 1), township=village.township, village=village
+    )
+    finding = acc.Finding.objects.create(
+        inspection=inspection,
+        category="funds_use",
+        severity="minor",
+        description="台账不全",
+        rectify_by=dt.date(2016, 6, 30),
+    )
+    acc.AccountabilityAction.objects.create(
+        kind="warning_talk",
+        cadre=resident_cadre.cadre,
+        rank="ordinary",
+        decided_on=dt.date(2016, 5, 2),
+        reason="滞后",
+    )
+    acc.YearEndScore.objects.create(
+        year=2015,
+        township=village.township,
+        work_score=Decimal(80),
+        satisfaction_score=Decimal(90),
+        total=Decimal(84),
+    )
+    return {
+        "township": village.township.pk,
+        "township_code": village.township.code,
+        "village": village.pk,
+        "village_code": village.code,
+        "cadre": secretary_a.cadre.pk,
+        "task": task.pk,
+        "inspection": inspection.pk,
+        "path": {
+            "accountability:task_detail": {"pk": task.pk},
+            "accountability:evidence_file": {"pk": evidence.pk},
+            "accountability:problem_detail": {"pk": problem.pk},
+            "accountability:problem_close": {"pk": problem.pk},
+            "accountability:problem_to_task": {"pk": problem.pk},
+            "accountability:inspection_detail": {"pk": inspection.pk},
+            "accountability:finding_rectify": {"pk": inspection.pk, "finding_pk": finding.pk},
+            "accountability:year_end": {"year": 2015},
+        },
+    }
+
+
+def path_kwargs(rng, name, pattern, world):
+    """The real objects' ids half the time, hostile values (per converter type) otherwise."""
+    kwargs = {}
+    for key, converter in pattern.pattern.converters.items():
+        real = world["path"].get(name, {}).get(key)
+        if isinstance(converter, IntConverter):
+            kwargs[key] = real if real is not None and rng.random() < 0.5 else rng.choice(HOSTILE_INTS)
+        else:
+            kwargs[key] = rng.choice(HOSTILE_STRINGS)
+    return kwargs
+
+
+def fill(rng, params, world):
+    """Each parameter valid (the table's value) or hostile, about half and half; now and then
+    a parameter is left out or sent twice."""
+    data = []
+    for key, valid in params.items():
+        roll = rng.random()
+        if roll < 0.1:
+            continue
+        value = valid.format(**world) if roll < 0.5 else rng.choice(HOSTILE)
+        data.append((key, value))
+        if roll > 0.95:
+            data.append((key, rng.choice(HOSTILE)))
+    if rng.random() < 0.2:
+        data.append((rng.choice(HOSTILE)[:20] or "k", rng.choice(HOSTILE)))
+    return data
+
+
+def row_counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def users_by_role(request):
+    return {role: request.getfixturevalue(role) if role else None for role in ROLES}
+
+
+def test_no_input_gets_a_500_and_a_refused_post_writes_nothing(client, request, world):
+    rng = random.Random(SEED)
+    users = users_by_role(request)
+    client.raise_request_exception = False
+    patterns = dict(url_patterns())
+    targets = [(name, patterns[name]) for name in VIEWS] + [(name, None) for name in ADMIN]
+    errors = []
+    requests = 0
+    for role, user in users.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for name, pattern in targets:
+            view = VIEWS.get(name) or ADMIN[name]
+            for _example in range(EXAMPLES):
+                kwargs = path_kwargs(rng, name, pattern, world) if pattern else {}
+                url = reverse(name, kwargs=kwargs)
+                query = urlencode(fill(rng, view.get, world))
+                response = client.get(f"{url}?{query}" if query else url)
+                requests += 1
+                if response.status_code >= 500:
+                    errors.append(("GET", role, url, query, response.status_code))
+                if pattern is None:
+                    continue  # admin changelists: GET only
+                before = row_counts()
+                data = fill(rng, view.post, world)
+                response = client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
+                requests += 1
+                if response.status_code >= 500:
+                    errors.append(("POST", role, url, data, response.status_code))
+                elif response.status_code >= 400 and row_counts() != before:
+                    errors.append(("POST wrote on refusal", role, url, data, response.status_code))
+                if name == "logout" and user is not None:
+                    client.force_login(user)
+
+    assert requests > 500
+    assert errors == []

@@ -1,0 +1,198 @@
+"""Results of the satisfaction survey (C1, C2, C5) on hand-made data: per round, item,
+township → village and assisting unit / helping cadre; no-data states; JSON, CSV, XLSX;
+query counts that do not grow with the data."""
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from tests.villages.satisfaction_factories import ITEMS, answer_all, household, load_items, survey_round, unit
+from villages.models import Cadre, LivelihoodOutcome, OutreachEvent, SurveyRound
+
+pytestmark = pytest.mark.django_db
+URL = "/satisfaction/"
+
+
+@pytest.fixture
+def county(township_a, township_b, village_a, village_b):
+    items = load_items()
+    agri, transport = unit("市农业局"), unit("市交通局")
+    helper = Cadre.objects.create(code="C-H", name="帮扶人", role=Cadre.Role.ORDINARY, unit=agri)
+    a1 = household(village_a, "H-A1", size=3, exited_on=dt.date(2016, 6, 1), unit=agri, cadre=helper)
+    household(village_a, "H-A2", size=2, unit=agri)
+    b1 = household(village_b, "H-B1", size=4, exited_on=dt.date(2015, 10, 1), unit=transport)
+    first, second = survey_round(number=1), survey_round(number=2)
+    answer_all(first, a1, items, 3)
+    answer_all(first, b1, items, [2] + [1] * (ITEMS - 1))
+    answer_all(second, a1, items, 2)
+    OutreachEvent.objects.create(
+        kind="night_school", title="夜校", township=township_a, held_on=dt.date(2016, 5, 1), attendance=40
+    )
+    LivelihoodOutcome.objects.create(
+        kind="job_transfer", village=village_a, people=3, started_on=dt.date(2016, 3, 1)
+    )
+    LivelihoodOutcome.objects.create(kind="rural_inn", village=village_b, started_on=dt.date(2016, 3, 1))
+    LivelihoodOutcome.objects.create(kind="rural_inn", village=village_b, started_on=dt.date(2015, 3, 1))
+    return items
+
+
+def test_rounds_items_and_townships_of_the_year(client, supervisor, county):
+    client.force_login(supervisor)
+    data = client.get(URL, {"year": 2016, "format": "json"}).json()
+    assert [(r["number"], r["surveyed"], r["answers"]) for r in data["rounds"]] == [(1, 2, 46), (2, 1, 23)]
+    first, second = data["rounds"]
+    assert (first["satisfied_share"], first["fair_share"], first["content_share"]) == (50.0, 2.2, 52.2)
+    assert (second["satisfied_share"], second["fair_share"], second["content_share"]) == (0.0, 100.0, 100.0)
+
+    assert len(data["items"]) == ITEMS
+    housing = data["items"][0]
+    assert (housing["code"], housing["name"]) == ("housing", "住房安全")
+    assert (housing["satisfied_share"], housing["fair_share"], housing["content_share"]) == (
+        33.3,
+        66.7,
+        100.0,
+    )
+    assert housing["rounds"] == [100.0, 100.0]
+    assert data["items"][1]["content_share"] == 66.7 and data["items"][1]["rounds"] == [50.0, 100.0]
+    assert "housing" not in data["lagging_items"] and len(data["lagging_items"]) == 5
+
+    townships = {t["code"]: t for t in data["townships"]}
+    # H-B1 left poverty in 2015: not on the 2016 register, though surveyed
+    assert (townships["T-A"]["registered"], townships["T-A"]["surveyed"]) == (2, 1)
+    assert (townships["T-A"]["content_share"], townships["T-A"]["rounds"]) == (100.0, [100.0, 100.0])
+    assert (townships["T-B"]["content_share"], townships["T-B"]["rounds"]) == (4.3, [4.3, None])
+    assert townships["T-A"]["villages"][0]["code"] == "V-A1"
+    assert (data["registered"], data["surveyed"]) == (2, 2)
+
+
+def test_results_per_assisting_unit_and_helping_cadre(client, supervisor, county):
+    client.force_login(supervisor)
+    data = client.get(URL, {"year": 2016, "format": "json"}).json()
+    units = {u["name"]: u for u in data["assisting_units"]}
+    agri = units["市农业局"]
+    assert (
+        agri["households"],
+        agri["people"],
+        agri["exited"],
+        agri["exited_people"],
+        agri["still_poor"],
+    ) == (
+        2,
+        5,
+        1,
+        3,
+        1,
+    )
+    assert (agri["surveyed"], agri["satisfied_share"], agri["content_share"]) == (1, 50.0, 100.0)
+    transport = units["市交通局"]
+    assert (transport["exited"], transport["still_poor"], transport["content_share"]) == (0, 0, 4.3)
+
+    cadres = client.get(reverse("villages:satisfaction_units"), {"year": 2016, "format": "json"}).json()[
+        "cadres"
+    ]
+    assert [(c["code"], c["unit"], c["households"], c["exited"], c["content_share"]) for c in cadres] == [
+        ("C-H", "市农业局", 1, 1, 100.0)
+    ]
+    page = client.get(reverse("villages:satisfaction_units"), {"year": 2016}).content.decode()
+    assert "市农业局" in page and "帮扶人" in page
+
+
+def test_outreach_and_outcomes_by_township_and_year(client, supervisor, county):
+    client.force_login(supervisor)
+    outreach = client.get(URL, {"year": 2016, "format": "json"}).json()["outreach"]
+    assert outreach["totals"]["night_school"] == {"sessions": 1, "attendance": 40}
+    assert (outreach["totals"]["job_transfer"], outreach["totals"]["rural_inn"]) == (
+        3,
+        1,
+    )  # 2015's inn not counted
+    a = next(t for t in outreach["townships"] if t["code"] == "T-A")
+    assert (a["night_school"]["attendance"], a["job_transfer"], a["rural_inn"]) == (40, 3, 0)
+
+
+def test_a_year_without_rounds_says_so_instead_of_zeros(client, supervisor, county):
+    client.force_login(supervisor)
+    data = client.get(URL, {"year": 2017, "format": "json"}).json()
+    assert data["rounds"] == [] and data["content_share"] is None
+    assert len(data["items"]) == ITEMS and all(i["content_share"] is None for i in data["items"])
+    assert all(t["content_share"] is None for t in data["townships"])
+    page = client.get(URL, {"year": 2017}).content.decode()
+    assert "2017年没有开展满意度测评" in page
+    assert "plotly-figure" not in page  # no empty charts
+    assert "无测评" in page
+
+
+def test_the_page_draws_charts_and_prints(client, supervisor, county):
+    client.force_login(supervisor)
+    page = client.get(URL, {"year": 2016}).content.decode()
+    assert page.count('class="plotly-figure"') == 3
+    assert "window.print()" in page and "print-only" in page
+    assert "format=json" in page
+
+
+def test_exports_carry_the_tables(client, supervisor, county):
+    client.force_login(supervisor)
+    csv = client.get(URL, {"year": 2016, "export": "csv", "table": "items"})
+    assert csv["Content-Disposition"] == 'attachment; filename="satisfaction-2016-items.csv"'
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("编码,民生项目,类别") and "第1轮满意率（%）" in lines[0]
+    assert len(lines) == 1 + ITEMS
+    xlsx = client.get(
+        reverse("villages:satisfaction_units"), {"year": 2016, "export": "xlsx", "table": "units"}
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.values)
+    assert rows[0][0] == "挂帮单位" and {r[0] for r in rows[1:]} == {"市农业局", "市交通局"}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"year": "二〇一六"}, "年度无效"),
+        ({"year": "1800"}, "年度无效"),
+        ({"year": "2016", "format": "xml"}, "不支持的格式"),
+        ({"year": "2016", "export": "pdf", "table": "items"}, "不支持的导出格式"),
+        ({"year": "2016", "export": "csv", "table": "nope"}, "没有名为 nope 的表格"),
+    ],
+)
+def test_bad_query_strings_get_a_400_with_a_chinese_message(client, supervisor, county, query, message):
+    client.force_login(supervisor)
+    response = client.get(URL, query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def grow(village, n, items, first):
+    for index in range(n):
+        h = household(village, f"H-G{index:03}", unit=unit(f"单位{index % 7}"))
+        answer_all(first, h, items, 3)
+
+
+@pytest.mark.parametrize("url", [URL, "/satisfaction/units/"])
+@pytest.mark.parametrize("fmt", ["html", "json"])
+def test_results_queries_do_not_grow_with_the_data(
+    client, supervisor, county, village_a, url, fmt, django_assert_max_num_queries
+):
+    client.force_login(supervisor)
+    query = {"year": 2016, "format": fmt}
+    with django_assert_max_num_queries(25) as small:
+        assert client.get(url, query).status_code == 200
+    grow(village_a, 40, county, SurveyRound.objects.get(number=1))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url, query).status_code == 200
+
+
+def test_the_cadre_table_pages_50_rows_and_the_export_keeps_them_all(client, supervisor, county, village_a):
+    helpers = [Cadre(code=f"C-P{n:03}", name=f"帮扶{n}", role=Cadre.Role.ORDINARY) for n in range(60)]
+    Cadre.objects.bulk_create(helpers)
+    for n, helper in enumerate(Cadre.objects.filter(code__startswith="C-P")):
+        household(village_a, f"H-P{n:03}", cadre=helper)
+    client.force_login(supervisor)
+    url = reverse("villages:satisfaction_units")
+    first = client.get(url, {"year": 2016}).content.decode()
+    assert "C-P000" in first and "C-P055" not in first and "cadres-page=2" in first
+    assert "C-P055" in client.get(url, {"year": 2016, "cadres-page": 2}).content.decode()
+    csv = client.get(url, {"year": 2016, "export": "csv", "table": "cadres"}).content.decode("utf-8-sig")
+    assert len(csv.splitlines()) == 1 + 61  # every helping cadre, C-H included

@@ -1,0 +1,349 @@
+"""Reads of the satisfaction pages (C1, C2, C5). Every number is a grouped aggregate in the
+database: a page runs the same queries whatever the size of the county."""
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from villages import roles
+from villages.models import (
+    Cadre,
+    Household,
+    LivelihoodItem,
+    LivelihoodOutcome,
+    OutreachEvent,
+    SurveyAnswer,
+    SurveyRound,
+    Township,
+    Unit,
+    Village,
+)
+
+# Who may enter answers: survey workers in their villages, county supervisors anywhere.
+ENTRY_ROLES = (roles.SURVEY_WORKER, roles.COUNTY_SUPERVISOR)
+# Who reads the results and opens or closes rounds.
+RESULT_ROLES = (roles.COUNTY_SUPERVISOR, roles.ADMIN)
+
+LEVELS = {"satisfied": Q(level=SurveyAnswer.Level.SATISFIED), "fair": Q(level=SurveyAnswer.Level.FAIR)}
+ANSWER_AGGS = {
+    "answers": Count("pk"),
+    "satisfied": Count("pk", filter=LEVELS["satisfied"]),
+    "fair": Count("pk", filter=LEVELS["fair"]),
+    "surveyed": Count("household_id", distinct=True),
+}
+
+
+def surveyable_villages(user):
+    """The villages ``user`` may survey: a survey worker's village, or every village of his
+    township; a supervisor's: all. Anybody else: none."""
+    role = roles.role_of(user)
+    if role == roles.COUNTY_SUPERVISOR:
+        return Village.objects.all()
+    if role != roles.SURVEY_WORKER:
+        return Village.objects.none()
+    cadre = roles.cadre_of(user)
+    if cadre is None:
+        return Village.objects.none()
+    if cadre.village_id:
+        return Village.objects.filter(pk=cadre.village_id)
+    if cadre.township_id:
+        return Village.objects.filter(township_id=cadre.township_id)
+    return Village.objects.none()
+
+
+def surveyable_households(user):
+    return Household.objects.filter(village__in=surveyable_villages(user))
+
+
+def household_for(user, code):
+    """The household with ``code`` if ``user`` may survey it, else 404."""
+    household = surveyable_households(user).select_related("village__township").filter(code=code).first()
+    if household is None:
+        raise Http404(_("没有编码为 %(code)s 的贫困户，或不在您的测评范围内。") % {"code": code})
+    return household
+
+
+def find_households(user, query, limit=20):
+    """Households by code or head's name (a prefix of either) within the user's villages."""
+    query = query.strip()
+    if not query:
+        return []
+    return list(
+        surveyable_households(user)
+        .filter(Q(code__istartswith=query) | Q(head__startswith=query))
+        .select_related("village__township")
+        .order_by("code")[:limit]
+    )
+
+
+def pending_households(user, survey_round, village_ids=None, limit=200):
+    """Households of the user's villages (or of ``village_ids`` among them) without any
+    answer in ``survey_round``; and how many there are."""
+    answered = SurveyAnswer.objects.filter(round=survey_round, household=OuterRef("pk"))
+    households = surveyable_households(user).filter(
+        Q(exited_on__isnull=True) | Q(exited_on__year__gte=survey_round.year),
+        registered_on__lte=survey_round.ends_on or dt.date(survey_round.year, 12, 31),
+    )
+    if village_ids is not None:
+        households = households.filter(village_id__in=village_ids)
+    households = households.filter(~Exists(answered))
+    return (
+        list(households.select_related("village__township").order_by("village__code", "code")[:limit]),
+        households.count(),
+    )
+
+
+def _share(part, whole):
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _shares(row):
+    """The answer counts of a grouped row as shares (None: nobody was asked)."""
+    answers = row.get("answers") or 0
+    satisfied, fair = row.get("satisfied") or 0, row.get("fair") or 0
+    return {
+        "answers": answers,
+        "satisfied_share": _share(satisfied, answers),
+        "fair_share": _share(fair, answers),
+        "content_share": _share(satisfied + fair, answers),
+    }
+
+
+def _registered(year):
+    """Households on the register during ``year``: registered by its end, not out before it."""
+    return Household.objects.filter(registered_on__lte=dt.date(year, 12, 31)).filter(
+        Q(exited_on__isnull=True) | Q(exited_on__gte=dt.date(year, 1, 1))
+    )
+
+
+def results(year):
+    """The 群众满意度 page of ``year``: rounds (trend), items, townships → villages, the
+    assisting units and outreach. Shares are percents; None where nobody was surveyed."""
+    rounds = list(SurveyRound.objects.filter(year=year).order_by("number"))
+    answers = SurveyAnswer.objects.filter(round__year=year).order_by()
+    by_round = {r["round_id"]: r for r in answers.values("round_id").annotate(**ANSWER_AGGS)}
+    items = list(LivelihoodItem.objects.order_by("order").values("id", "code", "name", "category"))
+    by_item = {r["item_id"]: r for r in answers.values("item_id").annotate(**ANSWER_AGGS)}
+    by_item_round = {
+        (r["item_id"], r["round_id"]): r
+        for r in answers.values("item_id", "round_id").annotate(**ANSWER_AGGS)
+    }
+    by_village = {
+        r["household__village_id"]: r for r in answers.values("household__village_id").annotate(**ANSWER_AGGS)
+    }
+    by_village_round = {
+        (r["household__village_id"], r["round_id"]): r
+        for r in answers.values("household__village_id", "round_id").annotate(**ANSWER_AGGS)
+    }
+    registered = dict(
+        _registered(year)
+        .values("village_id")
+        .annotate(n=Count("pk"))
+        .values_list("village_id", "n")
+        .order_by()
+    )
+    villages = list(
+        Village.objects.order_by("township__code", "code").values("id", "code", "name", "township_id")
+    )
+    townships = list(Township.objects.order_by("code").values("id", "code", "name"))
+    round_ids = [r.pk for r in rounds]
+
+    def add(total, row):
+        for key in ("answers", "satisfied", "fair", "surveyed"):
+            total[key] = total.get(key, 0) + (row.get(key) or 0)
+
+    township_rows = {
+        t["id"]: {**t, "villages": [], "sum": {}, "rounds": {n: {} for n in round_ids}} for t in townships
+    }
+    for v in villages:
+        row = by_village.get(v["id"], {})
+        township = township_rows[v["township_id"]]
+        add(township["sum"], row)
+        township["sum"]["registered"] = township["sum"].get("registered", 0) + registered.get(v["id"], 0)
+        for n in round_ids:
+            add(township["rounds"][n], by_village_round.get((v["id"], n), {}))
+        township["villages"].append(
+            {
+                "code": v["code"],
+                "name": v["name"],
+                "registered": registered.get(v["id"], 0),
+                "surveyed": row.get("surveyed", 0),
+                **_shares(row),
+                "rounds": [
+                    _shares(by_village_round.get((v["id"], n), {}))["content_share"] for n in round_ids
+                ],
+            }
+        )
+    township_out = [
+        {
+            "code": t["code"],
+            "name": t["name"],
+            "registered": t["sum"].get("registered", 0),
+            "surveyed": t["sum"].get("surveyed", 0),
+            **_shares(t["sum"]),
+            "rounds": [_shares(t["rounds"][n])["content_share"] for n in round_ids],
+            "villages": t["villages"],
+        }
+        for t in township_rows.values()
+    ]
+    total = by_round and {
+        key: sum(r[key] for r in by_round.values()) for key in ("answers", "satisfied", "fair")
+    }
+    item_out = []
+    for item in items:
+        row = _shares(by_item.get(item["id"], {}))
+        item_out.append(
+            {
+                "code": item["code"],
+                "name": item["name"],
+                "category": item["category"],
+                **row,
+                "rounds": [
+                    _shares(by_item_round.get((item["id"], n), {}))["content_share"] for n in round_ids
+                ],
+            }
+        )
+    ranked = [i for i in item_out if i["content_share"] is not None]
+    lagging = sorted(ranked, key=lambda i: (i["content_share"], i["code"]))[:5]
+    return {
+        "year": year,
+        "registered": sum(registered.values()),
+        "surveyed": answers.aggregate(n=Count("household_id", distinct=True))["n"],
+        **_shares(total or {}),
+        "rounds": [
+            {
+                "number": r.number,
+                "held_on": r.held_on.isoformat(),
+                "ends_on": r.ends_on.isoformat() if r.ends_on else None,
+                "closed": r.closed,
+                "surveyed": by_round.get(r.pk, {}).get("surveyed", 0),
+                **_shares(by_round.get(r.pk, {})),
+            }
+            for r in rounds
+        ],
+        "items": item_out,
+        "lagging_items": [i["code"] for i in lagging],
+        "townships": township_out,
+        "assisting_units": unit_results(year, cadres=False)["units"],
+        "outreach": outreach(year),
+    }
+
+
+def _linked(year, key):
+    """Households and people linked through ``key`` (unit_id or cadre_id), those out of
+    poverty in ``year`` and those still poor at its end."""
+    end = dt.date(year, 12, 31)
+    return {
+        r[key]: r
+        for r in Household.objects.filter(**{f"{key}__isnull": False}, registered_on__lte=end)
+        .values(key)
+        .annotate(
+            households=Count("pk"),
+            people=Sum("size"),
+            exited=Count("pk", filter=Q(exited_on__year=year)),
+            exited_people=Sum("size", filter=Q(exited_on__year=year)),
+            still_poor=Count("pk", filter=Q(exited_on__isnull=True) | Q(exited_on__gt=end)),
+        )
+        .order_by()
+    }
+
+
+def unit_results(year, cadres=True):
+    """C1: for each assisting unit (挂帮单位) and each helping cadre (帮扶责任人), the households
+    and people linked, those out of poverty in ``year``, those still poor, and the
+    satisfaction of their households in the year's rounds."""
+    answers = SurveyAnswer.objects.filter(round__year=year).order_by()
+    unit_answers = {
+        r["household__unit_id"]: r for r in answers.values("household__unit_id").annotate(**ANSWER_AGGS)
+    }
+
+    def row(base, linked, answered):
+        return {
+            **base,
+            "households": linked.get("households", 0),
+            "people": linked.get("people") or 0,
+            "exited": linked.get("exited", 0),
+            "exited_people": linked.get("exited_people") or 0,
+            "still_poor": linked.get("still_poor", 0),
+            "surveyed": answered.get("surveyed", 0),
+            **_shares(answered),
+        }
+
+    linked_units = _linked(year, "unit_id")
+    units = [
+        row({"name": u["name"]}, linked_units[u["id"]], unit_answers.get(u["id"], {}))
+        for u in Unit.objects.filter(pk__in=linked_units).order_by("name").values("id", "name")
+    ]
+    if not cadres:
+        return {"year": year, "units": units}
+    cadre_answers = {
+        r["household__cadre_id"]: r for r in answers.values("household__cadre_id").annotate(**ANSWER_AGGS)
+    }
+    linked_cadres = _linked(year, "cadre_id")
+    cadres = [
+        row(
+            {"code": c["code"], "name": c["name"], "unit": c["unit__name"] or ""},
+            linked_cadres[c["id"]],
+            cadre_answers.get(c["id"], {}),
+        )
+        for c in Cadre.objects.filter(pk__in=linked_cadres)
+        .order_by("code")
+        .values("id", "code", "name", "unit__name")
+    ]
+    return {"year": year, "units": units, "cadres": cadres}
+
+
+def outreach(year):
+    """C5 by township: sessions and attendances per kind of outreach; jobs found (people)
+    and self-employment (rows) per kind of outcome."""
+    townships = list(Township.objects.order_by("code").values("id", "code", "name"))
+    events = {
+        (r["township_id"], r["kind"]): r
+        for r in OutreachEvent.objects.filter(held_on__year=year)
+        .values("township_id", "kind")
+        .annotate(sessions=Count("pk"), attendance=Sum("attendance"))
+        .order_by()
+    }
+    outcomes = {
+        (r["village__township_id"], r["kind"]): r
+        for r in LivelihoodOutcome.objects.filter(started_on__year=year)
+        .values("village__township_id", "kind")
+        .annotate(rows=Count("pk"), people=Sum("people"))
+        .order_by()
+    }
+    event_kinds = [{"key": k, "label": str(label)} for k, label in OutreachEvent.Kind.choices]
+    outcome_kinds = [{"key": k, "label": str(label)} for k, label in LivelihoodOutcome.Kind.choices]
+
+    def figures(township_id):
+        out = {}
+        for kind in event_kinds:
+            e = events.get((township_id, kind["key"]), {})
+            out[kind["key"]] = {"sessions": e.get("sessions", 0), "attendance": e.get("attendance") or 0}
+        for kind in outcome_kinds:
+            o = outcomes.get((township_id, kind["key"]), {})
+            # jobs count people transferred; inns, farms, shops and points count themselves
+            out[kind["key"]] = (
+                o.get("people") or 0
+                if kind["key"] == LivelihoodOutcome.Kind.JOB_TRANSFER
+                else o.get("rows", 0)
+            )
+        return out
+
+    rows = [{"code": t["code"], "name": t["name"], **figures(t["id"])} for t in townships]
+    totals = {}
+    for kind in event_kinds:
+        totals[kind["key"]] = {
+            "sessions": sum(r[kind["key"]]["sessions"] for r in rows),
+            "attendance": sum(r[kind["key"]]["attendance"] for r in rows),
+        }
+    for kind in outcome_kinds:
+        totals[kind["key"]] = sum(r[kind["key"]] for r in rows)
+    return {
+        "event_kinds": event_kinds,
+        "outcome_kinds": outcome_kinds,
+        "townships": rows,
+        "totals": totals,
+        "recorded": bool(events or outcomes),
+    }

@@ -1,0 +1,92 @@
+"""Writes of the satisfaction survey (C2): opening and closing rounds, one household's
+answers. Forms, the registry's ``surveys`` sheet and the demo all go through here.
+
+Other apps derive tables from the answers (accountability's survey summary); villages may
+not import them, so they subscribe with :func:`on_answers_written`.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from villages.models import LivelihoodItem, SurveyAnswer, SurveyRound
+
+ANSWER_CALLBACKS = []
+
+
+def on_answers_written(callback):
+    """``callback(round_ids)`` runs inside the writing transaction after answers changed."""
+    ANSWER_CALLBACKS.append(callback)
+    return callback
+
+
+def answers_written(round_ids):
+    round_ids = set(round_ids)
+    if round_ids:
+        for callback in ANSWER_CALLBACKS:
+            callback(round_ids)
+
+
+@transaction.atomic
+def open_round(*, year, number, held_on, ends_on=None, user=None):
+    survey_round = SurveyRound(year=year, number=number, held_on=held_on, ends_on=ends_on)
+    survey_round.full_clean()
+    survey_round._history_user = user
+    survey_round.save()
+    return survey_round
+
+
+@transaction.atomic
+def close_round(survey_round, *, user=None):
+    """Close ``survey_round``: its answers become read-only."""
+    survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+    if survey_round.closed:
+        raise ValidationError(_("%(round)s已经结束。") % {"round": survey_round})
+    survey_round.closed = True
+    survey_round._history_user = user
+    survey_round.save(update_fields=["closed"])
+    return survey_round
+
+
+def record_answers(survey_round, household, levels, *, user=None):
+    """Set ``household``'s answers in ``survey_round`` to ``levels`` ({item id: level or
+    None}); an item given None is removed (not asked). Each change is validated by the
+    model, kept in the audit history with ``user``, all in one transaction. Returns the
+    number of answers created, changed and removed."""
+    with transaction.atomic():
+        survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+        if survey_round.closed:
+            raise ValidationError(_("%(round)s已结束，答卷不能再修改。") % {"round": survey_round})
+        if not any(level is not None for level in levels.values()):
+            raise ValidationError(_("至少要填写一项满意度。"))
+        existing = {
+            a.item_id: a for a in SurveyAnswer.objects.filter(round=survey_round, household=household)
+        }
+        created = changed = removed = 0
+        for item_id, level in levels.items():
+            answer = existing.get(item_id)
+            if level is None:
+                if answer is not None:
+                    answer._history_user = user
+                    answer.delete()
+                    removed += 1
+                continue
+            if answer is None:
+                answer = SurveyAnswer(round=survey_round, household=household, item_id=item_id, level=level)
+                answer.full_clean()
+                answer._history_user = user
+                answer.save()
+                created += 1
+            elif answer.level != int(level):
+                answer.level = level
+                answer.full_clean()
+                answer._history_user = user
+                answer.save(update_fields=["level"])
+                changed += 1
+        if created or changed or removed:
+            answers_written({survey_round.pk})
+    return created, changed, removed
+
+
+def items():
+    return list(LivelihoodItem.objects.order_by("order"))

@@ -1,0 +1,352 @@
+"""Pages of household satisfaction (群众定效, C1, C2, C5).
+
+- Survey workers (测评员) and county supervisors enter one household's 23 answers per round
+  (``survey``, ``survey_entry``) and list the households not yet surveyed (``pending``).
+- County supervisors open and close rounds (``rounds``, ``round_close``) and record
+  outreach and outcomes; supervisors and admins read the results (``results``: per round,
+  item, township → village, ``&format=json``, CSV/XLSX exports, print) and the results per
+  assisting unit and helping cadre (``unit_results``).
+
+Bad input is a 400 page or a message next to the field; a place or household outside the
+user's villages is a 404; other roles get 403.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from chishui.exports import FORMATS, export_response
+from villages import roles
+from villages.models import SurveyAnswer, SurveyRound, Township
+
+from . import charts, selectors, services
+from . import tables as t
+from .forms import AnswersForm, OutcomeForm, OutreachForm, RoundForm, YearForm
+
+entry_roles = roles.role_required(*selectors.ENTRY_ROLES)
+result_roles = roles.role_required(*selectors.RESULT_ROLES)
+supervisor_only = roles.role_required(roles.COUNTY_SUPERVISOR)
+
+
+def bad_request(request, message):
+    return render(request, "villages/satisfaction/error.html", {"message": message}, status=400)
+
+
+def _year(request):
+    """The ``year`` of the query string, else the year of the latest round, else this year;
+    or an error message."""
+    raw = request.GET.get("year", "").strip()
+    if not raw:
+        latest = SurveyRound.objects.order_by("-year").values_list("year", flat=True).first()
+        return latest or timezone.localdate().year, None
+    form = YearForm({"year": raw})
+    if not form.is_valid():
+        return None, _("年度无效：%(errors)s") % {"errors": " ".join(form.errors["year"])}
+    return form.cleaned_data["year"], None
+
+
+def _export_or_format(request, year, tables, data, name):
+    """The JSON, an export, or None for the HTML page; or a 400 for bad parameters."""
+    fmt = request.GET.get("format", "html")
+    if fmt not in ("html", "json"):
+        return bad_request(request, _("不支持的格式：%(format)s（可用 html 或 json）。") % {"format": fmt})
+    export = request.GET.get("export")
+    if export is not None:
+        if export not in FORMATS:
+            return bad_request(
+                request, _("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export}
+            )
+        table = request.GET.get("table", "")
+        if table not in tables:
+            return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": table})
+        return export_response(tables[table]["table"], export, f"{name}-{year}-{table}")
+    if fmt == "json":
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    return None
+
+
+# Rows per page of a table on the page (a county has thousands of helping cadres); each
+# table pages on its own (``cadres-page=2``); the exports and the JSON carry every row.
+PAGE_ROWS = 50
+
+
+def _paginate(request, entries):
+    for name, entry in entries.items():
+        entry["table"].prefix = f"{name}-"
+        RequestConfig(request, paginate={"per_page": PAGE_ROWS}).configure(entry["table"])
+    return list(entries.items())  # a list: a table named "items" would shadow dict.items
+
+
+def _table_entries(request, year, specs):
+    return {
+        name: {
+            "title": title,
+            "table": table,
+            "csv": f"{request.path}?year={year}&export=csv&table={name}",
+            "xlsx": f"{request.path}?year={year}&export=xlsx&table={name}",
+        }
+        for name, (title, table) in specs.items()
+    }
+
+
+@result_roles
+@require_GET
+def results(request):
+    """群众满意度 of a year: rounds (trend), items, townships → villages, outreach (C2, C5)."""
+    year, error = _year(request)
+    if error:
+        return bad_request(request, error)
+    data = selectors.results(year)
+    numbers = [r["number"] for r in data["rounds"]]
+    villages = [{**v, "township": tw["name"]} for tw in data["townships"] for v in tw["villages"]]
+    outreach = data["outreach"]
+    tables = _table_entries(
+        request,
+        year,
+        {
+            "rounds": (_("各轮测评"), t.RoundTable(data["rounds"])),
+            "items": (_("各民生项目满意度"), t.ItemTable(data["items"], rounds=numbers)),
+            "townships": (_("各乡镇满意度"), t.TownshipTable(data["townships"], rounds=numbers)),
+            "villages": (_("各村满意度"), t.VillageTable(villages, rounds=numbers)),
+            "outreach": (
+                _("宣传培训与就业创业（按乡镇）"),
+                t.OutreachTable(outreach["townships"], outreach["event_kinds"], outreach["outcome_kinds"]),
+            ),
+        },
+    )
+    response = _export_or_format(request, year, tables, data, "satisfaction")
+    if response is not None:
+        return response
+    figures = []
+    if data["rounds"] and data["answers"]:
+        figures = [
+            ("chart-satisfaction-rounds", charts.round_trend(data["rounds"])),
+            ("chart-satisfaction-items", charts.item_shares(data["items"])),
+            ("chart-satisfaction-townships", charts.township_shares(data["townships"], numbers)),
+        ]
+    items = {i["code"]: i for i in data["items"]}
+    context = {
+        "year": year,
+        "data": data,
+        "tables": _paginate(request, tables),
+        "lagging": [items[code] for code in data["lagging_items"]],
+        "charts": [{"id": element, "json": mark_safe(charts.figure_json(fig))} for element, fig in figures],
+        "json_url": f"{request.path}?year={year}&format=json",
+        "previous_url": f"{request.path}?year={year - 1}",
+        "next_url": f"{request.path}?year={year + 1}",
+        "generated_at": timezone.localtime(),
+    }
+    return render(request, "villages/satisfaction/results.html", context)
+
+
+@result_roles
+@require_GET
+def unit_results(request):
+    """C1: results per assisting unit (挂帮单位) and helping cadre (帮扶责任人)."""
+    year, error = _year(request)
+    if error:
+        return bad_request(request, error)
+    data = selectors.unit_results(year)
+    tables = _table_entries(
+        request,
+        year,
+        {
+            "units": (_("挂帮单位"), t.UnitTable(data["units"])),
+            "cadres": (_("帮扶责任人"), t.CadreTable(data["cadres"])),
+        },
+    )
+    response = _export_or_format(request, year, tables, data, "satisfaction-units")
+    if response is not None:
+        return response
+    context = {
+        "year": year,
+        "data": data,
+        "tables": _paginate(request, tables),
+        "json_url": f"{request.path}?year={year}&format=json",
+        "previous_url": f"{request.path}?year={year - 1}",
+        "next_url": f"{request.path}?year={year + 1}",
+        "generated_at": timezone.localtime(),
+    }
+    return render(request, "villages/satisfaction/units.html", context)
+
+
+@result_roles
+@require_http_methods(["GET", "POST"])
+def rounds(request):
+    """The rounds of every year; a county supervisor opens a new one."""
+    may_open = roles.role_of(request.user) == roles.COUNTY_SUPERVISOR
+    if request.method == "POST":
+        if not may_open:
+            raise PermissionDenied(_("只有市督查人员可以开启测评轮次。"))
+        form = RoundForm(request.POST)
+        if form.is_valid():
+            survey_round = services.open_round(**form.cleaned_data, user=request.user)
+            messages.success(request, _("已开启%(round)s。") % {"round": survey_round})
+            return redirect("villages:survey_rounds")
+    else:
+        form = RoundForm(initial={"year": timezone.localdate().year})
+    listed = SurveyRound.objects.order_by("-year", "-number")
+    return render(
+        request,
+        "villages/satisfaction/rounds.html",
+        {"rounds": listed, "form": form if may_open else None, "may_close": may_open},
+    )
+
+
+@supervisor_only
+@require_POST
+def round_close(request, pk):
+    survey_round = get_object_or_404(SurveyRound, pk=pk)
+    try:
+        services.close_round(survey_round, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(round)s已结束，答卷不能再修改。") % {"round": survey_round})
+    return redirect("villages:survey_rounds")
+
+
+def _open_round(request):
+    """The round to survey: ``?round=ID`` among the open ones, else the latest open round."""
+    open_rounds = list(SurveyRound.objects.filter(closed=False).order_by("-year", "-number"))
+    raw = request.GET.get("round") or request.POST.get("round")
+    if raw:
+        chosen = next((r for r in open_rounds if str(r.pk) == raw), None)
+        return chosen, open_rounds
+    return (open_rounds[0] if open_rounds else None), open_rounds
+
+
+@entry_roles
+@require_GET
+def survey(request):
+    """The survey worker's start page: the open round, a search for a household by code or
+    head's name within his villages, and links to the households not yet surveyed."""
+    survey_round, open_rounds = _open_round(request)
+    query = request.GET.get("q", "").strip()
+    found = selectors.find_households(request.user, query) if query and survey_round else []
+    villages = selectors.surveyable_villages(request.user).select_related("township").order_by("code")
+    return render(
+        request,
+        "villages/satisfaction/survey.html",
+        {
+            "round": survey_round,
+            "open_rounds": open_rounds,
+            "query": query,
+            "found": found,
+            "searched": bool(query),
+            "villages": villages[:50] if roles.role_of(request.user) == roles.SURVEY_WORKER else [],
+        },
+    )
+
+
+@entry_roles
+@require_http_methods(["GET", "POST"])
+def survey_entry(request, round_id, code):
+    """One household's 23 answers in one round, on one screen."""
+    survey_round = get_object_or_404(SurveyRound, pk=round_id)
+    household = selectors.household_for(request.user, code)
+    items = services.items()
+    existing = dict(
+        SurveyAnswer.objects.filter(round=survey_round, household=household).values_list("item_id", "level")
+    )
+    read_only = survey_round.closed
+    if request.method == "POST" and not read_only:
+        form = AnswersForm(request.POST, items=items, initial_levels=existing)
+        if form.is_valid():
+            try:
+                services.record_answers(survey_round, household, form.levels(), user=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("已保存 %(household)s 的测评（%(round)s）。")
+                    % {"household": household, "round": survey_round},
+                )
+                return redirect(f"{reverse('villages:survey')}?round={survey_round.pk}")
+        status = 400
+    else:
+        form = AnswersForm(items=items, initial_levels=existing)
+        status = 403 if request.method == "POST" else 200
+        if request.method == "POST":
+            messages.error(request, _("%(round)s已结束，答卷不能再修改。") % {"round": survey_round})
+    return render(
+        request,
+        "villages/satisfaction/entry.html",
+        {
+            "round": survey_round,
+            "household": household,
+            "form": form,
+            "read_only": read_only,
+            "answered": bool(existing),
+        },
+        status=status,
+    )
+
+
+@entry_roles
+@require_GET
+def pending(request, round_id):
+    """Households of a township's or village's (within the user's villages) not yet surveyed
+    in the round."""
+    survey_round = get_object_or_404(SurveyRound, pk=round_id)
+    allowed = selectors.surveyable_villages(request.user)
+    village_ids = None
+    place = None
+    if code := request.GET.get("village", "").strip():
+        place = allowed.filter(code=code).first()
+        if place is None:
+            raise Http404(_("该地点不在您的测评范围内。"))
+        village_ids = [place.pk]
+    elif code := request.GET.get("township", "").strip():
+        place = Township.objects.filter(code=code, villages__in=allowed).distinct().first()
+        if place is None:
+            raise Http404(_("该地点不在您的测评范围内。"))
+        village_ids = list(allowed.filter(township=place).values_list("pk", flat=True))
+    households, count = selectors.pending_households(request.user, survey_round, village_ids)
+    return render(
+        request,
+        "villages/satisfaction/pending.html",
+        {"round": survey_round, "place": place, "households": households, "count": count},
+    )
+
+
+def _record(request, form_class, title):
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            record = form.save()
+            messages.success(request, _("已保存：%(record)s") % {"record": record})
+            return redirect(f"{reverse('villages:satisfaction')}?year={_record_year(record)}")
+        status = 400
+    else:
+        form = form_class()
+        status = 200
+    return render(
+        request, "villages/satisfaction/record_form.html", {"form": form, "title": title}, status=status
+    )
+
+
+def _record_year(record):
+    return (getattr(record, "held_on", None) or record.started_on).year
+
+
+@supervisor_only
+@require_http_methods(["GET", "POST"])
+def outreach_new(request):
+    """Record an outreach session (百姓龙门阵, 农民夜校, …) with its attendance (C5)."""
+    return _record(request, OutreachForm, _("录入宣传培训"))
+
+
+@supervisor_only
+@require_http_methods(["GET", "POST"])
+def outcome_new(request):
+    """Record a job found or a rural inn, agritainment farm, online shop, e-commerce point (C5)."""
+    return _record(request, OutcomeForm, _("录入就业创业成果"))
