@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -76,7 +77,7 @@ class PovertyReturn(models.Model):
         related_name="+",
         verbose_name=_("记录人"),
     )
-    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now, editable=False)
 
     history = HistoricalRecords()
 
