@@ -156,3 +156,44 @@ class Quarter:
     @property
     def label(self):
         return _("%(year)s年第%(number)s季度") % {"year": self.year, "number": self.number}
+
+
+@dataclass(frozen=True, order=True)
+class Year:
+    year: int
+
+    PATTERN = re.compile(r"^(\d{4})$")
+
+    @classmethod
+    def parse(cls, text):
+        match = cls.PATTERN.match(text or "")
+        if not match:
+            raise PeriodError(_("年度的格式应为 YYYY，例如 2016。"))
+        check_year(int(match[1]))
+        return cls(int(match[1]))
+
+    @classmethod
+    def of(cls, day):
+        return cls(day.year)
+
+    @property
+    def number(self):
+        return 1
+
+    @property
+    def start(self):
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self):
+        return dt.date(self.year, 12, 31)
+
+    def shift(self, years):
+        return Year(self.year + years)
+
+    def __str__(self):
+        return f"{self.year}"
+
+    @property
+    def label(self):
+        return _("%(year)s年") % {"year": self.year}

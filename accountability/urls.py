@@ -24,6 +24,7 @@ urlpatterns += [
     path("dashboard/weekly/", dashboards.weekly, name="dashboard_weekly"),
     path("dashboard/monthly/", dashboards.monthly, name="dashboard_monthly"),
     path("dashboard/quarterly/", dashboards.quarterly, name="dashboard_quarterly"),
+    path("dashboard/yearly/", dashboards.yearly, name="dashboard_yearly"),
 ]
 
 # Oversight: ratings (A3), inspections and accountability actions (A7–A10), year-end scores (C2, C4)

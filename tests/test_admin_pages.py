@@ -133,6 +133,16 @@ def populate(rows, user):
             kind="rural_inn", village=village, household=household, started_on=day
         )
         vil.ImportLog.objects.create(user=user, files=[f"f{i}.xlsx"], counts={"townships": 1}, succeeded=True)
+        vil.TownshipStatistics.objects.create(
+            township=township, year=2016, rural_population=1000, income_per_head=Decimal("10500")
+        )
+        returner = vil.Household.objects.create(
+            code=f"PX{i}", village=village, head=f"返贫{i}", size=2, assistance="security",
+            registered_on=day, exited_on=day,
+        )  # fmt: skip
+        vil.PovertyReturn.objects.create(
+            household=returner, returned_on=day + dt.timedelta(days=30), reason="因病", recorded_by=user
+        )
 
         contract = acc.Contract.objects.create(
             party="township_committee", year=2016, township=township, signed_by=secretary, signed_on=day

@@ -26,9 +26,11 @@ from villages.models import (
     OutreachEvent,
     PairingProject,
     PartyOrganization,
+    PovertyReturn,
     SurveyAnswer,
     SurveyRound,
     Township,
+    TownshipStatistics,
     Unit,
     Village,
     VillageFinance,
@@ -273,3 +275,31 @@ class ImportLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(TownshipStatistics)
+class TownshipStatisticsAdmin(SimpleHistoryAdmin):
+    """The statistics bureau's yearly figures behind the headline rates (villages/headline.py)."""
+
+    list_display = ["township", "year", "rural_population", "income_per_head"]
+    list_filter = ["year", "township"]
+    list_select_related = ["township"]
+    search_fields = ["township__code", "township__name"]
+
+
+@admin.register(PovertyReturn)
+class PovertyReturnAdmin(SimpleHistoryAdmin):
+    """返贫: recorded with date and reason; the household's exit date is never edited."""
+
+    list_display = ["household", "returned_on", "reason", "exited_again_on", "recorded_by", "recorded_at"]
+    list_filter = ["household__village__township"]
+    list_select_related = ["household", "recorded_by"]
+    search_fields = ["household__code", "household__head", "reason"]
+    autocomplete_fields = ["household"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+    date_hierarchy = "returned_on"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

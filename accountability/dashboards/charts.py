@@ -171,3 +171,56 @@ def league_scores(league):
         margin={**LAYOUT["margin"], "l": 90},
         xaxis={"range": [0, 100]},
     )
+
+
+def incidence_by_year(by_year):
+    """Poverty incidence on 31 December per year: one line per township, the whole scope bold."""
+    years = [str(row["year"]) for row in by_year]
+    lines = {}
+    for row in by_year:
+        for township in row["townships"]:
+            lines.setdefault(township["name"], []).append(township["percent"])
+    data = [go.Scatter(x=years, y=values, name=name, mode="lines+markers") for name, values in lines.items()]
+    if len(lines) > 1:
+        data.append(
+            go.Scatter(
+                x=years,
+                y=[row["total"] for row in by_year],
+                name=_("合计"),
+                mode="lines+markers",
+                line={"width": 4, "color": "#b91c1c"},
+            )
+        )
+    return _figure(
+        data,
+        _("贫困发生率（各年末）"),
+        xaxis={"type": "category"},
+        yaxis={"title": {"text": "%"}, "rangemode": "tozero"},
+    )
+
+
+def yearly_income(units, line):
+    """Rural disposable income per head per township against the 10,000-yuan line."""
+    names = [row["name"] for row in units]
+    return _figure(
+        [
+            go.Bar(
+                x=names,
+                y=[row["rural_income_per_head_yuan"] for row in units],
+                name=_("农村居民人均可支配收入（元）"),
+            )
+        ],
+        _("农村居民人均可支配收入"),
+        shapes=[
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": line,
+                "y1": line,
+                "line": {"dash": "dash", "color": "#b91c1c"},
+            }
+        ],
+        yaxis={"title": {"text": _("元")}, "rangemode": "tozero"},
+    )

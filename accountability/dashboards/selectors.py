@@ -35,7 +35,8 @@ from accountability.models import (
     Rank,
     Task,
 )
-from accountability.periods import Month, Quarter, Week
+from accountability.periods import Month, Quarter, Week, Year
+from villages import headline
 from villages.models import (
     CollectiveProject,
     Household,
@@ -44,6 +45,7 @@ from villages.models import (
     SurveyAnswer,
     SurveyRound,
     Township,
+    TownshipStatistics,
     Village,
 )
 from villages.scope import Scope, scope_for  # noqa: F401
@@ -409,7 +411,14 @@ def monthly_dashboard(scope, month, use_summaries=True):
         "collective_funds": money("year_to_date", "collective_funds"),
     }
     targets = {k: v or 0 for k, v in targets.items()}
+    rates = headline_for(scope, month.end, units)
+    if rates is not None:
+        for u, out in zip(units, out_units, strict=True):
+            out["headline"] = rates["townships"].get(u["id"]) if level == "county" else None
     return {
+        **HEADLINE_KEYS_NONE,
+        **_headline_keys(rates),
+        "headline": rates["total"] if rates else None,
         "period": str(month),
         "label": str(month.label),
         "start": month.start.isoformat(),
@@ -433,6 +442,92 @@ def monthly_dashboard(scope, month, use_summaries=True):
             }
             for r in by_month
         ],
+    }
+
+
+# ---- headline: poverty incidence and income (villages/headline.py) ---------------------
+
+HEADLINE_KEYS_NONE = {
+    "poverty_incidence_percent": None,
+    "poverty_incidence_change_points": None,
+    "rural_income_per_head_yuan": None,
+}
+
+
+@dataclass(frozen=True)
+class _Place:
+    pk: int
+    code: str
+
+
+def headline_for(scope, day, units=None):
+    """The headline rates on ``day`` for the scope: per township and in total at county
+    level, the township's own at township level. Statistics are kept per township, so a
+    village has none (``None``). Two queries (the county's townships come from ``units``)."""
+    if scope.level == "village":
+        return None
+    if scope.level == "county":
+        places = [_Place(u["id"], u["code"]) for u in (units if units is not None else scope.units())]
+    else:
+        places = [_Place(scope.township.pk, scope.township.code)]
+    return headline.headline(day, places)
+
+
+def _headline_keys(rates):
+    return {key: rates["total"][key] for key in HEADLINE_KEYS_NONE} if rates else {}
+
+
+def latest_year(scope):
+    """The latest year with statistics for the scope's townships."""
+    township = scope.township
+    rows = TownshipStatistics.objects.all() if township is None else township.statistics.all()
+    latest = rows.aggregate(latest=Max("year"))["latest"]
+    return Year(latest) if latest else None
+
+
+# The yearly view's chart covers this many years up to the year shown.
+YEARLY_HISTORY = 10
+
+
+def yearly_dashboard(scope, year):
+    """年度: poverty incidence on 31 December, its change over the year and income per head,
+    per township (county level) or for the township, with the incidence of earlier years."""
+    units = scope.units() if scope.level == "county" else []
+    rates = headline_for(scope, year.end, units if scope.level == "county" else None)
+    if scope.level == "county":
+        places = [_Place(u["id"], u["code"]) for u in units]
+        rows = [{"code": u["code"], "name": u["name"], **rates["townships"][u["id"]]} for u in units]
+    elif rates is not None:
+        places = [_Place(scope.township.pk, scope.township.code)]
+        rows = [{"code": None, "name": scope.township.name, **rates["total"]}]
+    else:
+        places, rows = [], []
+    years = list(range(year.year - YEARLY_HISTORY + 1, year.year + 1))
+    history = headline.incidence_by_year(years, places) if places else []
+    names = {p.pk: row["name"] for p, row in zip(places, rows, strict=True)}
+    by_year = [
+        {
+            "year": h["year"],
+            "total": h["total"],
+            "townships": [
+                {"code": p.code, "name": names[p.pk], "percent": h["townships"][p.pk]} for p in places
+            ],
+        }
+        for h in history
+        if h["total"] is not None or any(v is not None for v in h["townships"].values())
+    ]
+    return {
+        **HEADLINE_KEYS_NONE,
+        **_headline_keys(rates),
+        "period": str(year),
+        "label": str(year.label),
+        "start": year.start.isoformat(),
+        "end": year.end.isoformat(),
+        "scope": scope.as_dict(),
+        "headline": rates["total"] if rates else None,
+        "income_line_yuan": headline.INCOME_LINE_YUAN,
+        "units": rows,
+        "by_year": by_year,
     }
 
 

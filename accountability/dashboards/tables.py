@@ -117,6 +117,28 @@ class ByMonthTable(DashboardTable):
     people_exited = tables.Column(verbose_name=_("脱贫人数"))
 
 
+class YearlyUnitTable(DashboardTable):
+    name = tables.Column(verbose_name=_("单位"))
+    poor_people = tables.Column(verbose_name=_("年末贫困人口"))
+    identified = tables.Column(accessor="identified_people", verbose_name=_("新识别人数"))
+    exited = tables.Column(accessor="exited_people", verbose_name=_("脱贫人数"))
+    returned = tables.Column(accessor="returned_people", verbose_name=_("返贫人数"))
+    rural_population = tables.Column(verbose_name=_("农村户籍人口"), default="—")
+    incidence = pct_column("poverty_incidence_percent", _("贫困发生率（%）"))
+    previous = pct_column("previous_poverty_incidence_percent", _("上年末贫困发生率（%）"))
+    change = tables.Column(
+        accessor="poverty_incidence_change_points", verbose_name=_("变化（百分点）"), default="—"
+    )
+    income = MoneyColumn(
+        accessor="rural_income_per_head_yuan", verbose_name=_("农村居民人均可支配收入（元）"), default="—"
+    )
+
+
+class ByYearTable(DashboardTable):
+    year = tables.Column(verbose_name=_("年度"))
+    total = pct_column("total", _("贫困发生率（%）"))
+
+
 # ---- quarterly --------------------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ from accountability.dashboards import charts, selectors
 from accountability.dashboards import tables as t
 from accountability.exports import FORMATS, export_response
 from accountability.pagination import paginate
-from accountability.periods import Month, PeriodError, Quarter, Week
+from accountability.periods import Month, PeriodError, Quarter, Week, Year
 from villages.scope import UserScope
 
 # Rows per page of a table on the page (a province has hundreds of townships); each table
@@ -150,7 +150,31 @@ QUARTERLY = Dashboard(
     ],
 )
 
-DASHBOARDS = (WEEKLY, MONTHLY, QUARTERLY)
+YEARLY = Dashboard(
+    name="yearly",
+    param="year",
+    period=Year,
+    title=gettext_lazy("年度贫困发生率与收入"),
+    latest=selectors.latest_year,
+    build=lambda scope, period, full=False: selectors.yearly_dashboard(scope, period),
+    template="accountability/dashboard_yearly.html",
+    tables={
+        "units": TableSpec(
+            t.YearlyUnitTable, lambda d: d["units"], gettext_lazy("各乡镇贫困发生率与收入"), drill=True
+        ),
+        "by_year": TableSpec(t.ByYearTable, lambda d: d["by_year"], gettext_lazy("历年年末贫困发生率")),
+    },
+    charts=lambda d: (
+        [
+            ("chart-yearly-incidence", charts.incidence_by_year(d["by_year"])),
+            ("chart-yearly-income", charts.yearly_income(d["units"], d["income_line_yuan"])),
+        ]
+        if d["units"]
+        else []
+    ),
+)
+
+DASHBOARDS = (WEEKLY, MONTHLY, QUARTERLY, YEARLY)
 
 
 def bad_request(request, message):
@@ -293,3 +317,9 @@ def monthly(request):
 @require_GET
 def quarterly(request):
     return serve(request, QUARTERLY)
+
+
+@login_required
+@require_GET
+def yearly(request):
+    return serve(request, YEARLY)

@@ -26,7 +26,7 @@ from accountability.models import (
     WeeklySummary,
     YearEndScore,
 )
-from devdata.demo import organization, oversight, places, satisfaction, tasks
+from devdata.demo import headline, organization, oversight, places, satisfaction, tasks
 from devdata.demo.county import County, DemoError
 from devdata.demo.figures import DEMO_TOWNSHIP_CODES, demo_usernames
 from villages.models import (
@@ -38,9 +38,11 @@ from villages.models import (
     OutreachEvent,
     PairingProject,
     PartyOrganization,
+    PovertyReturn,
     SurveyAnswer,
     SurveyRound,
     Township,
+    TownshipStatistics,
     Unit,
     Village,
     VillageFinance,
@@ -82,6 +84,9 @@ STEPS = [
     satisfaction.livelihood_outcomes,
     oversight.year_end_scores,
     oversight.exposures,
+    headline.identified_households,
+    headline.poverty_returns,
+    headline.township_statistics,
     tasks.current_work,
 ]
 
@@ -131,6 +136,7 @@ DELETE_ORDER = [
     CollectiveProject,
     PairingProject,
     VillageFinance,
+    PovertyReturn,
     Household,
     EconomicOrganization,
     PartyOrganization,
@@ -138,6 +144,7 @@ DELETE_ORDER = [
     Cadre,
     Unit,
     Village,
+    TownshipStatistics,
     Township,
 ]
 

@@ -88,3 +88,52 @@ def demo_usernames():
         for code in DEMO_TOWNSHIP_CODES
         if code not in (SECRETARY_TOWNSHIP, SECRETARY2_TOWNSHIP)
     ]
+
+
+# The headline (villages/headline.py): households identified during 2016 (动态调整) and
+# households back in poverty in 2016, then the statistics bureau's yearly figures per
+# township. The incidence (7.48% at the end of 2016, 5.5 points below 2015) is not stored
+# anywhere: villages/headline.py computes it from these rows and the households.
+IDENTIFIED_HOUSEHOLDS_2016 = 420
+RETURNED_HOUSEHOLDS_2016 = 60
+RETURN_REASONS = ["因病返贫", "因灾返贫", "因学返贫", "因残返贫", "务工收入下降"]
+# township code: (rural registered population 2015, 2016)
+RURAL_POPULATION = {
+    "CS01": (13_870, 14_045),
+    "CS02": (17_697, 17_920),
+    "CS03": (17_218, 17_435),
+    "CS04": (36_828, 37_293),
+    "CS05": (43_524, 44_073),
+    "CS06": (34_915, 35_355),
+    "CS07": (41_611, 42_136),
+    "CS08": (38_742, 39_230),
+    "CS09": (39_698, 40_198),
+    "CS10": (36_828, 37_292),
+    "CS11": (38_742, 39_230),
+    "CS12": (34_915, 35_355),
+    "CS13": (30_611, 30_996),
+    "CS14": (37_307, 37_777),
+    "CS15": (28_697, 29_059),
+    "CS16": (35_393, 35_840),
+    "CS17": (27_741, 28_090),
+}
+# township code: (rural disposable income per head 2015, 2016), yuan
+INCOME_PER_HEAD = {
+    "CS01": (11_820, 12_860),
+    "CS02": (11_540, 12_610),
+    "CS03": (11_260, 12_330),
+    "CS04": (9_760, 10_690),
+    "CS05": (9_480, 10_420),
+    "CS06": (9_350, 10_250),
+    "CS07": (9_620, 10_540),
+    "CS08": (9_410, 10_330),
+    "CS09": (9_180, 10_060),
+    "CS10": (9_290, 10_180),
+    "CS11": (9_230, 10_110),
+    "CS12": (9_330, 10_240),
+    "CS13": (8_860, 9_780),
+    "CS14": (8_420, 9_260),
+    "CS15": (8_640, 9_540),
+    "CS16": (8_590, 9_470),
+    "CS17": (8_950, 9_850),
+}

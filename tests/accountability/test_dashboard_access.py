@@ -7,6 +7,7 @@ DASHBOARDS = [
     ("accountability:dashboard_weekly", "week=2016-W23"),
     ("accountability:dashboard_monthly", "month=2016-06"),
     ("accountability:dashboard_quarterly", "quarter=2016-Q2"),
+    ("accountability:dashboard_yearly", "year=2016"),
 ]
 
 # place → query string; the cast: township A holds village V-A1, township B holds V-B1

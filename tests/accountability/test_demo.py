@@ -160,7 +160,12 @@ def test_households_have_sizes_1_to_8_all_five_types_and_exits_in_2015_2016_and_
     stats = Household.objects.aggregate(
         smallest=Sum("size", filter=Q(size__lt=1)),
         largest=Sum("size", filter=Q(size__gt=8)),
-        registered_outside=Count("id", filter=~Q(registered_on__year__in=[2014, 2015])),
+        # 2014–2015, and those newly identified in 2016 (动态调整), who are all still poor
+        registered_outside=Count(
+            "id",
+            filter=~Q(registered_on__year__in=[2014, 2015])
+            & ~Q(registered_on__year=2016, exited_on__isnull=True),
+        ),
         unlinked=Count("id", filter=Q(unit__isnull=True) | Q(cadre__isnull=True)),
     )
     assert stats == {"smallest": None, "largest": None, "registered_outside": 0, "unlinked": 0}
@@ -172,6 +177,9 @@ def test_households_have_sizes_1_to_8_all_five_types_and_exits_in_2015_2016_and_
         d.year if d else None for d in Household.objects.values_list("exited_on", flat=True).distinct()
     }
     assert exit_years == {2015, 2016, None}
+    assert (
+        Household.objects.filter(registered_on__year=2016).count() == demo.figures.IDENTIFIED_HOUSEHOLDS_2016
+    )
 
 
 # ------------------------------------------------------------------ cadres and organizations
@@ -592,3 +600,41 @@ def test_demo_accounts_have_their_roles_and_cadres():
     assert branch.role == Cadre.Role.VILLAGE_SECRETARY and branch.village == resident.village
     assert Task.objects.for_user(users["secretary"]).exists()
     assert not Task.objects.for_user(users["secretary"]).exclude(township=first.township).exists()
+
+
+# ------------------------------------------------------------------ the headline (villages/headline.py)
+
+
+def test_2016_poverty_incidence_is_7_48_down_5_5_points_through_the_formula():
+    from villages import headline
+    from villages.models import Township
+
+    result = headline.headline(dt.date(2016, 12, 31), Township.objects.all())["total"]
+    assert result["poverty_incidence_percent"] == 7.48
+    assert result["poverty_incidence_change_points"] == -5.5
+    assert result["rural_income_per_head_yuan"] > 10_000
+    assert result["missing_statistics"] == []
+    # the change adds up from the year's flows (动态调整), each of them present in the data
+    assert result["identified_people"] > 0 and result["returned_people"] > 0
+    assert result["exited_people"] == 31_700
+
+
+def test_the_monthly_json_carries_the_headline_of_2016(client):
+    client.force_login(User.objects.get(username="supervisor"))
+    body = client.get("/dashboard/monthly/?month=2016-12&format=json").json()
+    assert body["poverty_incidence_percent"] == 7.48
+    assert body["poverty_incidence_change_points"] == -5.5
+    assert body["rural_income_per_head_yuan"] > 10_000
+    assert body["year_to_date"]["people_exited"] == 31_700
+    assert body["year_to_date"]["townships_exited"] == 2
+    assert body["year_to_date"]["villages_exited"] == 16
+
+
+def test_returns_to_poverty_keep_the_exit_date_and_follow_it():
+    from villages.models import PovertyReturn
+
+    returns = PovertyReturn.objects.select_related("household")
+    assert returns.count() > 0
+    for ret in returns:
+        assert ret.household.exited_on is not None and ret.household.exited_on <= ret.returned_on
+        assert ret.reason

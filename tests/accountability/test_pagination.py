@@ -46,7 +46,7 @@ LISTS = [
     ("/year-end/2016/", ["c-", "t-"]),
 ] + [
     (f"/dashboard/{spec.name}/?{spec.param}={period}", [f"{name}-" for name in spec.tables])
-    for spec, period in zip(DASHBOARDS, ["2016-W10", "2016-03", "2016-Q1"], strict=True)
+    for spec, period in zip(DASHBOARDS, ["2016-W10", "2016-03", "2016-Q1", "2016"], strict=True)
 ]
 HOSTILE_PER_PAGE = ["-1", "0", "-2147483649", "2147483648", "9" * 40, "abc"]
 HOSTILE_PAGE = ["-1", "0", "2147483648", "9" * 5000, "x"]  # a NUL is a 400 (tests/test_hostile_requests.py)
