@@ -11,6 +11,7 @@ villages (plus 乡镇本级 for township-level tasks); drilled into a village, t
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import (
     Avg,
