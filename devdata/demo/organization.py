@@ -152,6 +152,9 @@ def economic_organizations(county):
             org.instructor = rng.choice(county.section_leaders)
     save(PartyOrganization, own_party)
     county.party_organizations += own_party
+    for org in econ:  # the keys of the party organizations saved just now
+        if org.party_organization is not None:
+            org.party_organization = org.party_organization
     save(EconomicOrganization, econ)
     county.enterprises = [o for o in econ if o.kind in (kind.PRIVATE_ENTERPRISE, kind.LEADING_ENTERPRISE)]
 
