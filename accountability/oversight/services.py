@@ -173,13 +173,13 @@ def record_inspection(user, data, findings):
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        same = _same_record(user, Inspection, data)
+        inspection = Inspection(**data, recorded_by=user)
+        inspection.full_clean()  # completes the record (the township of its village) as saved
+        same = _same_record(user, Inspection, {name: getattr(inspection, name) for name in data})
         if same is not None and {
             (f.category, f.severity, f.description, f.rectify_by) for f in same.findings.all()
         } == {(f["category"], f["severity"], f["description"], f["rectify_by"]) for f in findings}:
             return same  # a double submit: the first one is the record
-        inspection = Inspection(**data, recorded_by=user)
-        inspection.full_clean()
         inspection._history_user = user
         inspection.save()
         for values in findings:

@@ -17,9 +17,11 @@ from villages.models import (
     LivelihoodOutcome,
     PairingProject,
     PartyOrganization,
+    PovertyReturn,
     SurveyAnswer,
     SurveyRound,
     Township,
+    TownshipStatistics,
     Unit,
     Village,
     VillageFinance,
@@ -411,3 +413,46 @@ def test_organization_codes_are_unique_when_given(village_a):
         assert_stored(lambda create=create: create(""))  # rows recorded without a code
         assert_stored(lambda create=create: create("K1"))
         assert_rejected(lambda create=create: create("K1"))
+
+
+# ---- the headline's data (villages/models/poverty.py) ------------------------------------
+
+
+@covers(
+    "statistics_one_per_township_year",
+    "statistics_population_positive",
+    "statistics_income_not_negative",
+    "statistics_year_in_range",
+)
+def test_township_statistics_one_per_year_positive_population_income_not_negative(township_a):
+    def stats(year, population=1000, income=Decimal("9000")):
+        return lambda: TownshipStatistics.objects.create(
+            township=township_a, year=year, rural_population=population, income_per_head=income
+        )
+
+    assert_stored(stats(2016))
+    assert_rejected(stats(2016))  # one row per township and year
+    assert_rejected(stats(2017, population=0))
+    assert_rejected(stats(2018, income=Decimal("-1")))
+    assert_rejected(stats(1999))
+    assert_rejected(stats(2101))
+    assert_stored(stats(2019, income=None))
+
+
+@covers("return_exit_again_not_before_return", "return_one_open_per_household")
+def test_a_household_has_one_open_return_and_exits_again_after_it(village_a):
+    exited = household(village_a, registered_on=dt.date(2014, 5, 1), exited_on=dt.date(2016, 1, 10))
+    assert_rejected(
+        lambda: PovertyReturn.objects.create(
+            household=exited, returned_on=dt.date(2016, 5, 1), exited_again_on=dt.date(2016, 4, 1), reason="x"
+        )
+    )
+    assert_stored(lambda: PovertyReturn.objects.create(household=exited, returned_on=DAY, reason="因病"))
+    assert_rejected(
+        lambda: PovertyReturn.objects.create(household=exited, returned_on=dt.date(2016, 9, 1), reason="x")
+    )
+    assert_stored(
+        lambda: PovertyReturn.objects.create(
+            household=exited, returned_on=dt.date(2015, 3, 1), exited_again_on=dt.date(2015, 6, 1), reason="x"
+        )
+    )

@@ -128,7 +128,7 @@ def test_the_page_draws_charts_and_prints(client, supervisor, county):
     client.force_login(supervisor)
     page = client.get(URL, {"year": 2016}).content.decode()
     assert page.count('class="plotly-figure"') == 3
-    assert "window.print()" in page and "print-only" in page
+    assert "data-print" in page and "print-button.js" in page and "print-only" in page
     assert "format=json" in page
 
 
