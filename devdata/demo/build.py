@@ -80,6 +80,7 @@ STEPS = [
     oversight.commendations,
     satisfaction.survey_rounds,
     satisfaction.survey_answers,
+    satisfaction.close_rounds,
     satisfaction.outreach_events,
     satisfaction.livelihood_outcomes,
     oversight.year_end_scores,

@@ -20,7 +20,8 @@ from devdata.demo.figures import (
     YEAR,
 )
 from devdata.demo.names import CROPS
-from villages.models import LivelihoodItem, LivelihoodOutcome, OutreachEvent, SurveyAnswer, SurveyRound
+from villages.models import LivelihoodItem, LivelihoodOutcome, OutreachEvent, SurveyAnswer
+from villages.satisfaction import services as survey_services
 
 ITEMS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "livelihood_items.json"
 OUTREACH_TITLES = {
@@ -43,9 +44,21 @@ def livelihood_items(county):
 
 
 def survey_rounds(county):
-    county.rounds = save(
-        SurveyRound, [SurveyRound(year=YEAR, number=n, held_on=on) for n, on in enumerate(SURVEY_DATES, 1)]
-    )
+    """The year's three rounds, opened by a supervisor through the product's service; each
+    runs two weeks."""
+    supervisor = county.users.get("supervisor")
+    county.rounds = [
+        survey_services.open_round(
+            year=YEAR, number=n, held_on=on, ends_on=on + dt.timedelta(days=14), user=supervisor
+        )
+        for n, on in enumerate(SURVEY_DATES, 1)
+    ]
+
+
+def close_rounds(county):
+    """2016 is history: its rounds are closed (read-only) once their answers are in."""
+    supervisor = county.users.get("supervisor")
+    county.rounds = [survey_services.close_round(r, user=supervisor) for r in county.rounds]
 
 
 def survey_answers(county):
