@@ -33,6 +33,10 @@ GOOD = [
     ["T-B", 2016, 500, None],  # income not published yet
 ]
 
+# Queries of a load of the sheet (at any number of rows below one batch of 1,000).
+QUERIES_CREATE = 6
+QUERIES_UPDATE = 6
+
 
 def statistics_csv(rows):
     return ("statistics.csv", csv_bytes(rows))
@@ -233,3 +237,18 @@ def test_the_upload_page_names_every_sheet_the_engine_loads(admin_client, langua
     separator = "、" if language == "zh-hans" else ", "
     assert separator.join(titles) in content
     assert ("年度统计" if language == "zh-hans" else "Yearly statistics") in titles
+
+
+@pytest.mark.parametrize("townships", [2, 40])
+def test_query_count_of_a_statistics_load_does_not_grow_with_rows(townships, django_assert_num_queries):
+    Township.objects.bulk_create(
+        Township(code=f"T{i:03d}", name=f"镇{i}", kind=Township.Kind.TOWN) for i in range(townships)
+    )
+    rows = [HEADER] + [
+        [f"T{i:03d}", year, 1000 + i, "9000"] for i in range(townships) for year in (2015, 2016)
+    ]
+    with django_assert_num_queries(QUERIES_CREATE):  # savepoint, stored rows, townships, insert, history
+        assert engine.load([statistics_csv(rows)]).written
+    rows = [rows[0]] + [[*row[:2], row[2] + 1, row[3]] for row in rows[1:]]
+    with django_assert_num_queries(QUERIES_UPDATE):  # every row changed: one UPDATE and its history
+        assert engine.load([statistics_csv(rows)]).counts["statistics"]["update"] == 2 * townships
