@@ -20,6 +20,7 @@ from villages.models import (
     SurveyAnswer,
     SurveyRound,
     Township,
+    TownshipStatistics,
     Unit,
     Village,
     VillageFinance,
@@ -411,3 +412,24 @@ def test_organization_codes_are_unique_when_given(village_a):
         assert_stored(lambda create=create: create(""))  # rows recorded without a code
         assert_stored(lambda create=create: create("K1"))
         assert_rejected(lambda create=create: create("K1"))
+
+
+@covers(
+    "statistics_one_per_township_year",
+    "statistics_population_positive",
+    "statistics_income_not_negative",
+    "statistics_year_in_range",
+)
+def test_township_statistics_rules_hold_in_the_database(township_a):
+    def stats(year=2016, rural_population=1000, income_per_head=Decimal("9000")):
+        return lambda: TownshipStatistics.objects.create(
+            township=township_a, year=year, rural_population=rural_population, income_per_head=income_per_head
+        )
+
+    assert_rejected(stats(rural_population=0))
+    assert_rejected(stats(income_per_head=Decimal("-0.01")))
+    assert_rejected(stats(year=1999))
+    assert_rejected(stats(year=2101))
+    assert_stored(stats(income_per_head=None))
+    assert_rejected(stats())  # the same township and year again
+    assert_stored(stats(year=2015, rural_population=1, income_per_head=Decimal("0")))
