@@ -94,7 +94,7 @@ def test_template_is_an_empty_workbook_with_every_sheet_in_load_order(tmp_path):
     call_command("import_registry", "--template", str(path))
 
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames[:5] == ["乡镇", "村", "贫困户", "干部", "任务"]
+    assert workbook.sheetnames[:6] == ["乡镇", "村", "贫困户", "干部", "任务", "年度统计"]
     assert workbook.sheetnames[-3:] == ["宣传培训", "增收成效", "满意度测评"]  # loaded last
     households = workbook["贫困户"]
     assert [c.value for c in households[1]] == [

@@ -6,7 +6,7 @@ wrong and ``write`` is true — writes everything in one transaction with bulk s
 The ``import_registry`` command and the admins' upload page both call it.
 
 Sheets are described by ``SheetSpec`` objects kept in a registry ordered by load order.
-The villages kinds (townships, villages, households, cadres) are declared here. The
+The villages kinds (townships, villages, households, cadres, statistics) are declared here. The
 ``tasks`` sheet targets ``accountability.Task``; villages must never import accountability
 (ARCHITECTURE.md: imports go one way), so accountability registers that spec itself from
 ``AccountabilityConfig.ready()`` (accountability/registry_sheets.py) through ``register()``.
@@ -34,6 +34,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from villages.dates import FIRST_YEAR, LAST_YEAR
 
 # Documented limits (README, FORMATS.md): a file above these is refused with a message.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -1195,6 +1197,21 @@ register(
             Column("village", "村编码", REF, ref="villages", note="村党组织书记、驻村干部必填"),
             Column("team_slot", "驻村身份", CHOICE),
             Column("phone", "联系电话", note="11位手机号"),
+        ],
+    )
+)
+register(
+    SheetSpec(
+        key="statistics",
+        title=gettext_lazy("年度统计"),
+        order=60,  # after tasks (50), before the organization sheets (110): FORMATS.md's order
+        get_model=lambda: _models().TownshipStatistics,
+        natural_key=("township", "year"),
+        columns=[
+            Column("township", "乡镇编码", REF, required=True, ref="townships"),
+            Column("year", "年度", INT, required=True, note=f"{FIRST_YEAR}–{LAST_YEAR}"),
+            Column("rural_population", "农村户籍人口", INT, required=True, note="人，≥ 1"),
+            Column("income_per_head", "农村居民人均可支配收入（元）", DECIMAL, note="元，≥ 0"),
         ],
     )
 )

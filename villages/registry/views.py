@@ -48,6 +48,11 @@ def _sources(token, names):
     return [(name, directory / name) for name in names]
 
 
+def _sheet_titles():
+    """The titles of every sheet the engine loads, in load order, for the page's intro."""
+    return _("、").join(str(spec.title) for spec in registry.specs())
+
+
 @admin_required
 def registry_import(request):
     """Upload → dry-run preview (per sheet: create / update / unchanged, every problem)."""
@@ -86,6 +91,7 @@ def registry_import(request):
             "token": token,
             "max_mb": registry.MAX_FILE_BYTES // (1024 * 1024),
             "max_rows": registry.MAX_ROWS,
+            "sheet_titles": _sheet_titles(),
         },
         status=400 if report is not None and not report.ok else 200,
     )
@@ -120,6 +126,7 @@ def registry_import_confirm(request):
             "token": None,
             "max_mb": registry.MAX_FILE_BYTES // (1024 * 1024),
             "max_rows": registry.MAX_ROWS,
+            "sheet_titles": _sheet_titles(),
         },
         status=400,
     )

@@ -10,8 +10,9 @@ from villages import registry
 
 class Command(BaseCommand):
     help = (
-        "Load townships, villages, households, cadres and tasks from one .xlsx workbook or "
-        "CSV files named after the kind (FORMATS.md). All or nothing; re-loading changes nothing."
+        "Load the county registry (every sheet of FORMATS.md: townships, villages, households, "
+        "cadres, tasks, statistics, then the organization and satisfaction sheets) from one .xlsx "
+        "workbook or CSV files named after the kind. All or nothing; re-loading changes nothing."
     )
 
     def add_arguments(self, parser):
