@@ -174,7 +174,7 @@ def test_html_page_has_charts_tables_print_and_json_links(client, supervisor, to
         assert f'data-target="{element}"' in html
     for table in ("units", "coverage", "branches", "teams", "finance"):
         assert f'id="table-{table}"' in html
-    assert "window.print()" in html
+    assert "data-print" in html and "print-button.js" in html
     assert "format=json" in html
     assert 'href="/organization/?year=2016&amp;township=T-A"' in html  # drill-down link
 
