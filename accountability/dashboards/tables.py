@@ -2,40 +2,9 @@
 (plain dicts), so a column never reaches into the database; exports use the same tables."""
 
 import django_tables2 as tables
-from django.template.defaultfilters import floatformat
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-
-class DashboardTable(tables.Table):
-    """A table over selector rows; ``drill_url(code)`` turns unit names into drill-down links."""
-
-    def __init__(self, data, drill_url=None, **kwargs):
-        self.drill_url = drill_url
-        kwargs.setdefault("orderable", False)
-        super().__init__(data, **kwargs)
-
-    def render_name(self, value, record):
-        if self.drill_url and record.get("code"):
-            return format_html('<a href="{}">{}</a>', self.drill_url(record["code"]), value)
-        return value
-
-    def value_name(self, value):
-        return value
-
-    class Meta:
-        attrs = {"class": "table"}
-        empty_text = _("暂无数据")
-
-
-class MoneyColumn(tables.Column):
-    """Yuan with thousands separators on the page (11,357,000.00); the exports keep the number."""
-
-    def render(self, value):
-        return floatformat(value, "2g")
-
-    def value(self, value):
-        return value
+from chishui.tables import MoneyColumn, UnitRowsTable
 
 
 def pct_column(accessor, verbose_name):
@@ -45,7 +14,7 @@ def pct_column(accessor, verbose_name):
 # ---- weekly -----------------------------------------------------------------------------
 
 
-class WeeklyUnitTable(DashboardTable):
+class WeeklyUnitTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("单位"))
     active = tables.Column(verbose_name=_("在办任务"))
     due = tables.Column(verbose_name=_("本周到期"))
@@ -56,7 +25,7 @@ class WeeklyUnitTable(DashboardTable):
     overdue = tables.Column(verbose_name=_("逾期任务"))
 
 
-class TaskListTable(DashboardTable):
+class TaskListTable(UnitRowsTable):
     code = tables.Column(verbose_name=_("任务编号"))
     title = tables.Column(verbose_name=_("任务名称"))
     township = tables.Column(verbose_name=_("乡镇"))
@@ -70,7 +39,7 @@ class OverdueTable(TaskListTable):
     days_overdue = tables.Column(verbose_name=_("逾期天数"))
 
 
-class AiredTable(DashboardTable):
+class AiredTable(UnitRowsTable):
     aired_on = tables.Column(verbose_name=_("播出日期"))
     kind = tables.Column(verbose_name=_("类型"))
     title = tables.Column(verbose_name=_("标题"))
@@ -78,7 +47,7 @@ class AiredTable(DashboardTable):
     task = tables.Column(verbose_name=_("任务"), default="")
 
 
-class TrendTable(DashboardTable):
+class TrendTable(UnitRowsTable):
     week = tables.Column(verbose_name=_("周"))
     active = tables.Column(verbose_name=_("在办任务"))
     reported = tables.Column(verbose_name=_("已填报"))
@@ -89,7 +58,7 @@ class TrendTable(DashboardTable):
 # ---- monthly ----------------------------------------------------------------------------
 
 
-class MonthlyUnitTable(DashboardTable):
+class MonthlyUnitTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("单位"))
     m_households = tables.Column(accessor="month__households_exited", verbose_name=_("本月脱贫户"))
     m_people = tables.Column(accessor="month__people_exited", verbose_name=_("本月脱贫人数"))
@@ -111,13 +80,13 @@ class MonthlyUnitTable(DashboardTable):
     )
 
 
-class ByMonthTable(DashboardTable):
+class ByMonthTable(UnitRowsTable):
     month = tables.Column(verbose_name=_("月份"))
     households_exited = tables.Column(verbose_name=_("脱贫户数"))
     people_exited = tables.Column(verbose_name=_("脱贫人数"))
 
 
-class YearlyUnitTable(DashboardTable):
+class YearlyUnitTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("单位"))
     poor_people = tables.Column(verbose_name=_("年末贫困人口"))
     identified = tables.Column(accessor="identified_people", verbose_name=_("新识别人数"))
@@ -134,7 +103,7 @@ class YearlyUnitTable(DashboardTable):
     )
 
 
-class ByYearTable(DashboardTable):
+class ByYearTable(UnitRowsTable):
     year = tables.Column(verbose_name=_("年度"))
     total = pct_column("total", _("贫困发生率（%）"))
 
@@ -142,7 +111,7 @@ class ByYearTable(DashboardTable):
 # ---- quarterly --------------------------------------------------------------------------
 
 
-class LeagueTable(DashboardTable):
+class LeagueTable(UnitRowsTable):
     rank = tables.Column(verbose_name=_("名次"))
     name = tables.Column(verbose_name=_("单位"))
     score = tables.Column(verbose_name=_("综合得分"))
@@ -152,7 +121,7 @@ class LeagueTable(DashboardTable):
     actions = tables.Column(verbose_name=_("问责人次"))
 
 
-class EvaluationTable(DashboardTable):
+class EvaluationTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("单位"))
     evaluations = tables.Column(verbose_name=_("评定数"))
     average_score = pct_column("average_score", _("平均得分"))
@@ -162,34 +131,34 @@ class EvaluationTable(DashboardTable):
     unqualified = tables.Column(accessor="grades__unqualified", verbose_name=_("不合格"))
 
 
-class InspectionTable(DashboardTable):
+class InspectionTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("单位"))
     inspections = tables.Column(verbose_name=_("督查次数"))
     serious_findings = tables.Column(verbose_name=_("严重问题"))
 
 
-class FindingTable(DashboardTable):
+class FindingTable(UnitRowsTable):
     label = tables.Column(verbose_name=_("必查类别"))
     ok = tables.Column(verbose_name=_("未发现问题"))
     minor = tables.Column(verbose_name=_("一般问题"))
     serious = tables.Column(verbose_name=_("严重问题"))
 
 
-class ActionTable(DashboardTable):
+class ActionTable(UnitRowsTable):
     label = tables.Column(verbose_name=_("问责方式"))
     unit_head = tables.Column(verbose_name=_("单位主要领导（一把手）"))
     section_level = tables.Column(verbose_name=_("科级领导干部"))
     ordinary = tables.Column(verbose_name=_("一般干部"))
 
 
-class SatisfactionItemTable(DashboardTable):
+class SatisfactionItemTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("民生项目"))
     answers = tables.Column(verbose_name=_("答卷数"))
     satisfied_share = pct_column("satisfied_share", _("满意及基本满意（%）"))
     mean_level = pct_column("mean_level", _("平均满意度（1–3）"))
 
 
-class SatisfactionUnitTable(DashboardTable):
+class SatisfactionUnitTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("单位"))
     answers = tables.Column(verbose_name=_("答卷数"))
     satisfied_share = pct_column("satisfied_share", _("满意及基本满意（%）"))

@@ -3,44 +3,14 @@ column never reaches into the database; the exports use the same tables) and of 
 recording pages' lists (over querysets a selector already joined)."""
 
 import django_tables2 as tables
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-
-class OverviewTable(tables.Table):
-    """A table over selector rows; ``drill_url(code)`` turns unit names into drill-down links."""
-
-    def __init__(self, data, drill_url=None, **kwargs):
-        self.drill_url = drill_url
-        kwargs.setdefault("orderable", False)
-        super().__init__(data, **kwargs)
-
-    def render_name(self, value, record):
-        if self.drill_url and record.get("code"):
-            return format_html('<a href="{}">{}</a>', self.drill_url(record["code"]), value)
-        return value
-
-    def value_name(self, value):
-        return value
-
-    class Meta:
-        attrs = {"class": "table"}
-        empty_text = _("暂无数据")
+from chishui.tables import MoneyColumn, UnitRowsTable
 
 
-class MoneyColumn(tables.Column):
-    """Yuan with thousands separators on the page; the exports keep the number."""
-
-    def render(self, value):
-        return floatformat(value, "2g")
-
-    def value(self, value):
-        return value
-
-
-class UnitTable(OverviewTable):
+class UnitTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("单位"))
     pairing_projects = tables.Column(verbose_name=_("结对帮扶项目"))
     pairing_funds = MoneyColumn(verbose_name=_("结对帮扶资金（元）"))
@@ -51,7 +21,7 @@ class UnitTable(OverviewTable):
     work_teams_compliant = tables.Column(verbose_name=_("符合2111要求"))
 
 
-class CoverageTable(OverviewTable):
+class CoverageTable(UnitRowsTable):
     label = tables.Column(verbose_name=_("类型"))
     total = tables.Column(verbose_name=_("总数"))
     single = tables.Column(verbose_name=_("单独建立"))
@@ -61,13 +31,13 @@ class CoverageTable(OverviewTable):
     covered_share = tables.Column(verbose_name=_("覆盖率（%）"), default="—")
 
 
-class BranchTable(OverviewTable):
+class BranchTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("村"))
     township = tables.Column(verbose_name=_("乡镇"))
     problem = tables.Column(verbose_name=_("问题"))
 
 
-class TeamTable(OverviewTable):
+class TeamTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("村"))
     township = tables.Column(verbose_name=_("乡镇"))
     sent_by = tables.Column(verbose_name=_("派出单位"))
@@ -91,7 +61,7 @@ class TeamTable(OverviewTable):
         return str(_("符合")) if value else "；".join(record["shortfalls"])
 
 
-class FinanceTable(OverviewTable):
+class FinanceTable(UnitRowsTable):
     year = tables.Column(verbose_name=_("年度"))
     villages = tables.Column(verbose_name=_("村数"))
     cadre_pay_monthly = MoneyColumn(verbose_name=_("村干部月均报酬（元）"))
