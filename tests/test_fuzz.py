@@ -282,6 +282,7 @@ VIEWS = {
             "export": "csv",
             "table": "villages",
             "villages-page": "2",
+            "villages-per_page": "20",
             "villages-sort": "name",
             "items-sort": "-answers",
         }
@@ -293,6 +294,7 @@ VIEWS = {
             "export": "xlsx",
             "table": "cadres",
             "cadres-page": "2",
+            "cadres-per_page": "20",
             "units-sort": "-households",
         }
     ),
