@@ -1,29 +1,6 @@
-"""Paging of every django-tables2 table: one helper, so ``?per_page=`` and ``?page=`` from the
-query string can never break a page.
+"""The paging of tables lives in chishui/pagination.py, shared with villages' pages (which may
+not import this app)."""
 
-``per_page`` is clamped to 1–``MAX_PER_PAGE`` rows (``per_page=-1`` once raised EmptyPage and a
-500; ``per_page=2147483648`` rendered every row). ``page`` keeps django-tables2's silent
-handling: a page that is not a number shows the first page, a page past the end (or below 1)
-shows the last one.
-"""
+from chishui.pagination import MAX_PER_PAGE, BoundedPaginator, paginate
 
-from django.core.paginator import Paginator
-from django_tables2 import RequestConfig
-
-MAX_PER_PAGE = 100
-
-
-class BoundedPaginator(Paginator):
-    """A paginator whose page size stays between 1 and ``MAX_PER_PAGE``."""
-
-    def __init__(self, object_list, per_page, *args, **kwargs):
-        super().__init__(object_list, min(max(int(per_page), 1), MAX_PER_PAGE), *args, **kwargs)
-
-
-def paginate(request, table, per_page):
-    """Order and page ``table`` from ``request``'s query string (its prefixed ``sort``,
-    ``page`` and ``per_page``); ``per_page`` is the default page size."""
-    RequestConfig(request, paginate={"per_page": per_page, "paginator_class": BoundedPaginator}).configure(
-        table
-    )
-    return table
+__all__ = ["MAX_PER_PAGE", "BoundedPaginator", "paginate"]

@@ -5,6 +5,7 @@ logged-in user sees."""
 import logging
 
 from axes.backends import AxesStandaloneBackend
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -34,6 +35,16 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def attempt_username(request, credentials=None):
+    """The username django-axes counts a login under (``AXES_USERNAME_CALLABLE``): the one
+    typed, cut to the length of the failed-attempt record. Django's login form does not check
+    the username's length, and a longer one failed the record's insert on PostgreSQL (a 500).
+    No account's username is that long (150 characters at most), so nobody shares a counter."""
+    data = credentials or getattr(request, "data", request.POST)
+    username = data.get("username")
+    return username[: AccessAttempt._meta.get_field("username").max_length] if username else username
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -200,6 +200,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "chishui.security.lockout_response"  # a Chinese page, status 429
 AXES_CLIENT_IP_CALLABLE = "chishui.security.client_ip"  # the same trust as SECURE_PROXY_SSL_HEADER
+AXES_USERNAME_CALLABLE = "chishui.security.attempt_username"  # an overlong username is cut, not a 500
 AXES_VERBOSE = False  # the failed-login line comes from chishui.security
 
 # Content-Security-Policy (django-csp 4): everything from this site, no inline script.

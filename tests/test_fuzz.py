@@ -11,11 +11,13 @@ run sends the same requests. The admin is skipped except a few changelists.
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
@@ -23,7 +25,10 @@ from django.urls.converters import IntConverter
 from accountability import models as acc
 from accountability import periods
 from tests.accountability.tasks_factories import make_report, make_task
+from tests.villages import organization_factories
+from tests.villages.satisfaction_factories import household, load_items, survey_round
 from villages import models as vil
+from villages.organization import views as organization
 
 SEED = 2016
 EXAMPLES = 2  # GET and POST requests per view and role
@@ -83,7 +88,17 @@ MODELS = [
     vil.Village,
     vil.Household,
     vil.Cadre,
+    vil.SurveyRound,
     vil.SurveyAnswer,
+    vil.OutreachEvent,
+    vil.LivelihoodOutcome,
+    vil.PartyOrganization,
+    vil.EconomicOrganization,
+    vil.WorkTeam,
+    vil.PairingProject,
+    vil.CollectiveProject,
+    vil.VillageFinance,
+    vil.Cadre,
     User,
 ]
 
@@ -109,6 +124,43 @@ DASHBOARD = {
     "units-sort": "name",
 }
 
+# The fields of every kind of organization record (the URL's slug picks the form; a form
+# ignores the fields of the others).
+ORGANIZATION = {
+    "code": "OR-FUZZ",
+    "name": "组织",
+    "level": "village_branch",
+    "township": "{township}",
+    "village": "{village}",
+    "secretary": "{cadre_code}",
+    "kind": "cooperative",
+    "coverage": "joint",
+    "party_organization": "{party_organization}",
+    "instructor": "{cadre_code}",
+    "sent_by": "{unit}",
+    "started_on": "2016-03-01",
+    "ends_on": "2018-03-01",
+    "withdrawn_on": "",
+    "reserve_cadres_trained": "2",
+    "enterprise": "{enterprise}",
+    "household": "{household_code}",
+    "household_codes": "{household_code}",
+    "funds": "1000.50",
+    "year": "2016",
+    "fiscal_funds": "500",
+    "loan_subsidy": "100",
+    "cadre_pay_monthly": "2764",
+    "office_funds": "45000",
+    "collective_accumulation": "1000",
+}
+TEAM_MEMBER = {
+    "code": "M-FUZZ",
+    "name": "队员",
+    "team_slot": "graduate",
+    "unit": "{unit}",
+    "phone": "13800000000",
+}
+
 VIEWS = {
     # django.contrib.auth and i18n
     "login": View(get={"next": "/tasks/"}, post={"username": "supervisor", "password": "x", "next": "/"}),
@@ -117,10 +169,6 @@ VIEWS = {
         post={"old_password": "x", "new_password1": "an0ther-Passw0rd", "new_password2": "an0ther-Passw0rd"}
     ),
     "password_change_done": View(),
-    "password_reset": View(post={"email": "someone@example.cn"}),
-    "password_reset_done": View(),
-    "password_reset_confirm": View(post={"new_password1": "an0ther-Passw0rd", "new_password2": "x"}),
-    "password_reset_complete": View(),
     "set_language": View(post={"language": "en", "next": "/tasks/"}),
     # villages
     "villages:home": View(),
@@ -157,6 +205,7 @@ VIEWS = {
     "accountability:dashboard_weekly": View(get={"week": "2016-W23", **DASHBOARD}),
     "accountability:dashboard_monthly": View(get={"month": "2016-06", **DASHBOARD}),
     "accountability:dashboard_quarterly": View(get={"quarter": "2016-Q2", **DASHBOARD, "table": "league"}),
+    "accountability:dashboard_yearly": View(get={"year": "2016", **DASHBOARD, "table": "by_year"}),
     # oversight
     "accountability:evaluation_list": View(
         get={"year": "2016", "cycle": "quarterly", "period": "1", "level": "township_village", **LIST}
@@ -225,7 +274,76 @@ VIEWS = {
     "accountability:year_end": View(
         get={"c-page": "1", "c-per_page": "10", "t-page": "2", "t-sort": "-total"}
     ),
+    # villages: satisfaction (C1, C2, C5)
+    "villages:satisfaction": View(
+        get={
+            "year": "2016",
+            "format": "json",
+            "export": "csv",
+            "table": "villages",
+            "villages-page": "2",
+            "villages-per_page": "20",
+            "villages-sort": "name",
+            "items-sort": "-answers",
+        }
+    ),
+    "villages:satisfaction_units": View(
+        get={
+            "year": "2016",
+            "format": "json",
+            "export": "xlsx",
+            "table": "cadres",
+            "cadres-page": "2",
+            "cadres-per_page": "20",
+            "units-sort": "-households",
+        }
+    ),
+    "villages:survey_rounds": View(
+        post={"year": "2017", "number": "1", "held_on": "2017-04-10", "ends_on": "2017-04-30"}
+    ),
+    "villages:survey_round_close": View(),
+    "villages:survey": View(get={"round": "{survey_round}", "q": "{household_code}"}),
+    "villages:survey_pending": View(get={"village": "{village_code}", "township": "{township_code}"}),
+    "villages:survey_entry": View(
+        post={"round": "{survey_round}", "item_housing": "3", "item_drinking_water": "2", "item_roads": "1"}
+    ),
+    "villages:outreach_new": View(
+        post={
+            "code": "OE-FUZZ",
+            "kind": "night_school",
+            "title": "农民夜校",
+            "township": "{township}",
+            "village": "{village}",
+            "held_on": "2016-06-01",
+            "attendance": "30",
+        }
+    ),
+    "villages:outcome_new": View(
+        post={
+            "code": "LO-FUZZ",
+            "kind": "rural_inn",
+            "village": "{village}",
+            "people": "2",
+            "started_on": "2016-06-01",
+            "note": "乡村旅舍",
+        }
+    ),
+    # villages: organization (B1–B4, C3)
+    "villages:organization": View(get={"year": "2016", **DASHBOARD, "table": "finance"}),
+    "villages:organization_records": View(get={"page": "1", "sort": "-name", "per_page": "10"}),
+    "villages:organization_add": View(post=ORGANIZATION),
+    "villages:organization_edit": View(post=ORGANIZATION),
+    "villages:organization_member_add": View(post=TEAM_MEMBER),
+    "villages:organization_member_edit": View(post=TEAM_MEMBER),
 }
+# Password reset sends a mail: its pages are only served with an SMTP server (chishui/urls.py).
+if settings.PASSWORD_RESET_ENABLED:
+    VIEWS |= {
+        "password_reset": View(post={"email": "someone@example.cn"}),
+        "password_reset_done": View(),
+        "password_reset_confirm": View(post={"new_password1": "an0ther-Passw0rd", "new_password2": "x"}),
+        "password_reset_complete": View(),
+    }
 
 # A few admin changelists, with the changelist's own parameters and their filters.
 ADMIN = {
@@ -250,6 +368,7 @@ ROLES = [
     "secretary_b",
     "village_secretary",
     "resident_cadre",
+    "survey_worker",
 ]
 
 
@@ -312,6 +431,14 @@ def world(
         satisfaction_score=Decimal(90),
         total=Decimal(84),
     )
+    load_items()
+    surveyed = household(village, "H-FUZZ-1")
+    opened = survey_round(2016, 1)
+    organization_factories.build(village.township, 1)
+    team = vil.WorkTeam.objects.get(village__code="OV000")
+    records = {  # one record of each kind the organization pages edit
+        slug: kind.model.objects.order_by("pk").first() for slug, kind in organization.KINDS.items()
+    }
     return {
         "township": village.township.pk,
         "township_code": village.township.code,
@@ -320,6 +447,12 @@ def world(
         "cadre": secretary_a.cadre.pk,
         "task": task.pk,
         "inspection": inspection.pk,
+        "cadre_code": secretary_a.cadre.code,
+        "survey_round": opened.pk,
+        "household_code": surveyed.code,
+        "party_organization": records["party-orgs"].pk,
+        "enterprise": records["economic-orgs"].pk,
+        "unit": team.sent_by_id,
         "path": {
             "accountability:task_detail": {"pk": task.pk},
             "accountability:evidence_file": {"pk": evidence.pk},
@@ -329,19 +462,33 @@ def world(
             "accountability:inspection_detail": {"pk": inspection.pk},
             "accountability:finding_rectify": {"pk": inspection.pk, "finding_pk": finding.pk},
             "accountability:year_end": {"year": 2015},
+            "villages:survey_round_close": {"pk": opened.pk},
+            "villages:survey_pending": {"round_id": opened.pk},
+            "villages:survey_entry": {"round_id": opened.pk, "code": surveyed.code},
+            "villages:organization_records": [{"slug": slug} for slug in records],
+            "villages:organization_add": [{"slug": slug} for slug in records],
+            "villages:organization_edit": [{"slug": slug, "pk": r.pk} for slug, r in records.items()],
+            "villages:organization_member_add": {"team_pk": team.pk},
+            "villages:organization_member_edit": {"team_pk": team.pk, "pk": team.members().first().pk},
         },
     }
 
 
 def path_kwargs(rng, name, pattern, world):
-    """The real objects' ids half the time, hostile values (per converter type) otherwise."""
+    """The real objects' ids half the time, hostile values (per converter type, those its regex
+    accepts) otherwise. ``world["path"]`` may list several sets of real values: one is drawn."""
+    reals = world["path"].get(name, {})
+    if isinstance(reals, list):
+        reals = rng.choice(reals)
     kwargs = {}
     for key, converter in pattern.pattern.converters.items():
-        real = world["path"].get(name, {}).get(key)
-        if isinstance(converter, IntConverter):
-            kwargs[key] = real if real is not None and rng.random() < 0.5 else rng.choice(HOSTILE_INTS)
+        real = reals.get(key)
+        if real is not None and rng.random() < 0.5:
+            kwargs[key] = real
+        elif isinstance(converter, IntConverter):
+            kwargs[key] = rng.choice(HOSTILE_INTS)
         else:
-            kwargs[key] = rng.choice(HOSTILE_STRINGS)
+            kwargs[key] = rng.choice([s for s in HOSTILE_STRINGS if re.fullmatch(converter.regex, s)])
     return kwargs
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
@@ -73,6 +74,16 @@ def test_each_failed_login_is_logged_with_username_and_address(client, secretary
 
     lines = [r.getMessage() for r in caplog.records if r.name == "chishui.security"]
     assert lines == ["failed login: username='secretary_a' ip=10.0.0.9"]
+
+
+@pytest.mark.parametrize("login", [LOGIN, "/admin/login/"])
+def test_an_overlong_username_is_a_failed_login_counted_under_its_first_characters(client, login):
+    response = client.post(login, {"username": "x" * 5000, "password": "wrong-password"})
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == "x" * 255 and attempt.failures_since_start == 1
 
 
 def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(rf, settings):

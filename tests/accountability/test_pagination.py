@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from accountability import pagination
 from accountability.dashboards.views import DASHBOARDS
 from accountability.models import Factor, Problem, Task
 from accountability.oversight import scoring
+from chishui import pagination
 from devdata import synthetic
 from villages.models import Township
 

@@ -27,10 +27,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from django_tables2 import RequestConfig
 
 from chishui.charts import figure_json
 from chishui.exports import FORMATS, export_response
+from chishui.pagination import paginate
 from villages import roles
 from villages.models import (
     CollectiveProject,
@@ -162,7 +162,7 @@ def overview(request):
     for key, spec in TABLES.items():
         table = spec.table(spec.rows(data), drill_url=_drill(request, year, scope) if spec.drill else None)
         table.prefix = f"{key}-"
-        RequestConfig(request, paginate={"per_page": PAGE_ROWS}).configure(table)
+        paginate(request, table, PAGE_ROWS)
         tables[key] = {
             "title": spec.title,
             "table": table,
@@ -293,7 +293,7 @@ def record_list(request, slug):
     table = kind.table(
         selectors.records(kind.model, township), kind=slug, may_edit=may_record(request.user, kind)
     )
-    RequestConfig(request, paginate={"per_page": PAGE_ROWS}).configure(table)
+    paginate(request, table, PAGE_ROWS)
     context = {
         "kind": kind,
         "table": table,

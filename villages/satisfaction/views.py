@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from chishui.exports import FORMATS, export_response
+from chishui.pagination import paginate
 from villages import roles
 from villages.models import SurveyAnswer, SurveyRound, Township
 
@@ -80,7 +80,7 @@ PAGE_ROWS = 50
 def _paginate(request, entries):
     for name, entry in entries.items():
         entry["table"].prefix = f"{name}-"
-        RequestConfig(request, paginate={"per_page": PAGE_ROWS}).configure(entry["table"])
+        paginate(request, entry["table"], PAGE_ROWS)
     return list(entries.items())  # a list: a table named "items" would shadow dict.items
 
 
