@@ -271,3 +271,18 @@ def test_admin_site_refuses_collective_households_of_another_village(
     assert response.status_code == 200
     assert "以下贫困户不在本村" in response.content.decode()
     assert not CollectiveProject.objects.exists()
+
+
+def test_a_code_already_in_use_gets_a_chinese_message_and_writes_nothing(
+    client, admin_user, village_a, enterprise
+):
+    client.force_login(admin_user)
+    data = {"code": "X1", "name": "竹笋订单收购", "enterprise": enterprise.pk, "village": village_a.pk,
+            "household": "", "funds": "1000", "started_on": "2016-04-01"}  # fmt: skip
+    assert client.post("/organization/pairing/add/", data).status_code == 302
+
+    response = client.post("/organization/pairing/add/", {**data, "name": "另一个项目"})
+
+    assert response.status_code == 400
+    assert "该编码已被其他记录使用" in response.content.decode()
+    assert PairingProject.objects.count() == 1

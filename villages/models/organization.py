@@ -38,7 +38,10 @@ def _code_field(label):
 
 def _unique_code(model_name):
     return models.UniqueConstraint(
-        fields=["code"], condition=~Q(code=""), name=f"{model_name}_code_unique_when_set"
+        fields=["code"],
+        condition=~Q(code=""),
+        name=f"{model_name}_code_unique_when_set",
+        violation_error_message=_("该编码已被其他记录使用，请换一个编码。"),
     )
 
 
