@@ -27,6 +27,7 @@ from accountability.dashboards import tables as t
 from accountability.exports import FORMATS, export_response
 from accountability.pagination import paginate
 from accountability.periods import Month, PeriodError, Quarter, Week, Year
+from chishui import errors
 from villages.scope import UserScope
 
 # Rows per page of a table on the page (a province has hundreds of townships); each table
@@ -178,7 +179,7 @@ DASHBOARDS = (WEEKLY, MONTHLY, QUARTERLY, YEARLY)
 
 
 def bad_request(request, message):
-    return render(request, "accountability/dashboard_error.html", {"message": message}, status=400)
+    return errors.bad_request(request, message, _("返回最新一期"))
 
 
 def _query(**params):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chishui import errors
 from chishui.charts import figure_json
 from chishui.exports import FORMATS, export_response
 from chishui.pagination import paginate
@@ -82,7 +83,7 @@ def _charts(data):
 
 
 def bad_request(request, message):
-    return render(request, "villages/organization/error.html", {"message": message}, status=400)
+    return errors.bad_request(request, message, _("返回组织定位"))
 
 
 def _url(request, year, township=None, village=None, **extra):

@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chishui import errors
 from chishui.exports import FORMATS, export_response
 from chishui.pagination import paginate
 from villages import roles
@@ -36,7 +37,7 @@ supervisor_only = roles.role_required(roles.COUNTY_SUPERVISOR)
 
 
 def bad_request(request, message):
-    return render(request, "villages/satisfaction/error.html", {"message": message}, status=400)
+    return errors.bad_request(request, message, _("返回最新年度"))
 
 
 def _year(request):
