@@ -30,8 +30,21 @@ from villages import admin as villages_admin
 from villages.models import Household, SurveyAnswer
 
 
+class VersionedAdmin(SimpleHistoryAdmin):
+    """A model the pages edit with optimistic locking (``version``): a change saved here
+    counts as a new version too, so a page form opened before it gets a conflict instead
+    of overwriting it."""
+
+    exclude = ["version"]
+
+    def save_model(self, request, obj, form, change):
+        if change and form.has_changed():
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(VersionedAdmin):
     list_display = [
         "year",
         "party",
@@ -182,7 +195,7 @@ class AccountabilityActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Commendation)
-class CommendationAdmin(admin.ModelAdmin):
+class CommendationAdmin(VersionedAdmin):
     list_display = ["decided_on", "kind", "cadre", "title"]
     list_filter = ["kind"]
     list_select_related = ["cadre"]
@@ -209,8 +222,8 @@ class YearEndScoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(Exposure)
-class ExposureAdmin(admin.ModelAdmin):
-    list_display = ["aired_on", "kind", "title", "township", "task"]
+class ExposureAdmin(VersionedAdmin):
+    list_display = ["aired_on", "kind", "programme", "title", "township", "task"]
     list_filter = ["kind", "township"]
     list_select_related = ["township", "task"]
     search_fields = ["title", "task__code"]

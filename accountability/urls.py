@@ -2,6 +2,8 @@ from django.urls import path
 
 from .dashboards import views as dashboards
 from .oversight import views as oversight
+from .records import pickers
+from .records import views as records
 from .tasks import problem_views as problems
 from .tasks import views as tasks
 
@@ -43,4 +45,20 @@ urlpatterns += [
     path("actions/new/", oversight.action_new, name="action_new"),
     path("year-end/", oversight.year_end_latest, name="year_end_latest"),
     path("year-end/<int:year>/", oversight.year_end, name="year_end"),
+]
+
+# What supervisors record: contracts (A2), TV exposures (A7), commendations (C4); the pickers
+urlpatterns += [
+    path("contracts/", records.contract_list, name="contract_list"),
+    path("contracts/new/", records.contract_new, name="contract_new"),
+    path("contracts/<int:pk>/", records.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/edit/", records.contract_edit, name="contract_edit"),
+    path("exposures/", records.exposure_list, name="exposure_list"),
+    path("exposures/new/", records.exposure_new, name="exposure_new"),
+    path("exposures/<int:pk>/edit/", records.exposure_edit, name="exposure_edit"),
+    path("commendations/", records.commendation_list, name="commendation_list"),
+    path("commendations/new/", records.commendation_new, name="commendation_new"),
+    path("commendations/<int:pk>/edit/", records.commendation_edit, name="commendation_edit"),
+    path("pickers/cadres/", pickers.cadres, name="picker_cadres"),
+    path("pickers/tasks/", pickers.tasks, name="picker_tasks"),
 ]

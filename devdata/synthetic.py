@@ -316,6 +316,7 @@ def build(scale="small", seed=2016, prefix="S"):
                 aired_on=_day(rng, year_start, year_end),
                 township=task.township,
                 task=task,
+                programme="电视问政",
                 title=f"电视问政：{task.title}",
             )
             for i, task in enumerate(tasks[:: max(1, len(tasks) // 40)])

@@ -4,9 +4,11 @@ from accountability.models.oversight import (  # noqa: F401
     AccountabilityAction,
     AccountabilityActionQuerySet,
     Commendation,
+    CommendationQuerySet,
     Evaluation,
     EvaluationQuerySet,
     Exposure,
+    ExposureQuerySet,
     Finding,
     Inspection,
     InspectionQuerySet,
@@ -16,6 +18,7 @@ from accountability.models.oversight import (  # noqa: F401
 from accountability.models.summaries import ExitSummary, SummaryPeriod, SurveySummary, WeeklySummary  # noqa: F401
 from accountability.models.tasks import (  # noqa: F401
     Contract,
+    ContractQuerySet,
     Evidence,
     Factor,
     Problem,

@@ -415,6 +415,13 @@ class AccountabilityAction(models.Model):
             raise ValidationError(errors)
 
 
+class CommendationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The one scoping method for commendations and promotions (villages/scope.py): the
+        county sees all; nobody else sees them on the pages."""
+        return UserScope.of(user).filter(self)
+
+
 class Commendation(models.Model):
     """C4: strong performers are commended and promoted first (B3: 16 promoted)."""
 
@@ -428,14 +435,32 @@ class Commendation(models.Model):
     )
     decided_on = models.DateField(_("日期"), validators=[validate_year])
     title = models.CharField(_("荣誉或职务"), max_length=128)
+    # optimistic locking: an edit saves only if the editor saw the current version
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    # who recorded or changed a commendation, and what it said before
+    history = HistoricalRecords()
+    objects = CommendationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("表彰提拔")
         verbose_name_plural = _("表彰提拔")
+        # page actions, granted to the county supervisors' group (villages/migrations/0003)
+        permissions = [("record_commendation", _("可以在表彰提拔页面录入和修改表彰提拔"))]
         ordering = ["-decided_on"]
+        indexes = [
+            # the list by year (and kind): commendations decided in a year
+            models.Index(fields=["decided_on", "kind"], name="commendation_decided_kind_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.cadre.name}"
+
+    def clean(self):
+        """Recorded after the fact: not in the future."""
+        errors = future_date_errors("decided_on", self.decided_on)
+        if errors:
+            raise ValidationError(errors)
 
 
 class YearEndScore(models.Model):
@@ -532,6 +557,13 @@ class YearEndScore(models.Model):
         return round((work_score * (100 - w) + satisfaction_score * w) / 100, 1)
 
 
+class ExposureQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The one scoping method for exposures (villages/scope.py): the county sees all, a
+        township secretary his township's (read-only); nobody else sees them."""
+        return UserScope.of(user).filter(self, township=["township_id"])
+
+
 class Exposure(models.Model):
     """电视问政 (A7): delayed projects and lagging work exposed on television, and good
     practice reported."""
@@ -542,6 +574,7 @@ class Exposure(models.Model):
 
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     aired_on = models.DateField(_("播出日期"), validators=[validate_year])
+    programme = models.CharField(_("栏目/节目名称"), max_length=100, default="")
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="exposures", verbose_name=_("乡镇")
     )
@@ -554,14 +587,30 @@ class Exposure(models.Model):
         verbose_name=_("任务"),
     )
     title = models.CharField(_("标题"), max_length=200)
+    # optimistic locking: an edit saves only if the editor saw the current version
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    # who recorded or changed an exposure, and what it said before
+    history = HistoricalRecords()
+    objects = ExposureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("电视问政")
         verbose_name_plural = _("电视问政")
+        # page actions, granted to the county supervisors' group (villages/migrations/0003)
+        permissions = [("record_exposure", _("可以在电视问政页面录入和修改"))]
         ordering = ["-aired_on"]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        """Aired already (not in the future); the task, if any, is the township's."""
+        errors = future_date_errors("aired_on", self.aired_on)
+        if self.task_id and self.township_id and self.task.township_id != self.township_id:
+            errors["task"] = _("所选任务不属于该乡镇。")
+        if errors:
+            raise ValidationError(errors)
 
 
 # ---- Summary tables ----------------------------------------------------------------------

@@ -29,9 +29,18 @@ class Factor(models.TextChoices):
     TALENT = "talent", _("人才")
 
 
+class ContractQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The one scoping method for contracts (villages/scope.py): the county sees all, a
+        township secretary his township's contracts, a village secretary or resident cadre
+        the contracts he signed himself; nobody else sees any (read-only below the county)."""
+        return UserScope.of(user).filter(self, township=["township_id"], own=["signed_by_id"])
+
+
 class Contract(models.Model):
     """军令状 / 责任书 (A2): signed separately by each township party committee, village
-    party branch and resident work team, with targets."""
+    party branch and resident work team, with targets. Their targets drive the monthly
+    dashboard's percentages, so every change is kept (history) and edits are versioned."""
 
     class Party(models.TextChoices):
         TOWNSHIP_COMMITTEE = "township_committee", _("乡镇党委")
@@ -61,27 +70,38 @@ class Contract(models.Model):
     target_tasks = models.PositiveIntegerField(_("目标任务数"), default=0)
     target_funds = models.DecimalField(_("目标资金（元）"), max_digits=14, decimal_places=2, default=0)
     township_exit = models.BooleanField(_("承诺摘帽"), default=False)
+    # optimistic locking: an edit saves only if the editor saw the current version
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    # who changed which target when (the contract page shows it)
+    history = HistoricalRecords()
+    objects = ContractQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("责任书（军令状）")
         verbose_name_plural = _("责任书（军令状）")
+        # page actions, granted to the county supervisors' group (villages/migrations/0003)
+        permissions = [("record_contract", _("可以在责任书页面录入和修改责任书"))]
         ordering = ["year", "township__code", "party"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(party="township_committee", village__isnull=True)
                 | (~Q(party="township_committee") & Q(village__isnull=False)),
                 name="contract_village_matches_party",
+                violation_error_message=_("乡镇党委的责任书不选村；村党支部和驻村工作组的责任书必须选村。"),
             ),
             # one contract per signing party per year
             models.UniqueConstraint(
                 fields=["year", "township", "party"],
                 condition=Q(village__isnull=True),
                 name="contract_one_per_township_year",
+                violation_error_message=_("该乡镇本年度已有乡镇党委责任书。"),
             ),
             models.UniqueConstraint(
                 fields=["year", "village", "party"],
                 condition=Q(village__isnull=False),
                 name="contract_one_per_village_party_year",
+                violation_error_message=_("该村本年度已有该签订方的责任书。"),
             ),
         ]
 
@@ -94,7 +114,15 @@ class Contract(models.Model):
         }
 
     def clean(self):
+        """The village lies in the township; the signer belongs to the signing party: a
+        township committee's contract is signed in its township, a village's in its village."""
         check_places(self)
+        if self.signed_by_id and self.township_id:
+            signer = self.signed_by
+            if self.village_id and signer.village_id != self.village_id:
+                raise ValidationError({"signed_by": _("签订人不属于该村。")})
+            if not self.village_id and signer.township_id != self.township_id:
+                raise ValidationError({"signed_by": _("签订人不属于该乡镇。")})
 
 
 class ProblemQuerySet(models.QuerySet):

@@ -308,6 +308,9 @@ def commendations(county):
     save(Commendation, rows)
 
 
+TV_PROGRAMME = "赤水电视台《电视问政》"
+
+
 def exposures(county):
     """Television questioning (电视问政, A7): eight stalled tasks exposed, four finished
     village tasks reported as good practice."""
@@ -320,6 +323,7 @@ def exposures(county):
             township=task.township,
             task=task,
             aired_on=max(task.starts_on + dt.timedelta(weeks=6), dt.date(YEAR, 3, 1)),
+            programme=TV_PROGRAMME,
             title=f"电视问政：{task.title}进度滞后",
         )
         for task in rng.sample(stalled, 8)
@@ -330,6 +334,7 @@ def exposures(county):
             township=task.township,
             task=task,
             aired_on=task.due_on,
+            programme=TV_PROGRAMME,
             title=f"经验做法：{task.title}",
         )
         for task in rng.sample(done, 4)

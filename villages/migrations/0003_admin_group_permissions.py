@@ -19,8 +19,13 @@ SUPERVISOR_VIEW_APPS = ["accountability"]
 # accountability/migrations/0007): the admin group manages the data in the admin but does
 # not take them on the pages.
 SUPERVISOR_ACTIONS = ["record_inspection", "record_accountabilityaction", "lock_week", "compute_yearendscore"]
+# The supervisors' recording pages of contracts (A2), TV exposures (A7) and commendations
+# (C4), added by accountability/migrations/0010.
+SUPERVISOR_ACTIONS += ["record_contract", "record_exposure", "record_commendation"]
 # The oversight pages township secretaries read (they have no admin access: not staff).
 TOWNSHIP_SECRETARY_VIEWS = ["view_inspection", "view_accountabilityaction", "view_yearendscore"]
+# his township's contracts and TV exposures (accountability/migrations/0010)
+TOWNSHIP_SECRETARY_VIEWS += ["view_contract", "view_exposure"]
 
 
 def ensure_permissions(apps):
