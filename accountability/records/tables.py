@@ -51,6 +51,9 @@ class ContractTable(tables.Table):
     def render_party(self, record):
         return record.get_party_display()
 
+    def value_township_exit(self, value):
+        return _("是") if value else _("否")
+
 
 class ExposureTable(tables.Table):
     aired_on = tables.DateColumn(verbose_name=_("播出日期"), format="Y-m-d", order_by=("aired_on", "id"))
