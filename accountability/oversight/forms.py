@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability import periods
 from accountability.filters import ListFilterSet, scoped_choices
-from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, Rank, Task
+from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, Rank
+from accountability.records.pickers import use_pickers
 from villages.dates import FIRST_YEAR, LAST_YEAR, validate_year
-from villages.models import Cadre, Township, Village
+from villages.models import Township, Village
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 INVALID_CHOICE = _("选择无效：请从列表中选择。")
@@ -167,9 +168,7 @@ class InspectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = Village.objects.select_related("township").order_by("code")
         self.fields["township"].queryset = Township.objects.order_by("code")
-        cadres = Cadre.objects.order_by("code")
-        self.fields["inspector"].queryset = cadres
-        self.fields["inspected_cadre"].queryset = cadres
+        use_pickers(self, cadres=["inspector", "inspected_cadre"])
         self.fields["village"].label_from_instance = lambda v: f"{v.township.name} {v.name}"
         for field in self.fields.values():
             if hasattr(field, "error_messages"):
@@ -277,10 +276,8 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = Cadre.objects.order_by("code")
         self.fields["inspection"].queryset = Inspection.objects.select_related("township", "village")
-        self.fields["task"].queryset = Task.objects.order_by("code")
-        self.fields["task"].label_from_instance = lambda t: f"{t.code} {t.title}"
+        use_pickers(self, cadres=["cadre"], tasks=["task"])
         for field in self.fields.values():
             if hasattr(field, "error_messages"):
                 field.error_messages["invalid_choice"] = INVALID_CHOICE

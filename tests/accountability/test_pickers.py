@@ -100,6 +100,10 @@ def test_the_recording_forms_use_the_pickers(client, supervisor):
         ("contract", reverse("accountability:contract_new"), "signed_by"),
         ("commendation", reverse("accountability:commendation_new"), "cadre"),
         ("exposure", reverse("accountability:exposure_new"), "task"),
+        ("inspection", reverse("accountability:inspection_new"), "inspector"),
+        ("inspection", reverse("accountability:inspection_new"), "inspected_cadre"),
+        ("action", reverse("accountability:action_new"), "cadre"),
+        ("action", reverse("accountability:action_new"), "task"),
     ]:
         page = client.get(url).content.decode()
         picker = CADRES if field != "task" else TASKS
