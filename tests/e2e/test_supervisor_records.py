@@ -44,7 +44,8 @@ def test_supervisor_records_an_inspection_with_two_findings_and_an_action(
 
     page.get_by_role("link", name="据此录入问责").click()
     page.get_by_label("问责方式").select_option(label="警示约谈")
-    page.get_by_label("被问责干部").select_option(value=str(resident_cadre.cadre.pk))
+    page.get_by_label("被问责干部").fill("resident")  # the searchable picker (js/picker.js)
+    page.locator(".picker-results button", has_text="resident_cadre").click()
     page.get_by_label("职级类别").select_option(label="一般干部")
     page.get_by_label("事由").fill("驻村期间不在岗")
     page.get_by_role("button", name="保存问责").click()
