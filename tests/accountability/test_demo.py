@@ -25,6 +25,7 @@ from accountability.models import (
     Commendation,
     Contract,
     Evaluation,
+    Exposure,
     Finding,
     Inspection,
     ProgressReport,
@@ -225,6 +226,13 @@ def test_contracts_2016_for_each_committee_poverty_branch_and_work_team_match_th
     )
     assert committee_targets == {"people": 31_700, "villages": 16, "exits": 2}
     assert contracts.aggregate(n=Sum("target_tasks"))["n"] >= Task.objects.count()
+    # audited from the start: the contract page lists each one's first record
+    assert Contract.history.filter(history_type="+").count() == Contract.objects.count()
+
+
+def test_tv_exposures_name_their_programme():
+    assert Exposure.objects.count() == 12
+    assert not Exposure.objects.filter(programme="").exists()
 
 
 # ------------------------------------------------------------------ tasks and weekly progress
