@@ -84,6 +84,8 @@ MODELS = [
     acc.Finding,
     acc.AccountabilityAction,
     acc.YearEndScore,
+    acc.Exposure,
+    acc.Commendation,
     vil.Township,
     vil.Village,
     vil.Household,
@@ -123,6 +125,31 @@ DASHBOARD = {
     "units-per_page": "5",
     "units-sort": "name",
 }
+
+# The fields of the supervisors' records (contracts, exposures, commendations)
+CONTRACT = {
+    "party": "township_committee",
+    "year": "2015",
+    "township": "{township}",
+    "village": "",
+    "signed_by": "{cadre}",
+    "signed_on": "2015-01-15",
+    "target_households": "10",
+    "target_people": "30",
+    "target_villages": "1",
+    "target_tasks": "4",
+    "target_funds": "5000.50",
+    "township_exit": "on",
+}
+EXPOSURE = {
+    "kind": "exposed",
+    "aired_on": "2016-06-01",
+    "programme": "电视问政",
+    "township": "{township}",
+    "title": "进度滞后",
+    "task": "{task}",
+}
+COMMENDATION = {"kind": "promoted", "cadre": "{cadre}", "decided_on": "2016-06-01", "title": "提拔"}
 
 # The fields of every kind of organization record (the URL's slug picks the form; a form
 # ignores the fields of the others).
@@ -274,6 +301,31 @@ VIEWS = {
     "accountability:year_end": View(
         get={"c-page": "1", "c-per_page": "10", "t-page": "2", "t-sort": "-total"}
     ),
+    # accountability: what supervisors record (A2, A7, C4) and the pickers
+    "accountability:contract_list": View(
+        get={
+            "year": "2016",
+            "township": "{township}",
+            "party": "township_committee",
+            "signer": "书记",
+            **LIST,
+        }
+    ),
+    "accountability:contract_detail": View(),
+    "accountability:contract_new": View(post=CONTRACT),
+    "accountability:contract_edit": View(post={**CONTRACT, "version": "1"}),
+    "accountability:exposure_list": View(
+        get={"year": "2016", "kind": "exposed", "township": "{township}", **LIST}
+    ),
+    "accountability:exposure_new": View(post=EXPOSURE),
+    "accountability:exposure_edit": View(post={**EXPOSURE, "version": "1"}),
+    "accountability:commendation_list": View(
+        get={"year": "2016", "kind": "promoted", "township": "{township}", **LIST}
+    ),
+    "accountability:commendation_new": View(post=COMMENDATION),
+    "accountability:commendation_edit": View(post={**COMMENDATION, "version": "1"}),
+    "accountability:picker_cadres": View(get={"q": "sec", "page": "1"}),
+    "accountability:picker_tasks": View(get={"q": "T-", "page": "1"}),
     # villages: satisfaction (C1, C2, C5)
     "villages:satisfaction": View(
         get={
@@ -431,6 +483,23 @@ def world(
         satisfaction_score=Decimal(90),
         total=Decimal(84),
     )
+    contract = acc.Contract.objects.create(
+        party="township_committee",
+        year=2016,
+        township=village.township,
+        signed_by=secretary_a.cadre,
+        signed_on=dt.date(2016, 1, 15),
+    )
+    exposure = acc.Exposure.objects.create(
+        kind="exposed",
+        aired_on=dt.date(2016, 5, 3),
+        programme="电视问政",
+        township=village.township,
+        title="x",
+    )
+    commendation = acc.Commendation.objects.create(
+        kind="commended", cadre=resident_cadre.cadre, decided_on=dt.date(2016, 5, 4), title="表彰"
+    )
     load_items()
     surveyed = household(village, "H-FUZZ-1")
     opened = survey_round(2016, 1)
@@ -462,6 +531,10 @@ def world(
             "accountability:inspection_detail": {"pk": inspection.pk},
             "accountability:finding_rectify": {"pk": inspection.pk, "finding_pk": finding.pk},
             "accountability:year_end": {"year": 2015},
+            "accountability:contract_detail": {"pk": contract.pk},
+            "accountability:contract_edit": {"pk": contract.pk},
+            "accountability:exposure_edit": {"pk": exposure.pk},
+            "accountability:commendation_edit": {"pk": commendation.pk},
             "villages:survey_round_close": {"pk": opened.pk},
             "villages:survey_pending": {"round_id": opened.pk},
             "villages:survey_entry": {"round_id": opened.pk, "code": surveyed.code},
