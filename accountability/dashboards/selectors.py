@@ -215,11 +215,12 @@ def weekly_dashboard(scope, week, limit=LIST_LIMIT, use_summaries=True):
         {
             "aired_on": r["aired_on"].isoformat(),
             "kind": str(Exposure.Kind(r["kind"]).label),
+            "programme": r["programme"],
             "title": r["title"],
             "township": r["township__name"],
             "task": r["task__code"] or "",
         }
-        for r in aired.values("aired_on", "kind", "title", "township__name", "task__code")
+        for r in aired.values("aired_on", "kind", "programme", "title", "township__name", "task__code")
     ]
 
     return {

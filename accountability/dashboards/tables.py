@@ -42,6 +42,7 @@ class OverdueTable(TaskListTable):
 class AiredTable(UnitRowsTable):
     aired_on = tables.Column(verbose_name=_("播出日期"))
     kind = tables.Column(verbose_name=_("类型"))
+    programme = tables.Column(verbose_name=_("栏目/节目名称"), default="")
     title = tables.Column(verbose_name=_("标题"))
     township = tables.Column(verbose_name=_("乡镇"))
     task = tables.Column(verbose_name=_("任务"), default="")

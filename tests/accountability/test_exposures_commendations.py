@@ -224,3 +224,14 @@ def test_commendation_list_by_year_kind_and_township(
     assert shown(township=township_b.pk) == [commended]
     csv = client.get(COMMENDATIONS, {"export": "csv", "kind": "promoted"}).content.decode("utf-8-sig")
     assert csv.splitlines() == ["日期,类型,干部,乡镇,荣誉或职务", "2016-03-01,提拔,resident_cadre,甲镇,提拔"]
+
+
+def test_weekly_dashboard_names_the_programme_of_an_exposure(client, supervisor, township_a):
+    Exposure.objects.create(
+        kind="exposed", aired_on=dt.date(2016, 6, 7), programme="赤水新闻", township=township_a, title="滞后"
+    )
+    client.force_login(supervisor)
+    data = client.get(
+        reverse("accountability:dashboard_weekly"), {"week": "2016-W23", "format": "json"}
+    ).json()
+    assert [(a["programme"], a["title"]) for a in data["exposure"]["aired"]] == [("赤水新闻", "滞后")]
