@@ -3,6 +3,7 @@ and commendations. Each write validates (``full_clean``: the model's rules and c
 the same the admin checks), runs in one transaction and is kept in the audit history under
 the user who made it."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -19,8 +20,13 @@ class EditConflict(Exception):
 
 
 def create_record(user, model, data):
-    """A new ``model`` row from ``data``, validated and in the history under ``user``."""
+    """A new ``model`` row from ``data``, validated and in the history under ``user``. The
+    same record submitted twice by the same user (a double tap) is recorded once: the second
+    submit gets the first record."""
     with transaction.atomic():
+        same = _same_record(user, model, data)
+        if same is not None:
+            return same
         record = model(**data)
         record.full_clean()
         record._history_user = user
@@ -46,6 +52,15 @@ def update_record(user, record, data, seen_version):
         current._history_user = user
         current.save(update_fields=[*changed, "version"])
     return current
+
+
+def _same_record(user, model, data):
+    """The row of ``model`` with exactly ``data`` that ``user`` created (its audit history's
+    first record is his), or None. The user's row is locked first, so his two simultaneous
+    submits take turns and the second finds the first."""
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+    created = model.history.filter(history_type="+", history_user=user).values("id")
+    return model.objects.filter(pk__in=created, **data).order_by("pk").first()
 
 
 def _stored(record, name):

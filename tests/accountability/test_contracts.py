@@ -281,3 +281,14 @@ def test_contracts_export(client, supervisor, contract, fmt):
         text = response.content.decode("utf-8-sig")
         assert text.splitlines()[0].startswith("年度,签订方,乡镇,村,签订人,签订日期,目标脱贫户数")
         assert "2016,乡镇党委,甲镇,,secretary_a,2016-01-15,8,20,1,0,0.00,是" in text
+
+
+def test_a_double_submit_records_one_contract(client, supervisor, secretary_a, township_a):
+    """The second submit meets the one-contract-per-party-and-year rule: it says so, and
+    writes nothing."""
+    client.force_login(supervisor)
+    first = client.post(NEW, data(secretary_a.cadre, township_a))
+    second = client.post(NEW, data(secretary_a.cadre, township_a))
+    assert (first.status_code, second.status_code) == (302, 400)
+    assert "该乡镇本年度已有乡镇党委责任书。" in second.content.decode()
+    assert counts() == (1, 1)

@@ -235,3 +235,17 @@ def test_weekly_dashboard_names_the_programme_of_an_exposure(client, supervisor,
         reverse("accountability:dashboard_weekly"), {"week": "2016-W23", "format": "json"}
     ).json()
     assert [(a["programme"], a["title"]) for a in data["exposure"]["aired"]] == [("赤水新闻", "滞后")]
+
+
+def test_a_double_submit_records_one_exposure_and_one_commendation(
+    client, supervisor, township_a, resident_cadre
+):
+    client.force_login(supervisor)
+    for _ in range(2):
+        assert client.post(EXPOSURE_NEW, exposure_data(township_a)).status_code == 302
+        assert client.post(COMMENDATION_NEW, commendation_data(resident_cadre.cadre)).status_code == 302
+    assert exposure_counts() == (1, 1)
+    assert commendation_counts() == (1, 1)
+    # a different exposure the same day is still recorded
+    client.post(EXPOSURE_NEW, exposure_data(township_a, title="另一条"))
+    assert exposure_counts() == (2, 2)
