@@ -7,11 +7,14 @@ a dropdown of every cadre of the county (881 in the demo).
   page (``&page=2`` for the next ones).
 - ``PickerSelect``: the form's ordinary ``<select>`` with the search URL on it; static
   js/picker.js puts a search box in front of it. Without JavaScript the select still
-  works: its options are ordered by township, then name (a long list, but a working one).
+  works: its options are grouped by township (``<optgroup>``), by name within each.
 """
 
+import itertools
+
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
+from django.forms.models import ModelChoiceIterator
 from django.http import JsonResponse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -37,13 +40,29 @@ def task_label(task):
     return f"{task.code} {task.title}"
 
 
+# by township (cadres of no township, the county's, last on every database), then name
+CADRE_ORDER = (F("township__code").asc(nulls_last=True), "name", "code")
+
+
 def picker_cadres():
     """Every cadre, for the select behind the cadre picker (county-wide recording forms)."""
-    return Cadre.objects.select_related("township", "village").order_by("township__code", "name", "code")
+    return Cadre.objects.select_related("township", "village").order_by(*CADRE_ORDER)
 
 
 def picker_tasks():
     return Task.objects.order_by("code")
+
+
+class ByTownshipIterator(ModelChoiceIterator):
+    """A cadre select's options grouped by township (cadres of no township last), for the
+    browser without JavaScript. The queryset comes ordered by township."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for township, group in itertools.groupby(self.queryset, key=lambda cadre: cadre.township):
+            label = township.name if township is not None else _("未属乡镇")
+            yield (label, [self.choice(cadre) for cadre in group])
 
 
 class PickerSelect(forms.Select):
@@ -73,6 +92,7 @@ def use_pickers(form, cadres=(), tasks=()):
         field = form.fields[name]
         field.queryset = picker_cadres()
         field.label_from_instance = cadre_label
+        field.iterator = ByTownshipIterator
         field.widget = PickerSelect(reverse_lazy("accountability:picker_cadres"), field.widget.attrs)
         field.widget.choices = field.choices
     for name in tasks:
@@ -120,7 +140,7 @@ def cadres(request):
         return (
             visible.filter(Q(name__icontains=query) | Q(code__istartswith=query))
             .select_related("township", "village")
-            .order_by("township__code", "name", "code")
+            .order_by(*CADRE_ORDER)
         )
 
     return _search(request, rows, cadre_label)

@@ -109,3 +109,16 @@ def test_the_recording_forms_use_the_pickers(client, supervisor):
         picker = CADRES if field != "task" else TASKS
         assert f'name="{field}"' in page and f'data-picker="{picker}"' in page, name
         assert "js/picker" in page
+
+
+def test_without_javascript_the_cadre_select_is_grouped_by_township(
+    client, supervisor, secretary_a, secretary_b, village_secretary
+):
+    client.force_login(supervisor)
+    page = client.get(reverse("accountability:commendation_new")).content.decode()
+    select = page[page.index('name="cadre"') : page.index("</select>", page.index('name="cadre"'))]
+    assert select.index('<optgroup label="甲镇">') < select.index("secretary_a · 甲镇")
+    assert select.index("village_secretary · 甲镇 甲一村") < select.index('<optgroup label="乙乡">')
+    assert select.index('<optgroup label="乙乡">') < select.index("secretary_b · 乙乡")
+    assert select.index("secretary_b · 乙乡") < select.index('<optgroup label="未属乡镇">')
+    assert select.index('<optgroup label="未属乡镇">') < select.index("supervisor")
