@@ -30,8 +30,8 @@ LOCK_PAGE_WEEKS = 8
 @roles.role_required()
 def task_list(request):
     today = periods.today()
-    rows = task_selectors.tasks_for_list(request.user, today)
-    filterset = TaskFilter(request.GET or None, queryset=rows, request=request)
+    every_task = task_selectors.tasks_for_list(request.user, today)
+    filterset = TaskFilter(request.GET or None, queryset=every_task, request=request)
     rows = filterset.rows
     export = exports.requested_format(request)
     if export:
@@ -50,6 +50,9 @@ def task_list(request):
             "filter": filterset,
             "table": table,
             "week": periods.Week.of(today),
+            "counts": task_selectors.week_counts(every_task),  # of all his tasks, not the filtered
+            # the folded filters of a phone open when a filter is in use
+            "filtering": any(request.GET.get(name) for name in TaskFilter.base_filters),
             "week_locked": services.is_week_locked(this_week),
             "can_lock": request.user.has_perm("accountability.lock_week"),
             "export_query": export_query.urlencode(),
