@@ -10,7 +10,7 @@
    - The form is sent with fetch. When that fails because there is no signal, the values are
      kept in this browser (localStorage, by user, task and week), shown as 未发送, and sent
      again when the connection returns (the "online" event, or the next visit of the page);
-     the page then reloads to show the server's confirmation, and the copy is dropped. */
+     the page then shows the server's confirmation, and the copy is dropped. */
 (function () {
   "use strict";
 
@@ -169,37 +169,43 @@
     return window.location.href.split("#")[0];
   }
 
-  /* The server's page for a refused report (400, 409, 403) replaces this one's main part. */
-  function showServerPage(html) {
-    var page = new DOMParser().parseFromString(html, "text/html");
-    var main = page.querySelector("main");
-    if (!main) { return false; }
-    document.querySelector("main").replaceWith(main);
+  /* The server's page (``page``, parsed) replaces this one's main part, from its top. */
+  function showServerPage(page) {
+    document.querySelector("main").replaceWith(page.querySelector("main"));
     document.title = page.title;
     window.scrollTo(0, 0);
     start();
-    return true;
   }
 
-  /* POST ``data``; resolves when the server answered, rejects when nothing came back. */
-  function send(form, data) {
+  /* POST ``data``; resolves when the server answered, rejects when nothing came back.
+     Saved: the server redirects to this page, whose confirmation (本周进度已保存) replaces
+     this one's main part. Refused (400, 409): the server's task page with the values and the
+     reasons replaces it. Any other answer (a 403 from a stale CSRF cookie, a proxy's 413 or
+     502): the values are kept and the status line says it failed. Redirected elsewhere (the login page, the session having expired while
+     offline): nothing was saved, so the values are kept (``keep``) and the browser follows;
+     after logging in it comes back here and sends them. */
+  function send(form, data, keep) {
     var key = form.dataset.draftKey;
     var button = form.querySelector("button[type=submit]");
     sending = true;
     button.disabled = true;
-    return fetch(pageUrl(), { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
+    return fetch(pageUrl(), { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) {
-        if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
-          dropDraft(key);  // saved: the page shows the server's confirmation
-          window.location.assign(pageUrl());
+        var here = new URL(pageUrl()).pathname;
+        if (response.redirected && new URL(response.url).pathname !== here) {
+          keep();
+          window.location.assign(response.url);
           return;
         }
         return response.text().then(function (html) {
-          if (showServerPage(html)) {
-            dropDraft(key);  // refused: the server's page shows the values and says why
-          } else {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          if (!page.querySelector("main #this-week")) {  // not the task page: a 403, 413, 500…
+            keep();
             status(form, form.dataset.failedMessage + " (HTTP " + response.status + ")");
+            return;
           }
+          dropDraft(key);  // the server has the report, or shows the values and why not
+          showServerPage(page);
         });
       })
       .finally(function () {
@@ -217,7 +223,8 @@
     ["week", "version", "value", "note"].forEach(function (name) { data.append(name, draft[name]); });
     if (draft.confirm_over) { data.append("confirm_over", "on"); }
     status(form, form.dataset.sendingMessage);
-    send(form, data).catch(function () { showDraft(form, draft); });
+    var keep = function () { showDraft(form, draft); };
+    send(form, data, keep).catch(keep);
   }
 
   function onSubmit(event) {
@@ -236,7 +243,8 @@
       return;
     }
     status(form, "");
-    send(form, new FormData(form)).catch(function () { keepDraft(form); });
+    var keep = function () { keepDraft(form); };
+    send(form, new FormData(form), keep).catch(keep);
   }
 
   function start() {

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from accountability.models import Evidence, ProgressReport, Task
 from tests.accountability.tasks_factories import JPEG
+from tests.conftest import PASSWORD
 
 HEIGHT = 844
 
@@ -177,3 +178,51 @@ def test_a_report_typed_offline_is_sent_after_reconnecting(phone, live_server, l
     expect(page.get_by_text("本周已填报（第1版")).to_be_visible()
     assert page.evaluate("Object.keys(localStorage).length") == 0
     assert ProgressReport.history.filter(task_id=task.pk).count() == 1
+
+
+def test_a_report_kept_offline_survives_an_expired_login(phone, live_server, login, secretary_a, task):
+    """Offline long enough for the session to end: sending it meets the login page, not a
+    save. The values stay in the browser, and after logging in again they are sent."""
+    context, page = phone
+    open_task(page, live_server, login, secretary_a, task)
+    context.set_offline(True)
+    page.get_by_label("累计完成值").fill("90")
+    page.get_by_label("进展与困难").fill("离线填写，登录已过期")
+    page.get_by_role("button", name="提交本周进度").click()
+    expect(page.locator("#draft-status")).to_contain_text("未发送")
+    context.clear_cookies(name="sessionid")  # the session is gone
+    context.set_offline(False)
+
+    expect(page.get_by_label("用户名")).to_be_visible()  # sent to the login page
+    assert not ProgressReport.objects.filter(task=task).exists()
+    page.get_by_label("用户名").fill(secretary_a.get_username())
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+    assert_on_screen(page.get_by_text("本周进度已保存。"))
+    report = ProgressReport.objects.get(task=task)
+    assert (report.value, report.note) == (90, "离线填写，登录已过期")
+
+
+def test_a_refused_send_that_is_not_the_task_page_keeps_the_report(
+    phone, live_server, login, secretary_a, task
+):
+    """Every cookie gone (CSRF too): the server answers 403, not the task page. The values
+    stay in the browser, the status line says so, and after logging in they are sent."""
+    context, page = phone
+    open_task(page, live_server, login, secretary_a, task)
+    context.set_offline(True)
+    page.get_by_label("累计完成值").fill("70")
+    page.get_by_role("button", name="提交本周进度").click()
+    expect(page.locator("#draft-status")).to_contain_text("未发送")
+    context.clear_cookies()
+    context.set_offline(False)
+    expect(page.locator("#draft-status")).to_contain_text("发送失败，请稍后重试。 (HTTP 403)")
+    assert not ProgressReport.objects.filter(task=task).exists()
+
+    page.reload()  # the login page, then back to the task
+    page.get_by_label("用户名").fill(secretary_a.get_username())
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    assert_on_screen(page.get_by_text("本周进度已保存。"))
+    assert ProgressReport.objects.get(task=task).value == 70
