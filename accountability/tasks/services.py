@@ -179,9 +179,11 @@ def file_report(task, user, week, value, note, files=(), expected_version=0, con
     if "value" not in errors:
         _collect(errors, check_over_target, task, value, confirm_over)
     if len(files) > MAX_FILES_PER_REPORT:
+        # refused as a whole: none of them is opened (decoding photos costs time and memory)
         errors.setdefault("evidence", []).append(COUNT_REFUSED % {"n": MAX_FILES_PER_REPORT})
-    # the files to store: photos larger than the pages need come back downscaled
-    files = [_collect(errors, check_evidence_file, upload) for upload in files]
+    else:
+        # the files to store: photos larger than the pages need come back downscaled
+        files = [_collect(errors, check_evidence_file, upload) for upload in files]
     if errors:
         raise ValidationError(errors)
     percent = task.percent_for(value)

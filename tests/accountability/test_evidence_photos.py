@@ -159,3 +159,15 @@ def test_the_form_tells_the_limits_and_gives_them_to_the_browser(client, secreta
     assert f'data-max-image-bytes="{Evidence.MAX_IMAGE_BYTES}"' in page
     assert f'data-max-bytes="{Evidence.MAX_BYTES}"' in page
     assert 'data-type-message="文件“%(name)s”的类型不允许' in page
+
+
+def test_more_than_ten_files_are_refused_without_opening_any(client, secretary_a, task, media, monkeypatch):
+    def never(upload):
+        raise AssertionError("a photo was opened")
+
+    monkeypatch.setattr(photos, "fit_photo", never)
+    client.force_login(secretary_a)
+    response = post(client, task, *[SimpleUploadedFile(f"{n}.jpg", JPEG) for n in range(11)])
+    assert response.status_code == 400
+    assert "一次最多上传 10 个文件。" in response.content.decode()
+    assert not ProgressReport.objects.exists() and not Evidence.objects.exists()
