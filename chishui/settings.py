@@ -180,6 +180,17 @@ STORAGES = {
     },
 }
 
+# Uploads: a weekly report takes ten evidence files, photos up to 20 MB each (larger ones than
+# the pages need are downscaled: accountability/tasks/photos.py). A file over 2.5 MB is
+# streamed to a temporary file, not held in memory; DATA_UPLOAD_MAX_MEMORY_SIZE counts the
+# form's fields, not its files. The request as a whole is capped by nginx's
+# client_max_body_size (docs/deployment.md), which also buffers a slow upload before gunicorn.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# WhiteNoise does not know the web app manifest's type (templates/base.html links it).
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
+
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 

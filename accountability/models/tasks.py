@@ -411,7 +411,11 @@ class Evidence(models.Model):
     """A photo or PDF attached to a weekly report."""
 
     ALLOWED_EXTENSIONS = ["jpg", "jpeg", "png", "pdf"]
+    IMAGE_EXTENSIONS = ["jpg", "jpeg", "png"]
+    # a stored file (a PDF as uploaded, a photo after downscaling: tasks/photos.py)
     MAX_BYTES = 5 * 1024 * 1024
+    # an uploaded photo: larger ones than MAX_BYTES are downscaled, not refused
+    MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
     report = models.ForeignKey(
         ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("周进度")

@@ -9,8 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability import periods
 from accountability.models import Evidence, Factor
+from accountability.tasks import photos, services
 from villages.dates import validate_year
 from villages.models import Village
+
+MB = 1024 * 1024
 
 
 def add_service_errors(form, error):
@@ -83,6 +86,12 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("本周做了什么，遇到什么困难。"),
     )
+    # the rule (a value over the target needs it) is services.check_over_target's
+    confirm_over = forms.BooleanField(
+        label=_("确认超过目标"),
+        required=False,
+        help_text=_("累计完成值超过目标值时，请核对后勾选。"),
+    )
     evidence = MultipleFileField(
         label=_("佐证材料"),
         required=False,
@@ -90,9 +99,30 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evidence"].help_text = gettext(
-            "照片（JPG、PNG）或 PDF，每个文件不超过 %(mb)s MB，可多选。"
-        ) % {"mb": Evidence.MAX_BYTES // (1024 * 1024)}
+        evidence = self.fields["evidence"]
+        evidence.help_text = gettext(
+            "照片（JPG、PNG）每张不超过 %(image_mb)s MB，长边超过 %(side)s 像素的照片会自动缩小；"
+            "PDF 每个不超过 %(mb)s MB；一次最多 %(n)s 个文件。"
+        ) % {
+            "image_mb": Evidence.MAX_IMAGE_BYTES // MB,
+            "side": photos.MAX_SIDE,
+            "mb": Evidence.MAX_BYTES // MB,
+            "n": services.MAX_FILES_PER_REPORT,
+        }
+        # the same limits and messages, checked in the browser before the upload
+        # (static/js/report-form.js)
+        evidence.widget.attrs.update(
+            {
+                "data-image-extensions": ",".join(Evidence.IMAGE_EXTENSIONS),
+                "data-extensions": ",".join(Evidence.ALLOWED_EXTENSIONS),
+                "data-max-image-bytes": Evidence.MAX_IMAGE_BYTES,
+                "data-max-bytes": Evidence.MAX_BYTES,
+                "data-max-files": services.MAX_FILES_PER_REPORT,
+                "data-type-message": services.TYPE_REFUSED,
+                "data-size-message": services.SIZE_REFUSED,
+                "data-count-message": services.COUNT_REFUSED % {"n": services.MAX_FILES_PER_REPORT},
+            }
+        )
 
 
 class WeekLockForm(forms.Form):

@@ -2,6 +2,7 @@
 scoping method (``for_user``) and already carries what its page shows (``select_related``,
 ``annotate``, ``prefetch_related``), so a page's query count does not grow with the data."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -12,6 +13,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -34,11 +36,23 @@ class Status(models.TextChoices):
     DONE = "done", _("已完成")
 
 
+class Urgency(models.IntegerChoices):
+    """Where a task stands in this week's work (the ``urgency`` annotation of
+    ``tasks_for_list``): the order of 我的任务."""
+
+    TO_REPORT = 0, _("本周待填报")  # started, unfinished, not overdue, not reported this week
+    OVERDUE = 1, _("已逾期")
+    OTHER = 2, _("其他")  # reported this week already, or not started yet
+    DONE = 3, _("已完成")
+
+
 def tasks_for_list(user, today=None):
-    """The user's tasks with latest progress, this week's report status, status and the
-    overdue flag, computed in the database."""
+    """The user's tasks with latest progress, this week's report status, status, the overdue
+    flag and the urgency, computed in the database, in the order of this week's work: to
+    report this week first, then overdue, then the rest, finished last (each by deadline)."""
     today = today or periods.today()
     this_week = periods.week_start(today)
+    week_end = this_week + dt.timedelta(days=6)
     return (
         Task.objects.for_user(user)
         .with_latest_progress()
@@ -58,9 +72,29 @@ def tasks_for_list(user, today=None):
                 output_field=BooleanField(),
             ),
         )
+        .annotate(
+            urgency=Case(
+                When(latest_percent__gte=100, then=Value(Urgency.DONE)),
+                When(is_overdue=True, then=Value(Urgency.OVERDUE)),
+                When(
+                    Q(reported_this_week=False) & (Q(starts_on__isnull=True) | Q(starts_on__lte=week_end)),
+                    then=Value(Urgency.TO_REPORT),
+                ),
+                default=Value(Urgency.OTHER),
+                output_field=IntegerField(),
+            )
+        )
         .select_related("township", "village", "owner")
-        # what needs work first: unfinished tasks by deadline, finished ones after them
-        .order_by(Case(When(latest_percent__gte=100, then=Value(1)), default=Value(0)), "due_on", "code")
+        .order_by("urgency", "due_on", "code")
+    )
+
+
+def week_counts(rows):
+    """How many of ``rows`` (``tasks_for_list``) are to report this week and how many are
+    overdue: the counts at the top of 我的任务, in one query."""
+    return rows.aggregate(
+        to_report=Count("pk", filter=Q(urgency=Urgency.TO_REPORT)),
+        overdue=Count("pk", filter=Q(urgency=Urgency.OVERDUE)),
     )
 
 

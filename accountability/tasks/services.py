@@ -10,16 +10,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accountability import periods
 from accountability.dashboards import summaries
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
+from accountability.tasks import photos
 from villages.models import Cadre, Township
 from villages.scope import UserScope
 
 # A value above this multiple of the target is taken for a typing error.
 MAX_TARGET_MULTIPLE = 10
 MAX_FILES_PER_REPORT = 10
+
+# The messages of refused evidence files; the report form's script gives the same ones in
+# the browser before the upload (forms.ReportForm).
+TYPE_REFUSED = gettext_lazy("文件“%(name)s”的类型不允许：只能上传 JPG、PNG 图片或 PDF 文件。")
+SIZE_REFUSED = gettext_lazy("文件“%(name)s”超过 %(mb)s MB 的大小限制。")
+COUNT_REFUSED = gettext_lazy("一次最多上传 %(n)s 个文件。")
 
 # Content signatures (magic bytes) of the accepted evidence types, by extension.
 SIGNATURES = {
@@ -92,25 +100,39 @@ def check_value(task, value):
         )
 
 
+def check_over_target(task, value, confirmed):
+    """Raise ValidationError (on field ``confirm_over``) when ``value`` exceeds the target
+    and the reporter has not confirmed it: more than 100% is possible (a road longer than
+    planned) but is often a typing error."""
+    if value is not None and value > task.target and not confirmed:
+        raise ValidationError(
+            {
+                "confirm_over": _(
+                    "累计完成值 %(value)s 超过目标值 %(target)s %(unit)s（%(percent)s%%）。"
+                    "如确实超额完成，请勾选“确认超过目标”后再保存。"
+                )
+                % {
+                    "value": value,
+                    "target": task.target,
+                    "unit": task.unit,
+                    "percent": round(value * 100 / task.target, 1),
+                }
+            }
+        )
+
+
 def check_evidence_file(upload):
-    """Raise ValidationError (on field ``evidence``) unless the upload is a photo or PDF
-    whose extension and content signature agree, within the size limit."""
+    """The file to store for ``upload``, or ValidationError (on field ``evidence``): a photo
+    (JPG, PNG) up to ``Evidence.MAX_IMAGE_BYTES``, downscaled when larger than the pages need
+    (``photos.fit_photo``), or a PDF up to ``Evidence.MAX_BYTES``, whose extension and
+    content signature agree."""
     name = upload.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in Evidence.ALLOWED_EXTENSIONS:
-        raise ValidationError(
-            {
-                "evidence": _("文件“%(name)s”的类型不允许：只能上传 JPG、PNG 图片或 PDF 文件。")
-                % {"name": name}
-            }
-        )
-    if upload.size > Evidence.MAX_BYTES:
-        raise ValidationError(
-            {
-                "evidence": _("文件“%(name)s”超过 %(mb)s MB 的大小限制。")
-                % {"name": name, "mb": Evidence.MAX_BYTES // (1024 * 1024)}
-            }
-        )
+        raise ValidationError({"evidence": TYPE_REFUSED % {"name": name}})
+    limit = Evidence.MAX_IMAGE_BYTES if extension in Evidence.IMAGE_EXTENSIONS else Evidence.MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError({"evidence": SIZE_REFUSED % {"name": name, "mb": limit // (1024 * 1024)}})
     if upload.size == 0:
         raise ValidationError({"evidence": _("文件“%(name)s”是空文件。") % {"name": name}})
     upload.seek(0)
@@ -120,21 +142,30 @@ def check_evidence_file(upload):
         raise ValidationError(
             {"evidence": _("文件“%(name)s”的内容与扩展名不符，不是有效的图片或 PDF 文件。") % {"name": name}}
         )
+    if extension not in Evidence.IMAGE_EXTENSIONS:
+        return upload
+    try:
+        return photos.fit_photo(upload)
+    except photos.PhotoError as error:
+        raise ValidationError({"evidence": str(error)}) from None
 
 
 def _collect(errors, check, *args):
-    """Run ``check``; add its field errors to ``errors`` instead of stopping at the first."""
+    """Run ``check`` and return what it returns; add its field errors to ``errors`` instead
+    of stopping at the first."""
     try:
-        check(*args)
+        return check(*args)
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(messages)
+    return None
 
 
-def file_report(task, user, week, value, note, files=(), expected_version=0):
+def file_report(task, user, week, value, note, files=(), expected_version=0, confirm_over=False):
     """File or correct ``task``'s report for ``week`` (the current week).
 
     ``expected_version`` is the report version the form was opened on (0: no report yet).
+    A value over the target needs ``confirm_over`` (the reporter ticked 确认超过目标).
     If someone saved in between, ``ReportConflict`` is raised and nothing is written. Every
     save is kept in the report's history with the user.
     """
@@ -145,12 +176,14 @@ def file_report(task, user, week, value, note, files=(), expected_version=0):
     _collect(errors, check_report_week, week)
     _collect(errors, check_task_started, task, week)
     _collect(errors, check_value, task, value)
+    if "value" not in errors:
+        _collect(errors, check_over_target, task, value, confirm_over)
     if len(files) > MAX_FILES_PER_REPORT:
-        errors.setdefault("evidence", []).append(
-            _("一次最多上传 %(n)s 个文件。") % {"n": MAX_FILES_PER_REPORT}
-        )
-    for upload in files:
-        _collect(errors, check_evidence_file, upload)
+        # refused as a whole: none of them is opened (decoding photos costs time and memory)
+        errors.setdefault("evidence", []).append(COUNT_REFUSED % {"n": MAX_FILES_PER_REPORT})
+    else:
+        # the files to store: photos larger than the pages need come back downscaled
+        files = [_collect(errors, check_evidence_file, upload) for upload in files]
     if errors:
         raise ValidationError(errors)
     percent = task.percent_for(value)

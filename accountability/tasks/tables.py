@@ -9,41 +9,69 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accountability.tasks.selectors import NEWEST_PROBLEMS, OPEN_FIRST, Status
+from accountability.tasks.selectors import NEWEST_PROBLEMS, OPEN_FIRST, Status, Urgency
+
+
+def card(name, label=None, css=""):
+    """A column's cell attributes: its class in the card layout of narrow screens
+    (static/css/tasks.css) and the label shown there instead of the header row."""
+    attrs = {"class": f"cell-{name} {css}".strip()}
+    if label is not None:
+        attrs["data-label"] = label
+    return {"td": attrs}
+
+
+ROW_CLASSES = {Urgency.TO_REPORT: "to-report", Urgency.OVERDUE: "overdue", Urgency.DONE: "done"}
 
 
 class TaskTable(tables.Table):
     """The task list; its export (``?export=csv|xlsx``) adds the ``visible=False`` columns."""
 
-    code = tables.Column(verbose_name=_("任务编号"), linkify=lambda record: record_url(record))
-    title = tables.Column(verbose_name=_("任务名称"), linkify=lambda record: record_url(record))
+    code = tables.Column(
+        verbose_name=_("任务编号"), linkify=lambda record: record_url(record), attrs=card("code")
+    )
+    title = tables.Column(
+        verbose_name=_("任务名称"), linkify=lambda record: record_url(record), attrs=card("title")
+    )
     township = tables.Column(verbose_name=_("乡镇"), accessor="township__name", visible=False)
     village = tables.Column(
         verbose_name=_("村"),
         accessor="village__name",
         default="—",
         order_by=("village__code", "due_on", "code"),
+        attrs=card("village", _("村")),
     )
-    factor = tables.Column(verbose_name=_("脱贫要素"))
+    factor = tables.Column(verbose_name=_("脱贫要素"), attrs=card("factor", _("脱贫要素")))
     owner = tables.Column(
-        verbose_name=_("责任人"), accessor="owner__name", order_by=("owner__name", "due_on", "code")
+        verbose_name=_("责任人"),
+        accessor="owner__name",
+        order_by=("owner__name", "due_on", "code"),
+        attrs=card("owner", _("责任人")),
     )
     # ties broken by code, so pages are stable on every database
-    due_on = tables.DateColumn(verbose_name=_("完成时限"), format="Y-m-d", order_by=("due_on", "code"))
+    due_on = tables.DateColumn(
+        verbose_name=_("完成时限"),
+        format="Y-m-d",
+        order_by=("due_on", "code"),
+        attrs=card("due", _("完成时限")),
+    )
     target = tables.Column(verbose_name=_("目标值"), visible=False)
     latest_percent = tables.Column(
-        verbose_name=_("最新进度"), default="—", attrs={"td": {"class": "num"}}, exclude_from_export=True
+        verbose_name=_("最新进度"),
+        default="—",
+        attrs=card("progress", _("最新进度"), css="num"),
+        exclude_from_export=True,
     )
     percent = tables.Column(verbose_name=_("最新进度（%）"), accessor="latest_percent", visible=False)
     status = tables.Column(verbose_name=_("状态"), visible=False)
-    reported_this_week = tables.Column(verbose_name=_("本周填报"))
-    is_overdue = tables.Column(verbose_name=_("逾期"))
+    reported_this_week = tables.Column(verbose_name=_("本周填报"), attrs=card("week", _("本周填报")))
+    is_overdue = tables.Column(verbose_name=_("逾期"), attrs=card("overdue", _("逾期")))
 
     class Meta:
         orderable = True  # by default in the selector's order: unfinished first, by deadline
         attrs = {"class": "table task-table"}
         empty_text = _("没有符合条件的任务。")
-        row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
+        row_attrs = {"class": lambda record: ROW_CLASSES.get(record.urgency, "")}
 
     def order_latest_percent(self, queryset, is_descending):
         """Tasks without any report sort last either way (databases disagree on NULLs)."""
@@ -67,9 +95,11 @@ class TaskTable(tables.Table):
     def value_status(self, value):
         return Status(value).label
 
-    def render_reported_this_week(self, value):
+    def render_reported_this_week(self, value, record):
         if value:
             return format_html('<span class="badge ok">{}</span>', _("已填报"))
+        if record.status == Status.DONE:  # nothing left to report
+            return format_html('<span class="badge ok">{}</span>', Status.DONE.label)
         return format_html('<span class="badge warn">{}</span>', _("未填报"))
 
     def value_reported_this_week(self, value):

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -30,8 +29,8 @@ LOCK_PAGE_WEEKS = 8
 @roles.role_required()
 def task_list(request):
     today = periods.today()
-    rows = task_selectors.tasks_for_list(request.user, today)
-    filterset = TaskFilter(request.GET or None, queryset=rows, request=request)
+    every_task = task_selectors.tasks_for_list(request.user, today)
+    filterset = TaskFilter(request.GET or None, queryset=every_task, request=request)
     rows = filterset.rows
     export = exports.requested_format(request)
     if export:
@@ -50,6 +49,9 @@ def task_list(request):
             "filter": filterset,
             "table": table,
             "week": periods.Week.of(today),
+            "counts": task_selectors.week_counts(every_task),  # of all his tasks, not the filtered
+            # the folded filters of a phone open when a filter is in use
+            "filtering": any(request.GET.get(name) for name in TaskFilter.base_filters),
             "week_locked": services.is_week_locked(this_week),
             "can_lock": request.user.has_perm("accountability.lock_week"),
             "export_query": export_query.urlencode(),
@@ -82,6 +84,7 @@ def task_detail(request, pk):
                     data["note"],
                     data["evidence"],
                     expected_version=data["version"],
+                    confirm_over=data["confirm_over"],
                 )
             except services.ReportConflict as conflict:
                 # keep what the user typed; the form now carries the saved version, so a
@@ -96,8 +99,9 @@ def task_detail(request, pk):
                 add_service_errors(form, error)
                 status = 400
             else:
+                # back to the top of the page, where the confirmation is shown
                 messages.success(request, _("本周进度已保存。"))
-                return redirect(reverse("accountability:task_detail", args=[task.pk]) + "#history")
+                return redirect("accountability:task_detail", pk=task.pk)
         else:
             status = 400
     else:
@@ -126,6 +130,8 @@ def task_detail(request, pk):
             "can_edit": can_edit,
             "form": form,
             "current": current,
+            # the saved value is over the target: saving it again asks for the confirmation
+            "over_target": current is not None and current.value > task.target,
             "reports": reports,
             "history": task_selectors.report_history(task),
         },

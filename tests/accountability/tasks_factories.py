@@ -1,7 +1,10 @@
 """Builders for the task, report and problem tests (issue 3)."""
 
 import datetime as dt
+import io
 from decimal import Decimal
+
+from PIL import Image
 
 from accountability import periods
 from accountability.models import Factor, ProgressReport, Task
@@ -11,8 +14,16 @@ THIS_WEEK = dt.date(2016, 6, 6)
 LAST_WEEK = dt.date(2016, 5, 30)
 NEXT_WEEK = dt.date(2016, 6, 13)
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def image_bytes(kind, size=(8, 6), color=(180, 40, 30), **save):
+    """A real picture (Pillow) of ``size`` pixels: evidence photos are decoded on upload."""
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, kind, **save)
+    return out.getvalue()
+
+
+JPEG = image_bytes("JPEG")
+PNG = image_bytes("PNG")
 PDF = b"%PDF-1.4\n" + b"\x00" * 64
 
 

@@ -73,7 +73,7 @@ def test_secretary_files_this_weeks_report_with_derived_percent(
 
 def test_percent_is_derived_from_value_and_ignores_a_posted_percent(client, secretary_a, task, fixed_today):
     client.force_login(secretary_a)
-    post(client, task, value="500", percent="150")
+    post(client, task, value="500", percent="150", confirm_over="on")
     report = ProgressReport.objects.get(task=task)
     assert report.percent == Decimal("100.0")  # capped: 500 of 200 is complete, never above 100
 
@@ -144,7 +144,7 @@ def test_bad_value_is_refused_next_to_the_field_and_nothing_is_written(
 
 def test_value_of_exactly_ten_times_the_target_is_accepted(client, secretary_a, task, fixed_today):
     client.force_login(secretary_a)
-    assert post(client, task, value="2000").status_code == 302
+    assert post(client, task, value="2000", confirm_over="on").status_code == 302
     assert ProgressReport.objects.get(task=task).percent == Decimal("100.0")
 
 
@@ -268,12 +268,23 @@ def test_wrong_evidence_file_is_refused_and_nothing_is_written(
     assert not media.exists() or not any(media.rglob("*.*"))
 
 
-def test_oversized_evidence_file_is_refused(client, secretary_a, task, fixed_today, media):
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("big.jpg", JPEG + b"\x00" * Evidence.MAX_IMAGE_BYTES, "超过 20 MB"),
+        ("big.png", PNG + b"\x00" * Evidence.MAX_IMAGE_BYTES, "超过 20 MB"),
+        ("big.pdf", PDF + b"\x00" * Evidence.MAX_BYTES, "超过 5 MB"),
+    ],
+)
+def test_oversized_evidence_file_is_refused(
+    client, secretary_a, task, fixed_today, media, name, content, message
+):
+    """Photos up to 20 MB are taken (and downscaled: test_evidence_photos.py); a PDF keeps
+    the 5 MB limit."""
     client.force_login(secretary_a)
-    big = SimpleUploadedFile("big.jpg", JPEG + b"\x00" * Evidence.MAX_BYTES)
-    response = post(client, task, evidence=[big])
+    response = post(client, task, evidence=[SimpleUploadedFile(name, content)])
     assert response.status_code == 400
-    assert "超过 5 MB" in response.content.decode()
+    assert message in response.content.decode()
     assert_nothing_written(task)
 
 

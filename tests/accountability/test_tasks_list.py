@@ -4,6 +4,7 @@ deadline and the overdue flag; filters, sorting, pagination and CSV export."""
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -40,11 +41,12 @@ def codes(response):
     return [row.record.code for row in response.context["table"].page.object_list]
 
 
-def test_secretary_sees_his_townships_tasks_unfinished_first_by_deadline(client, secretary_a, tasks):
+def test_secretary_sees_his_townships_tasks_this_weeks_work_first(client, secretary_a, tasks):
     client.force_login(secretary_a)
     response = client.get(URL)
     assert response.status_code == 200
-    assert codes(response) == ["A-03", "A-02", "A-04", "A-01"]  # A-01 is done: last
+    # A-04 still to report this week, A-03 overdue, A-02 reported already, A-01 done: last
+    assert codes(response) == ["A-04", "A-03", "A-02", "A-01"]
     assert "乙乡的任务" not in response.content.decode()
 
 
@@ -66,11 +68,11 @@ def test_rows_carry_latest_percent_this_weeks_status_and_overdue_flag(client, se
     [
         ({"status": "done"}, ["A-01"]),
         ({"status": "in_progress"}, ["A-02"]),
-        ({"status": "not_started"}, ["A-03", "A-04"]),
+        ({"status": "not_started"}, ["A-04", "A-03"]),
         ({"overdue": "yes"}, ["A-03"]),
-        ({"overdue": "no"}, ["A-02", "A-04", "A-01"]),
+        ({"overdue": "no"}, ["A-04", "A-02", "A-01"]),
         ({"reported": "yes"}, ["A-02"]),
-        ({"reported": "no"}, ["A-03", "A-04", "A-01"]),
+        ({"reported": "no"}, ["A-04", "A-03", "A-01"]),
         ({"factor": "talent"}, ["A-04"]),
         ({"status": "not_started", "overdue": "no"}, ["A-04"]),
     ],
@@ -164,3 +166,81 @@ def test_heading_matches_the_nav_label_of_the_role(request, client, who, heading
     assert other not in page
     detail = client.get(reverse("accountability:task_detail", args=[tasks["fresh"].pk])).content.decode()
     assert f"← {heading}</a>" in detail
+
+
+def test_order_is_to_report_this_week_then_overdue_then_the_rest_then_finished(
+    client, secretary_a, fixed_today
+):
+    """Each group by deadline: what needs a report this week (started by Sunday, unfinished,
+    not overdue, not reported yet), then overdue tasks, then tasks reported already or not
+    started yet, finished tasks last."""
+    later = make_task(secretary_a, "T-LATER", due_on=dt.date(2016, 12, 31))
+    soon = make_task(secretary_a, "T-SOON", due_on=dt.date(2016, 6, 12))
+    sunday = make_task(secretary_a, "T-SUNDAY", due_on=dt.date(2016, 8, 1))
+    sunday.starts_on = THIS_WEEK + dt.timedelta(days=6)  # starts within this week: reportable
+    sunday.save(update_fields=["starts_on"])
+    future = make_task(secretary_a, "T-FUTURE", due_on=dt.date(2016, 7, 1))
+    future.starts_on = THIS_WEEK + dt.timedelta(days=7)  # starts next week: nothing to report
+    future.save(update_fields=["starts_on"])
+    old_late = make_task(secretary_a, "T-OLD", due_on=dt.date(2015, 12, 31))
+    late_reported = make_task(secretary_a, "T-LATE-REP", due_on=dt.date(2016, 6, 1))
+    make_report(late_reported, THIS_WEEK, "40", secretary_a)  # reported, but still overdue
+    reported = make_task(secretary_a, "T-REPORTED", due_on=dt.date(2016, 6, 10))
+    make_report(reported, THIS_WEEK, "50", secretary_a)
+    done_late = make_task(secretary_a, "T-DONE", due_on=dt.date(2016, 1, 31))
+    make_report(done_late, LAST_WEEK, "100", secretary_a)
+    client.force_login(secretary_a)
+    response = client.get(URL)
+    assert codes(response) == [
+        soon.code,
+        sunday.code,
+        later.code,
+        old_late.code,
+        late_reported.code,
+        reported.code,
+        future.code,
+        done_late.code,
+    ]
+    assert response.context["counts"] == {"to_report": 3, "overdue": 2}
+    assert "本周待填报 3 项" in response.content.decode()
+    assert "已逾期 2 项" in response.content.decode()
+
+
+def test_counts_at_the_top_are_of_every_task_not_the_filtered_ones(client, secretary_a, tasks):
+    client.force_login(secretary_a)
+    response = client.get(URL, {"status": "done"})
+    assert codes(response) == ["A-01"]
+    assert response.context["counts"] == {"to_report": 1, "overdue": 1}
+    assert "本周待填报 1 项" in response.content.decode()
+
+
+def cell(page, code, name):
+    """The HTML of one cell (by its ``cell-<name>`` class) in the row of task ``code``."""
+    row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*>{code}</a>.*?</tr>", page, re.S)[0]
+    return re.search(rf'<td[^>]*class="cell-{name}[^"]*"[^>]*>(.*?)</td>', row, re.S)[1]
+
+
+def test_a_finished_task_shows_done_not_unreported(client, secretary_a, tasks):
+    client.force_login(secretary_a)
+    page = client.get(URL).content.decode()
+    assert "已完成" in cell(page, "A-01", "week") and "未填报" not in cell(page, "A-01", "week")
+    assert "badge ok" in cell(page, "A-01", "week")
+    assert "未填报" in cell(page, "A-04", "week")
+    assert "已填报" in cell(page, "A-02", "week")
+
+
+def test_cells_carry_the_labels_of_the_phone_cards(client, secretary_a, tasks):
+    client.force_login(secretary_a)
+    page = client.get(URL).content.decode()
+    for label in ("完成时限", "最新进度", "本周填报"):
+        assert f'data-label="{label}"' in page
+    assert re.search(r'<tr class="to-report (even|odd)"', page)
+    assert re.search(r'<tr class="done (even|odd)"', page)
+
+
+def test_filters_fold_on_a_phone_unless_one_is_in_use(client, secretary_a, tasks):
+    client.force_login(secretary_a)
+    assert 'data-fold-narrow="yes"' in client.get(URL).content.decode()
+    assert 'data-fold-narrow="yes"' in client.get(URL, {"sort": "code", "page": 1}).content.decode()
+    filtered = client.get(URL, {"factor": "talent"}).content.decode()
+    assert 'data-fold-narrow="no"' in filtered and "已筛选" in filtered

@@ -17,8 +17,9 @@ def fixed_today(monkeypatch, today):
     return freeze_today(monkeypatch, today)
 
 
-# session, user, groups (role), cadre, then the page's own queries
-TASK_LIST_QUERIES = 8
+# session, user, groups (role), cadre, then the page's own queries (with the counts of this
+# week's work at the top: one aggregate)
+TASK_LIST_QUERIES = 9
 TASK_PAGE_QUERIES = 10
 # + count, page of rows, villages of the raise form, villages of the filter
 PROBLEM_LIST_QUERIES = 8

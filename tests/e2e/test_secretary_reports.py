@@ -12,8 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accountability.models import ProgressReport, Task
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from tests.accountability.tasks_factories import PNG
 
 
 @pytest.fixture
