@@ -14,5 +14,6 @@ class AccountabilityConfig(AppConfig):
         from villages.satisfaction.services import on_answers_written
 
         register_sheets()
-        # Survey answers written by villages' pages and sheets keep the survey summary exact.
-        on_answers_written(summaries.refresh_survey)
+        # Survey answers written by villages' pages and sheets keep the survey summary exact
+        # and the cached dashboards fresh.
+        on_answers_written(summaries.answers_written)

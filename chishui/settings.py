@@ -150,6 +150,29 @@ REPLICA_PIN_SECONDS = env_int("DJANGO_REPLICA_PIN_SECONDS", 10, minimum=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the dashboards' figures and rendered tables (accountability/dashboards/
+# cache.py). Default: files in DJANGO_CACHE_DIR, shared by the app server's workers on one
+# machine; with several app servers, DJANGO_REDIS_URL (redis://host:6379/0, needs the
+# ``redis`` package: docs/deployment.md).
+if os.environ.get("DJANGO_REDIS_URL", "").strip():
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DJANGO_REDIS_URL"].strip(),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", "").strip() or str(BASE_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+# Longest a cached dashboard piece lives (0: no dashboard cache). Writes through the app
+# invalidate it at once; this bounds changes made behind the app's back.
+DASHBOARD_CACHE_SECONDS = env_int("DJANGO_DASHBOARD_CACHE_SECONDS", 600)
+
 AUTHENTICATION_BACKENDS = [
     "chishui.security.LoginThrottleBackend",  # django-axes' lockout check, first
     "django.contrib.auth.backends.ModelBackend",

@@ -136,6 +136,7 @@ def test_two_database_aliases_reads_from_the_replica_and_reads_after_a_write_fro
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{primary}",
         "DATABASE_REPLICA_URL": f"sqlite:///{replica}",
+        "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
     }
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(primary), str(replica)],
