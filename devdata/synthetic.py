@@ -5,10 +5,10 @@ builder. Scales:
 
 - ``small``: 3 townships, 12 villages, ~360 households, 30 tasks with weekly reports;
 - ``county``: a county's real year: 17 townships, 122 villages, ~14,000 households (the
-  demo's), 1,530 tasks reported on over 52 weeks (~58,000 reports), three survey rounds of a
+  demo's), 1,530 tasks reported on over 52 weeks (~50,000 reports), three survey rounds of a
   household sample;
 - ``province``: 50 counties' worth (850 townships, 6,100 villages, ~700,000 households,
-  76,500 tasks × 52 weeks, ~2.9 million reports), with a smaller survey sample per village.
+  76,500 tasks × 52 weeks, ~2.5 million reports), with a smaller survey sample per village.
 
 Generation stays bounded in memory: every model is written with ``bulk_create`` in batches
 of ``BATCH`` rows as it is generated.
