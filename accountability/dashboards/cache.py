@@ -9,8 +9,8 @@ breadcrumbs, the user's name) is rendered per request.
 
 The data version changes whenever a figure can change: every write that can change a
 dashboard figure goes through :func:`accountability.dashboards.summaries.changed` (services,
-admin, registry loads, survey answers, inspections, actions, ratings), which calls
-:func:`invalidate`; so does ``rebuild_summaries``. Entries of older versions are never read
+admin, registry loads, survey answers, organization records, inspections, actions, ratings),
+which calls :func:`invalidate`; so does ``rebuild_summaries``. Entries of older versions are never read
 again and expire. ``DASHBOARD_CACHE_SECONDS`` bounds how long a figure changed behind the
 app's back (SQL, ``loaddata``, an admin page that does not go through ``changed``) can stay
 on a page.

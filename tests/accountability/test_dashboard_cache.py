@@ -1,11 +1,13 @@
 """The cached dashboards (accountability/dashboards/cache.py) are never stale after a write
 through the app: a report filed, an inspection or an accountability action recorded, a
-rebuild — and they are kept apart per scope and language."""
+"1+X" pairing project recorded, a rebuild — and they are kept apart per scope and
+language."""
 
 import datetime as dt
 
 import pytest
 from django.core.cache import cache as django_cache
+from django.test import Client
 
 from accountability.dashboards import cache, summaries
 from accountability.models import ProgressReport, Task
@@ -15,7 +17,7 @@ from accountability.tasks import services
 from devdata import synthetic
 from tests.accountability.tasks_factories import freeze_today
 from tests.accountability.test_summaries import secretary_of
-from villages.models import Cadre, Township
+from villages.models import Cadre, EconomicOrganization, Township, Village
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +172,21 @@ def test_no_cache_when_its_lifetime_is_zero(watched, settings, django_assert_num
     for _run in range(2):
         with django_assert_num_queries(10):
             watched.get(WEEKLY + "&format=json")
+
+
+def test_a_cached_monthly_dashboard_changes_when_a_pairing_project_is_recorded(
+    watched, admin_user, django_assert_num_queries
+):
+    url = "/dashboard/monthly/?month=2016-06"
+    before = cached_json(watched, url, django_assert_num_queries)
+    village = Village.objects.order_by("code")[0]
+    admin = Client()
+    admin.force_login(admin_user)
+    response = admin.post(
+        "/organization/pairing/add/",
+        {"code": "X1", "name": "竹笋订单收购", "enterprise": EconomicOrganization.objects.order_by("pk")[0].pk,
+         "village": village.pk, "funds": "120000", "started_on": "2016-06-01"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    after = watched.get(url + "&format=json").json()
+    assert after["month"]["pairing_funds"] == before["month"]["pairing_funds"] + 120000
