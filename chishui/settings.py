@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "chishui.db_router.PinToPrimaryMiddleware",  # before the session: its save is a write
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,7 +134,44 @@ try:
 except ValueError as exc:  # an unparsable DATABASE_URL must fail loudly
     raise ImproperlyConfigured(f"DATABASE_URL is not valid: {exc}") from exc
 
+# A read replica (docs/deployment.md): reads go there, writes and the reads after a write to
+# the primary (chishui/db_router.py). In tests the replica mirrors the test database.
+if os.environ.get("DATABASE_REPLICA_URL", "").strip():
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"].strip(), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+        )
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not valid: {exc}") from exc
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["chishui.db_router.PrimaryReplicaRouter"]
+# How long after a write the writer's requests keep reading from the primary (replica lag).
+REPLICA_PIN_SECONDS = env_int("DJANGO_REPLICA_PIN_SECONDS", 10, minimum=1)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds the dashboards' figures and rendered tables (accountability/dashboards/
+# cache.py). Default: files in DJANGO_CACHE_DIR, shared by the app server's workers on one
+# machine; with several app servers, DJANGO_REDIS_URL (redis://host:6379/0, needs the
+# ``redis`` package: docs/deployment.md).
+if os.environ.get("DJANGO_REDIS_URL", "").strip():
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DJANGO_REDIS_URL"].strip(),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", "").strip() or str(BASE_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+# Longest a cached dashboard piece lives (0: no dashboard cache). Writes through the app
+# invalidate it at once; this bounds changes made behind the app's back.
+DASHBOARD_CACHE_SECONDS = env_int("DJANGO_DASHBOARD_CACHE_SECONDS", 600)
 
 AUTHENTICATION_BACKENDS = [
     "chishui.security.LoginThrottleBackend",  # django-axes' lockout check, first

@@ -4,10 +4,14 @@ Deterministic (seeded), built with ``bulk_create`` in batches, independent of th
 builder. Scales:
 
 - ``small``: 3 townships, 12 villages, ~360 households, 30 tasks with weekly reports;
-- ``county``: the demo's size: 17 townships, 122 villages, ~14,000 households, ~300 tasks ×
-  52 weekly reports, three survey rounds of a household sample;
+- ``county``: a county's real year: 17 townships, 122 villages, ~14,000 households (the
+  demo's), 1,530 tasks reported on over 52 weeks (~50,000 reports), three survey rounds of a
+  household sample;
 - ``province``: 50 counties' worth (850 townships, 6,100 villages, ~700,000 households,
-  ~15,000 tasks × 52 weeks), with a smaller survey sample per village.
+  76,500 tasks × 52 weeks, ~2.5 million reports), with a smaller survey sample per village.
+
+Generation stays bounded in memory: every model is written with ``bulk_create`` in batches
+of ``BATCH`` rows as it is generated.
 
 The same households also come as a registry to import (``registry_rows``, written as the
 import's CSV sheets by ``write_registry_sheets`` and as a ``loaddata`` fixture of the same
@@ -84,7 +88,7 @@ SCALES = {
         townships=17,
         villages=122,
         households_per_village=115,
-        tasks_per_township=18,
+        tasks_per_township=90,
         weeks=52,
         survey_households_per_village=10,
     ),
@@ -92,7 +96,7 @@ SCALES = {
         townships=850,
         villages=6100,
         households_per_village=115,
-        tasks_per_township=18,
+        tasks_per_township=90,
         weeks=52,
         survey_households_per_village=2,
     ),

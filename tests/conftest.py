@@ -10,6 +10,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 from villages import roles
 from villages.models import Cadre, Township, Village
@@ -22,6 +23,16 @@ settings.PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _memory_cache(settings):
+    """Each test its own empty in-memory cache: the file cache of settings.py is shared by
+    processes (pytest-xdist workers with different test databases) and outlives the run."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+    }
+    cache.clear()
 
 
 def make_user(username, group=None, **cadre_fields):

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from accountability.dashboards import measures
+from accountability.dashboards import cache, measures
 from accountability.models import (
     ExitSummary,
     ProgressReport,
@@ -311,6 +311,13 @@ def refresh_survey(round_ids):
         _build_rounds(list(round_ids))
 
 
+def answers_written(round_ids):
+    """Survey answers written by villages' pages and sheets (which cannot import this app,
+    hence not through :func:`changed`): the survey summary and the cached dashboards."""
+    cache.invalidate()
+    refresh_survey(round_ids)
+
+
 # ---- the one refresh path ------------------------------------------------------------------
 
 
@@ -353,7 +360,10 @@ def changed(objects, before=()):
     """The one entry for every write that can change a dashboard figure: ``objects`` are the
     rows written (as they are now, or as they were when deleted), ``before`` the same rows
     as they were before an edit (their old township or week counts too). Rows of models the
-    dashboards do not count are ignored. Runs in the caller's transaction."""
+    summary tables do not count (an inspection, an action, a rating) refresh no table. Runs
+    in the caller's transaction; the cached dashboards (cache.py) are invalidated in any
+    case, at once and on commit."""
+    cache.invalidate()
     groups = defaultdict(list)
     for row in [*before, *objects]:
         for model in SOURCES:
@@ -366,4 +376,5 @@ def changed(objects, before=()):
 @transaction.atomic
 def rebuild():
     """Every summary table from scratch; returns the periods built per table."""
+    cache.invalidate()
     return {"weeks": rebuild_weekly(), "months": rebuild_exits(), "rounds": rebuild_survey()}

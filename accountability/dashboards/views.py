@@ -2,9 +2,15 @@
 results, quarterly work outcomes.
 
 One request flow for all three: scope (selectors.scope_for) → period (query string or the
-latest period with data) → the selector's dict, served as HTML, as ``&format=json`` or as a
-table export (``&export=csv|xlsx&table=NAME``). Bad input is a 400 page, an unknown or
-forbidden place a 404, no role a 403.
+latest period with data) → the selector's dict, served as HTML, as ``&format=json``, as a
+table export (``&export=csv|xlsx&table=NAME``) or as one table in full, page by page
+(``&table=NAME``). Bad input is a 400 page, an unknown or forbidden place a 404, no role a
+403.
+
+The page shows the first ``TOP_ROWS`` rows of each table with a link to the whole table;
+the JSON and the exports carry every row. The latest period, the selector's dict and the
+rendered tables and charts are cached per period, scope and language (cache.py) until a
+write changes a figure; only the page around them is rendered per request.
 """
 
 from dataclasses import dataclass, field
@@ -14,6 +20,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -22,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from accountability.dashboards import charts, selectors
+from accountability.dashboards import cache, charts, selectors
 from accountability.dashboards import tables as t
 from accountability.exports import FORMATS, export_response
 from accountability.pagination import paginate
@@ -30,8 +37,10 @@ from accountability.periods import Month, PeriodError, Quarter, Week, Year
 from chishui import errors
 from villages.scope import UserScope
 
-# Rows per page of a table on the page (a province has hundreds of townships); each table
-# pages on its own (``units-page=2``); the exports and the JSON carry every row.
+# Rows of each table on a dashboard (all of a county's townships); a longer table links to
+# itself in full (``&table=units``), PAGE_ROWS rows a page (``units-page=2``): a province has
+# hundreds of townships. The exports and the JSON carry every row.
+TOP_ROWS = 20
 PAGE_ROWS = 50
 
 
@@ -41,6 +50,7 @@ class TableSpec:
     rows: Any  # data dict -> list of rows
     title: Promise
     drill: bool = False
+    total: Any = None  # data dict -> rows of the whole table, when the list in it is cut short
 
 
 @dataclass(frozen=True)
@@ -71,9 +81,17 @@ WEEKLY = Dashboard(
             t.WeeklyUnitTable, lambda d: d["units"], gettext_lazy("各单位填报情况"), drill=True
         ),
         "not_reported": TableSpec(
-            t.TaskListTable, lambda d: d["not_reported"], gettext_lazy("本周未填报任务")
+            t.TaskListTable,
+            lambda d: d["not_reported"],
+            gettext_lazy("本周未填报任务"),
+            total=lambda d: d["summary"]["not_reported"],
         ),
-        "overdue": TableSpec(t.OverdueTable, lambda d: d["overdue"], gettext_lazy("逾期任务")),
+        "overdue": TableSpec(
+            t.OverdueTable,
+            lambda d: d["overdue"],
+            gettext_lazy("逾期任务"),
+            total=lambda d: d["summary"]["overdue"],
+        ),
         "exposure": TableSpec(
             t.OverdueTable,
             lambda d: d["exposure"]["most_delayed"],
@@ -228,63 +246,59 @@ def _breadcrumbs(request, spec, period, scope):
     return crumbs
 
 
-def serve(request, spec):
-    scope = selectors.scope_for(
-        request.user, request.GET.get("township") or None, request.GET.get("village") or None
-    )
-    raw = request.GET.get(spec.param, "").strip()
-    if raw:
-        try:
-            period = spec.period.parse(raw)
-        except PeriodError as exc:
-            return bad_request(request, str(exc.args[0]))
-    else:
-        period = spec.latest(scope) or spec.period.of(timezone.localdate())
+def _latest(spec, scope, pieces):
+    """The latest period with data (cached: a query over every report of a province)."""
+    latest = pieces.get("latest", None, lambda: str(spec.latest(scope) or ""))
+    return spec.period.parse(latest) if latest else spec.period.of(timezone.localdate())
 
-    fmt = request.GET.get("format", "html")
-    if fmt not in ("html", "json"):
-        return bad_request(request, _("不支持的格式：%(format)s（可用 html 或 json）。") % {"format": fmt})
-    export = request.GET.get("export")
-    if export is not None:
-        if export not in FORMATS:
-            return bad_request(
-                request, _("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export}
-            )
-        name = request.GET.get("table", "")
-        if name not in spec.tables:
-            return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": name})
-        data = spec.build(scope, period, full=True)
-        table = _make_table(request, spec, name, data, scope, period)
-        return export_response(table, export, f"{spec.name}-{period}-{name}")
 
-    data = spec.build(scope, period)
-    if fmt == "json":
-        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-
-    here = {
+def _here(scope):
+    return {
         "township": scope.township.code if scope.township else None,
         "village": scope.village.code if scope.village else None,
     }
+
+
+def _table_entry(request, spec, name, table, period, here):
+    return {
+        "title": spec.tables[name].title,
+        "table": table,
+        "csv": _url(request, spec, period, **here, export="csv", table=name),
+        "xlsx": _url(request, spec, period, **here, export="xlsx", table=name),
+    }
+
+
+def _body(request, spec, data, scope, period):
+    """The charts and the first rows of each table: the costly part of the page, the same for
+    everyone who sees this period and place (cached)."""
+    here = _here(scope)
     tables = {}
     for name, table_spec in spec.tables.items():
-        table = _make_table(request, spec, name, data, scope, period)
-        table.prefix = f"{name}-"
-        paginate(request, table, PAGE_ROWS)
-        tables[name] = {
-            "title": table_spec.title,
-            "table": table,
-            "csv": _url(request, spec, period, **here, export="csv", table=name),
-            "xlsx": _url(request, spec, period, **here, export="xlsx", table=name),
-        }
+        rows = table_spec.rows(data)
+        total = table_spec.total(data) if table_spec.total else len(rows)
+        drill = _drill(request, spec, period, scope) if table_spec.drill else None
+        table = table_spec.table(rows[:TOP_ROWS], drill_url=drill)
+        entry = _table_entry(request, spec, name, table, period, here)
+        if total > TOP_ROWS:
+            entry["total"] = total
+            entry["full_url"] = _url(request, spec, period, **here, table=name)
+        tables[name] = entry
     context = {
-        "spec": spec,
-        "data": data,
-        "period": period,
-        "scope": scope,
         "tables": tables,
         "charts": [
             {"id": element, "json": mark_safe(charts.figure_json(fig))} for element, fig in spec.charts(data)
         ],
+    }
+    return render_to_string("accountability/dashboard_body.html", context, request=request)
+
+
+def _page_context(request, spec, scope, period, data):
+    here = _here(scope)
+    return {
+        "spec": spec,
+        "data": data,
+        "period": period,
+        "scope": scope,
         "previous_url": _url(request, spec, period.shift(-1), **here),
         "next_url": _url(request, spec, period.shift(1), **here),
         "json_url": _url(request, spec, period, **here, format="json"),
@@ -299,6 +313,58 @@ def serve(request, spec):
         ],
         "generated_at": timezone.localtime(),
     }
+
+
+def _full_table(request, spec, name, scope, period):
+    """One table of the dashboard with every row, PAGE_ROWS a page."""
+    data = spec.build(scope, period, full=True)
+    table = _make_table(request, spec, name, data, scope, period)
+    table.prefix = f"{name}-"
+    paginate(request, table, PAGE_ROWS)
+    context = _page_context(request, spec, scope, period, data)
+    context["entry"] = _table_entry(request, spec, name, table, period, _here(scope))
+    context["name"] = name
+    context["back_url"] = _url(request, spec, period, **_here(scope))
+    return render(request, "accountability/dashboard_full_table.html", context)
+
+
+def serve(request, spec):
+    scope = selectors.scope_for(
+        request.user, request.GET.get("township") or None, request.GET.get("village") or None
+    )
+    pieces = cache.Pieces(spec.name, scope)
+    raw = request.GET.get(spec.param, "").strip()
+    if raw:
+        try:
+            period = spec.period.parse(raw)
+        except PeriodError as exc:
+            return bad_request(request, str(exc.args[0]))
+    else:
+        period = _latest(spec, scope, pieces)
+
+    fmt = request.GET.get("format", "html")
+    if fmt not in ("html", "json"):
+        return bad_request(request, _("不支持的格式：%(format)s（可用 html 或 json）。") % {"format": fmt})
+    export = request.GET.get("export")
+    name = request.GET.get("table")
+    if export is not None and export not in FORMATS:
+        return bad_request(
+            request, _("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export}
+        )
+    if (export is not None or (name is not None and fmt == "html")) and name not in spec.tables:
+        return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": name or ""})
+    if export is not None:
+        data = spec.build(scope, period, full=True)
+        table = _make_table(request, spec, name, data, scope, period)
+        return export_response(table, export, f"{spec.name}-{period}-{name}")
+    if name is not None and fmt == "html":
+        return _full_table(request, spec, name, scope, period)
+
+    data = pieces.get("data", period, lambda: spec.build(scope, period))
+    if fmt == "json":
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    context = _page_context(request, spec, scope, period, data)
+    context["body"] = mark_safe(pieces.get("body", period, lambda: _body(request, spec, data, scope, period)))
     return render(request, spec.template, context)
 
 

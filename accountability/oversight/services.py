@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accountability import periods
+from accountability.dashboards import summaries
 from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection
 from villages import roles
 from villages.models import Cadre, Village
@@ -93,7 +94,7 @@ def save_ratings(scope, cycle, year, period, rows):
     changed score keeps the old one there. Returns (created, updated)."""
     today = periods.today()
     created = updated = 0
-    conflicts = []
+    conflicts, written = [], []
     try:
         with transaction.atomic():
             # one save of this rater's grid at a time: a double submit waits, then finds the
@@ -124,6 +125,7 @@ def save_ratings(scope, cycle, year, period, rows):
                     evaluation.full_clean()
                     evaluation._history_user = scope.user
                     evaluation.save()
+                    written.append(evaluation)
                     created += 1
                     continue
                 if current.version != row["version"]:
@@ -139,9 +141,11 @@ def save_ratings(scope, cycle, year, period, rows):
                 current.save(
                     update_fields=["score", "grade", "comment", "evaluator", "evaluated_on", "version"]
                 )
+                written.append(current)
                 updated += 1
             if conflicts:
                 raise RatingConflict(conflicts)
+            summaries.changed(written)  # the quarterly ratings
     except IntegrityError:
         # two raters created the same rating at the same moment: the other one won
         raise RatingConflict([row["subject"] for row in rows if row["score"] is not None]) from None
@@ -187,6 +191,7 @@ def record_inspection(user, data, findings):
             finding.full_clean()
             finding._history_user = user
             finding.save()
+        summaries.changed([inspection])  # the quarterly inspections and findings
     return inspection
 
 
@@ -201,6 +206,7 @@ def record_action(user, data):
         action.full_clean()
         action._history_user = user
         action.save()
+        summaries.changed([action])  # the quarterly 作风问责 and the league table
     return action
 
 
@@ -225,4 +231,5 @@ def rectify_finding(user, finding, rectified_on):
         finding.full_clean()  # not before the inspection: Finding.clean
         finding._history_user = user  # who recorded 整改完成: the finding's history keeps it
         finding.save(update_fields=["rectified_on"])
+        summaries.changed([finding])
     return finding

@@ -6,10 +6,14 @@ import json
 import os
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from devdata import load
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +40,21 @@ def test_benchmark_small_prints_one_json_object_with_import_figures_and_leaves_t
     assert figures["import_rows_per_second"] > 0 and figures["loaddata_rows_per_second"] > 0
     assert report["scale"] == "small" and "bench" in report["database"]
     assert report["rows"]["township"] == 3 and report["rows"]["progressreport"] > 0
-    assert {"weekly", "monthly", "quarterly"} <= set(report["pages"])
+    assert {
+        "weekly",
+        "weekly_json",
+        "monthly",
+        "quarterly",
+        "yearly",
+        "organization",
+        "satisfaction",
+        "year_end",
+        "task_list",
+        "task",
+        "weekly_cold",
+    } <= set(report["pages"])
+    # from the cache: session, user and groups only; cold: the selector's queries too
+    assert report["pages"]["weekly"]["queries"] < report["pages"]["weekly_cold"]["queries"]
     for page in report["pages"].values():
         assert page["runs"] >= 20
         assert isinstance(page["queries"], int) and page["queries"] > 0
@@ -54,3 +72,46 @@ def test_benchmark_refuses_fewer_than_20_runs():
     # the argument check comes before any database is made: no subprocess needed
     with pytest.raises(CommandError, match="at least 20"):
         call_command("benchmark", "--scale", "small", "--runs", "5")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [("--clients", "0", "--clients"), ("--clients", "201", "--clients"), ("--seconds", "121", "--seconds")],
+)
+def test_benchmark_load_refuses_unbounded_runs(option, value, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("benchmark", "--scale", "small", "--load", option, value)
+
+
+class Answer(BaseHTTPRequestHandler):
+    """200 for /ok, 500 for anything else; keeps connections open (HTTP/1.1)."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        status = 200 if self.path == "/ok" and "sessionid=abc" in self.headers.get("Cookie", "") else 500
+        self.send_response(status)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd.server_address[1]
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_the_load_driver_counts_answers_and_errors_of_concurrent_clients(server):
+    good = load.drive(server, "/ok", "sessionid=abc", clients=3, seconds=0.5)
+    assert good["requests"] > 3 and good["errors"] == 0 and good["requests_per_second"] > 0
+    assert 0 < good["p50_ms"] <= good["p95_ms"]
+    bad = load.drive(server, "/missing", "sessionid=abc", clients=2, seconds=0.3)
+    assert bad["requests"] == 0 and bad["errors"] > 0

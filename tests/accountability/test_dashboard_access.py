@@ -1,4 +1,5 @@
-"""Who may open which dashboard, and where: role × dashboard × place (scope_for)."""
+"""Who may open which dashboard, and where: role × dashboard × place (scope_for), for the
+page, its JSON and a table of it in full."""
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,14 @@ DASHBOARDS = [
     ("accountability:dashboard_quarterly", "quarter=2016-Q2"),
     ("accountability:dashboard_yearly", "year=2016"),
 ]
+
+# a table of each dashboard, shown in full with ``&table=NAME``: the same access as the page
+FULL_TABLE = {
+    "accountability:dashboard_weekly": "not_reported",
+    "accountability:dashboard_monthly": "units",
+    "accountability:dashboard_quarterly": "league",
+    "accountability:dashboard_yearly": "units",
+}
 
 # place → query string; the cast: township A holds village V-A1, township B holds V-B1
 PLACES = {
@@ -92,6 +101,7 @@ def test_role_sees_dashboards_only_within_scope(client, cast, role):
             response = client.get(f"{url}&format=json")
             assert response.status_code == status, (url_name, place)
             assert client.get(url).status_code == status, (url_name, place)
+            assert client.get(f"{url}&table={FULL_TABLE[url_name]}").status_code == status, (url_name, place)
             if status == 200:
                 assert response.json()["scope"]["level"] == level, (url_name, place)
 

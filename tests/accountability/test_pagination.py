@@ -45,8 +45,10 @@ LISTS = [
     ("/evaluations/", [""]),
     ("/year-end/2016/", ["c-", "t-"]),
 ] + [
-    (f"/dashboard/{spec.name}/?{spec.param}={period}", [f"{name}-" for name in spec.tables])
+    # a dashboard shows the first rows of its tables; each table in full pages
+    (f"/dashboard/{spec.name}/?{spec.param}={period}&table={name}", [f"{name}-"])
     for spec, period in zip(DASHBOARDS, ["2016-W10", "2016-03", "2016-Q1", "2016"], strict=True)
+    for name in spec.tables
 ]
 HOSTILE_PER_PAGE = ["-1", "0", "-2147483649", "2147483648", "9" * 40, "abc"]
 HOSTILE_PAGE = ["-1", "0", "2147483648", "9" * 5000, "x"]  # a NUL is a 400 (tests/test_hostile_requests.py)
@@ -54,8 +56,8 @@ HOSTILE_PAGE = ["-1", "0", "2147483648", "9" * 5000, "x"]  # a NUL is a 400 (tes
 
 def tables_of(response):
     context = response.context
-    if "tables" in context:
-        return [entry["table"] for entry in context["tables"].values()]
+    if "entry" in context:
+        return [context["entry"]["table"]]
     return [context[name] for name in ("table", "townships", "cadres") if name in context]
 
 

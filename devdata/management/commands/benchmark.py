@@ -1,30 +1,47 @@
-"""``python manage.py benchmark --scale small|county|province [--json]``
+"""``python manage.py benchmark --scale small|county|province [--json] [--load]``
 
 Builds a synthetic county (devdata/synthetic.py) in a database of its own — for
 PostgreSQL ``<NAME>_bench``, for SQLite a temporary file — never the user's data; serves each
-dashboard through Django's test client (at least 20 times) and reports median and p95 server
-time and SQL queries per page. The benchmark database is dropped afterwards.
+page through Django's test client (at least 20 times) with production settings (DEBUG off,
+template debugging off, the file cache of settings.py in a temporary directory) and reports
+median and p95 server time and SQL queries per page. The dashboards are measured as users
+meet them, from the cache after the first request, and cold (``<name>_cold``: the cache
+emptied before every request).
+
+``--load`` then starts gunicorn (3 workers, on 127.0.0.1 only, a free port, DEBUG off)
+against the same database, drives ``--clients`` concurrent clients (threads of the standard
+library's http.client, a logged-in session cookie, keep-alive where the server keeps the
+connection) for ``--seconds`` per page, reports requests per second, p50/p95 latency and
+errors, and stops gunicorn. The benchmark database is dropped afterwards.
 """
 
+import copy
+import cProfile
 import json
+import pstats
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
 
 from accountability.dashboards import selectors, summaries
 from accountability.dashboards.selectors import Scope
-from devdata import import_benchmark, synthetic
+from accountability.models import Task
+from devdata import import_benchmark, load, synthetic
 from villages import roles
 
 MIN_RUNS = 20
+# The dashboards also measured cold (the cache emptied before each request).
+COLD = ("weekly", "monthly", "quarterly", "yearly")
 
 
 def percentile(values, fraction):
@@ -34,8 +51,27 @@ def percentile(values, fraction):
     return ordered[index]
 
 
+def production_settings(cache_dir):
+    """DEBUG off, templates without debugging information (the cached loader is Django's
+    default), the file cache of settings.py in ``cache_dir``."""
+    templates = copy.deepcopy(settings.TEMPLATES)
+    for engine in templates:
+        engine.setdefault("OPTIONS", {})["debug"] = False
+    return override_settings(
+        DEBUG=False,
+        TEMPLATES=templates,
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(cache_dir),
+                "OPTIONS": {"MAX_ENTRIES": 20_000},
+            }
+        },
+    )
+
+
 class Command(BaseCommand):
-    help = "Benchmark the dashboards on a synthetic county in a separate, temporary database."
+    help = "Benchmark the pages on a synthetic county in a separate, temporary database."
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(synthetic.SCALES), default="small")
@@ -52,6 +88,20 @@ class Command(BaseCommand):
             default=0,
             help="also time a registry import of N households against loaddata of the same rows",
         )
+        parser.add_argument(
+            "--load",
+            action="store_true",
+            help="also serve the pages with gunicorn (3 workers, 127.0.0.1) to concurrent clients",
+        )
+        parser.add_argument(
+            "--profile",
+            metavar="PAGE",
+            help="also print a cProfile of 5 cold requests of this page (e.g. weekly), on stderr",
+        )
+        parser.add_argument("--clients", type=int, default=20, help="concurrent clients with --load")
+        parser.add_argument(
+            "--seconds", type=float, default=20, help=f"seconds per page with --load (<= {load.MAX_SECONDS})"
+        )
 
     def handle(self, *args, **options):
         scale, runs, import_rows = options["scale"], options["runs"], options["import_rows"]
@@ -61,12 +111,13 @@ class Command(BaseCommand):
             raise CommandError(f"--runs must be at least {MIN_RUNS}")
         if import_rows < 0:
             raise CommandError("--import-rows must not be negative")
+        if options["load"]:
+            load.check(options["clients"], options["seconds"])
 
         settings_dict = connection.settings_dict
         old_name = settings_dict["NAME"]
-        tmpdir = None
+        tmpdir = tempfile.TemporaryDirectory(prefix="chishui-bench-")
         if connection.vendor == "sqlite":
-            tmpdir = tempfile.TemporaryDirectory(prefix="chishui-bench-")
             bench_name = str(Path(tmpdir.name) / "bench.sqlite3")
         else:
             bench_name = f"{old_name}_bench"
@@ -84,7 +135,10 @@ class Command(BaseCommand):
                 started = time.perf_counter()
                 built = summaries.rebuild()
                 log.write(f"built the summary tables ({built}) in {time.perf_counter() - started:.1f} s\n")
-            pages = self.measure(runs)
+            with production_settings(Path(tmpdir.name) / "cache"):
+                user, pages, urls = self.measure(runs)
+                if options["profile"]:
+                    self.profile(urls, options["profile"])
             result = {
                 "scale": scale,
                 "database": f"{connection.vendor}:{bench_name}",
@@ -94,59 +148,96 @@ class Command(BaseCommand):
             }
             if import_rows:
                 result["import"] = import_benchmark.run(import_rows)
+            if options["load"]:
+                targets = {name: urls[name] for name in load.PAGES}
+                result["load"] = load.run(
+                    connection, user, targets, options["clients"], options["seconds"], Path(tmpdir.name), log
+                )
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()
-            if tmpdir is not None:
-                tmpdir.cleanup()
+            tmpdir.cleanup()
 
         if as_json:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
         else:
             self.report(result)
 
+    def urls(self):
+        county = Scope()
+        township = Scope(township=synthetic.Township.objects.order_by("code").first())
+        week, month, quarter, year = (
+            selectors.latest_week(county),
+            selectors.latest_month(county),
+            selectors.latest_quarter(county),
+            selectors.latest_year(county),
+        )
+        code = township.township.code
+        tasks = Task.objects.order_by("pk").values_list("pk", flat=True)
+        task = tasks[tasks.count() // 2]
+        return {
+            "weekly": f"/dashboard/weekly/?week={week}",
+            "weekly_township": f"/dashboard/weekly/?week={week}&township={code}",
+            "weekly_json": f"/dashboard/weekly/?week={week}&format=json",
+            "monthly": f"/dashboard/monthly/?month={month}",
+            "monthly_township": f"/dashboard/monthly/?month={month}&township={code}",
+            "quarterly": f"/dashboard/quarterly/?quarter={quarter}",
+            "quarterly_township": f"/dashboard/quarterly/?quarter={quarter}&township={code}",
+            "yearly": f"/dashboard/yearly/?year={year or synthetic.YEAR}",
+            "organization": "/organization/",
+            "satisfaction": "/satisfaction/",
+            "year_end": f"/year-end/{synthetic.YEAR}/",
+            "task_list": "/tasks/",
+            "task": f"/tasks/{task}/",
+        }
+
     def measure(self, runs):
         user = User.objects.create_user(username="benchmark-supervisor")
         user.groups.add(Group.objects.get_or_create(name=roles.COUNTY_SUPERVISOR)[0])
         client = Client()
         client.force_login(user)
-        county = Scope()
-        township = Scope(township=synthetic.Township.objects.order_by("code").first())
-        week, month, quarter = (
-            selectors.latest_week(county),
-            selectors.latest_month(county),
-            selectors.latest_quarter(county),
-        )
-        urls = {
-            "weekly": f"/dashboard/weekly/?week={week}",
-            "weekly_township": f"/dashboard/weekly/?week={week}&township={township.township.code}",
-            "weekly_json": f"/dashboard/weekly/?week={week}&format=json",
-            "monthly": f"/dashboard/monthly/?month={month}",
-            "monthly_township": f"/dashboard/monthly/?month={month}&township={township.township.code}",
-            "quarterly": f"/dashboard/quarterly/?quarter={quarter}",
-            "quarterly_township": f"/dashboard/quarterly/?quarter={quarter}&township={township.township.code}",
-        }
+        urls = self.urls()
         pages = {}
         for name, url in urls.items():
-            client.get(url)  # warm up: template loading, first-connection costs
-            times, queries = [], set()
-            for _run in range(runs):
-                with CaptureQueriesContext(connection) as captured:
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    times.append((time.perf_counter() - started) * 1000)
-                if response.status_code != 200:
-                    raise CommandError(f"{url} answered {response.status_code}")
-                queries.add(len(captured))
-            if len(queries) != 1:
-                raise CommandError(f"{url}: the query count changed between runs: {sorted(queries)}")
-            pages[name] = {
-                "queries": queries.pop(),
-                "median_ms": round(statistics.median(times), 1),
-                "p95_ms": round(percentile(times, 0.95), 1),
-                "runs": runs,
-            }
-        return pages
+            pages[name] = self.measure_page(client, url, runs)
+        for name in COLD:
+            pages[f"{name}_cold"] = self.measure_page(client, urls[name], runs, cold=True)
+        return user, pages, urls
+
+    def profile(self, urls, name):
+        if name not in urls:
+            raise CommandError(f"--profile: no page {name!r} (pages: {', '.join(urls)})")
+        user = User.objects.get(username="benchmark-supervisor")
+        client = Client()
+        client.force_login(user)
+        profiler = cProfile.Profile()
+        for _run in range(5):
+            cache.clear()
+            profiler.runcall(client.get, urls[name])
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        stats.sort_stats("cumulative").print_stats(30)
+
+    def measure_page(self, client, url, runs, cold=False):
+        client.get(url)  # warm up: template loading, first-connection costs, the cache
+        times, queries = [], set()
+        for _run in range(runs):
+            if cold:
+                cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+            queries.add(len(captured))
+        if len(queries) != 1:
+            raise CommandError(f"{url}: the query count changed between runs: {sorted(queries)}")
+        return {
+            "queries": queries.pop(),
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(percentile(times, 0.95), 1),
+            "runs": runs,
+        }
 
     def report(self, result):
         self.stdout.write(f"scale {result['scale']} on {result['database']}")
@@ -157,6 +248,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {name:<22}{page['queries']:>8}{page['median_ms']:>12.1f}{page['p95_ms']:>10.1f}"
             )
+        if "load" in result:
+            figures = result["load"]
+            self.stdout.write(
+                f"  under load: gunicorn, {figures['workers']} workers, {figures['clients']} clients, "
+                f"{figures['seconds']:g} s a page"
+            )
+            self.stdout.write(f"  {'page':<22}{'req/s':>8}{'p50 ms':>10}{'p95 ms':>10}{'errors':>8}")
+            for name, page in figures["pages"].items():
+                self.stdout.write(
+                    f"  {name:<22}{page['requests_per_second']:>8.1f}{page['p50_ms']:>10.1f}"
+                    f"{page['p95_ms']:>10.1f}{page['errors']:>8}"
+                )
         if "import" in result:
             figures = result["import"]
             self.stdout.write(

@@ -1,0 +1,192 @@
+"""The cached dashboards (accountability/dashboards/cache.py) are never stale after a write
+through the app: a report filed, an inspection or an accountability action recorded, a
+"1+X" pairing project recorded, a rebuild — and they are kept apart per scope and
+language."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache as django_cache
+from django.test import Client
+
+from accountability.dashboards import cache, summaries
+from accountability.models import ProgressReport, Task
+from accountability.oversight import services as oversight_services
+from accountability.periods import Week
+from accountability.tasks import services
+from devdata import synthetic
+from tests.accountability.tasks_factories import freeze_today
+from tests.accountability.test_summaries import secretary_of
+from villages.models import Cadre, EconomicOrganization, Township, Village
+
+pytestmark = pytest.mark.django_db
+
+WEEK = Week(2016, 23)
+WEEKLY = f"/dashboard/weekly/?week={WEEK}"
+QUARTERLY = "/dashboard/quarterly/?quarter=2016-Q2"
+
+
+@pytest.fixture
+def county():
+    synthetic.build("small")
+    summaries.rebuild()
+
+
+@pytest.fixture
+def watched(client, supervisor, county):
+    client.force_login(supervisor)
+    return client
+
+
+def cached_json(client, url, django_assert_num_queries):
+    """The page's figures, after checking the second request comes from the cache."""
+    first = client.get(url + "&format=json").json()
+    with django_assert_num_queries(3):  # session, user, groups: no figure is queried
+        assert client.get(url + "&format=json").json() == first
+    return first
+
+
+def test_a_cached_weekly_dashboard_changes_when_a_report_is_filed(
+    watched, monkeypatch, django_assert_num_queries
+):
+    before = cached_json(watched, WEEKLY, django_assert_num_queries)
+    page = watched.get(WEEKLY)
+    assert page.context["data"]["summary"] == before["summary"]
+    township = Township.objects.get(code="ST000")
+    freeze_today(monkeypatch, WEEK.start + dt.timedelta(days=2))
+    task = Task.objects.filter(township=township, due_on__gte=WEEK.start, starts_on__lte=WEEK.start).exclude(
+        reports__week=WEEK.start
+    )[0]
+    services.file_report(task, secretary_of(township), WEEK.start, task.target, "完成")
+
+    after = watched.get(WEEKLY + "&format=json").json()
+    assert after["summary"]["reported"] == before["summary"]["reported"] + 1
+    assert watched.get(WEEKLY).context["data"]["summary"] == after["summary"]
+
+
+def test_a_report_for_a_week_not_summarised_yet_moves_the_latest_week(
+    watched, monkeypatch, django_assert_num_queries
+):
+    last = Week.of(ProgressReport.objects.order_by("-week").values_list("week", flat=True)[0])
+    assert watched.get("/dashboard/weekly/?format=json").json()["period"] == str(last)
+    assert watched.get("/dashboard/weekly/?format=json").json()["period"] == str(last)  # cached
+    township = Township.objects.get(code="ST001")
+    later = last.shift(1)
+    freeze_today(monkeypatch, later.start)
+    task = Task.objects.filter(township=township).order_by("-due_on")[0]
+    services.file_report(task, secretary_of(township), later.start, task.target, "完成")
+    assert watched.get("/dashboard/weekly/?format=json").json()["period"] == str(later)
+
+
+def test_a_cached_quarterly_dashboard_changes_when_an_inspection_is_recorded(
+    watched, supervisor, django_assert_num_queries
+):
+    before = cached_json(watched, QUARTERLY, django_assert_num_queries)
+    township = Township.objects.get(code="ST002")
+    oversight_services.record_inspection(
+        supervisor,
+        {"kind": "must_check", "held_on": dt.date(2016, 5, 20), "township": township, "summary": "五必查"},
+        [
+            {
+                "category": "funds_use",
+                "severity": "serious",
+                "description": "挪用",
+                "rectify_by": dt.date(2016, 6, 30),
+            }
+        ],
+    )
+    after = watched.get(QUARTERLY + "&format=json").json()
+    assert after["summary"]["inspections"] == before["summary"]["inspections"] + 1
+    assert after["summary"]["serious_findings"] == before["summary"]["serious_findings"] + 1
+
+
+def test_a_cached_quarterly_dashboard_changes_when_an_action_is_recorded(
+    watched, supervisor, django_assert_num_queries
+):
+    before = cached_json(watched, QUARTERLY, django_assert_num_queries)
+    oversight_services.record_action(
+        supervisor,
+        {
+            "kind": "warning_talk",
+            "cadre": Cadre.objects.filter(role=Cadre.Role.TOWNSHIP_SECRETARY).order_by("code")[0],
+            "rank": "ordinary",
+            "decided_on": dt.date(2016, 5, 21),
+            "reason": "工作滞后",
+        },
+    )
+    after = watched.get(QUARTERLY + "&format=json").json()
+    assert after["summary"]["actions"] == before["summary"]["actions"] + 1
+    assert after["league"] != before["league"]  # the league table's action penalty
+
+
+def test_rebuilding_the_summary_tables_invalidates(watched, django_assert_num_queries):
+    cached_json(watched, WEEKLY, django_assert_num_queries)
+    summaries.rebuild()
+    with django_assert_num_queries(10):  # built again from the tables
+        watched.get(WEEKLY + "&format=json")
+
+
+def test_the_cache_keeps_scopes_and_languages_apart(watched, client, django_user_model):
+    county_page = watched.get(WEEKLY)
+    assert county_page.context["data"]["scope"]["level"] == "county"
+    watched.cookies["django_language"] = "en"
+    english = watched.get(WEEKLY).content.decode()
+    assert "Reports by unit" in english
+    assert "各单位填报情况" not in english
+    watched.cookies["django_language"] = "zh-hans"
+    assert "各单位填报情况" in watched.get(WEEKLY).content.decode()
+
+    township = Township.objects.get(code="ST001")
+    client.logout()
+    client.force_login(secretary_of(township))
+    own = client.get(WEEKLY)
+    assert own.context["data"]["scope"]["township"]["code"] == "ST001"
+    assert 'href="/dashboard/weekly/?week=2016-W23&amp;township=ST000' not in own.content.decode()
+
+
+def test_the_page_around_the_cached_tables_is_the_users_own(watched, client, django_user_model):
+    watched.get(WEEKLY)
+    other = Cadre.objects.filter(role=Cadre.Role.TOWNSHIP_SECRETARY).order_by("code")[0]
+    assert "sec-" not in watched.get(WEEKLY).content.decode()
+    client.logout()
+    client.force_login(secretary_of(Township.objects.get(pk=other.township_id)))
+    assert "supervisor" not in client.get(f"{WEEKLY}&township=ST000").content.decode()
+
+
+def test_the_version_changes_again_when_the_writer_commits(django_capture_on_commit_callbacks):
+    first = cache.version()
+    with django_capture_on_commit_callbacks(execute=True):
+        cache.invalidate()
+        during = cache.version()
+    assert len({first, during, cache.version()}) == 3
+
+
+def test_a_lost_version_starts_a_new_one():
+    cache.version()
+    django_cache.clear()  # evicted, or a restarted memory cache
+    assert cache.version() is not None
+
+
+def test_no_cache_when_its_lifetime_is_zero(watched, settings, django_assert_num_queries):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    for _run in range(2):
+        with django_assert_num_queries(10):
+            watched.get(WEEKLY + "&format=json")
+
+
+def test_a_cached_monthly_dashboard_changes_when_a_pairing_project_is_recorded(
+    watched, admin_user, django_assert_num_queries
+):
+    url = "/dashboard/monthly/?month=2016-06"
+    before = cached_json(watched, url, django_assert_num_queries)
+    village = Village.objects.order_by("code")[0]
+    admin = Client()
+    admin.force_login(admin_user)
+    response = admin.post(
+        "/organization/pairing/add/",
+        {"code": "X1", "name": "竹笋订单收购", "enterprise": EconomicOrganization.objects.order_by("pk")[0].pk,
+         "village": village.pk, "funds": "120000", "started_on": "2016-06-01"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    after = watched.get(url + "&format=json").json()
+    assert after["month"]["pairing_funds"] == before["month"]["pairing_funds"] + 120000
