@@ -43,8 +43,34 @@ class VersionedAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
+class KeepsSummariesExact:
+    """Admin writes of the rows the dashboards count go through the one refresh path
+    (``summaries.changed``), in the admin's transaction, with the row as it was before an
+    edit. Every admin of a model in ``summaries.SOURCES`` uses it (tests/accountability/
+    test_summaries.py checks), and so do the admins of the other rows the dashboards show
+    (ratings, inspections, actions, 电视问政): their writes invalidate the cached
+    dashboards through the same call."""
+
+    def save_model(self, request, obj, form, change):
+        obj._summaries_before = [self.model.objects.get(pk=obj.pk)] if change else []
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # inlines are saved by now
+        summaries.changed([form.instance], getattr(form.instance, "_summaries_before", []))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        summaries.changed([obj])
+
+    def delete_queryset(self, request, queryset):
+        objects = list(queryset)
+        super().delete_queryset(request, queryset)
+        summaries.changed(objects)
+
+
 @admin.register(Contract)
-class ContractAdmin(VersionedAdmin):
+class ContractAdmin(KeepsSummariesExact, VersionedAdmin):
     list_display = [
         "year",
         "party",
@@ -82,32 +108,6 @@ class ProgressReportInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False  # reports are filed on the weekly report page, with conflict checks
-
-
-class KeepsSummariesExact:
-    """Admin writes of the rows the dashboards count go through the one refresh path
-    (``summaries.changed``), in the admin's transaction, with the row as it was before an
-    edit. Every admin of a model in ``summaries.SOURCES`` uses it (tests/accountability/
-    test_summaries.py checks), and so do the admins of the other rows the dashboards show
-    (ratings, inspections, actions, 电视问政): their writes invalidate the cached
-    dashboards through the same call."""
-
-    def save_model(self, request, obj, form, change):
-        obj._summaries_before = [self.model.objects.get(pk=obj.pk)] if change else []
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)  # inlines are saved by now
-        summaries.changed([form.instance], getattr(form.instance, "_summaries_before", []))
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        summaries.changed([obj])
-
-    def delete_queryset(self, request, queryset):
-        objects = list(queryset)
-        super().delete_queryset(request, queryset)
-        summaries.changed(objects)
 
 
 @admin.register(Task)

@@ -1,11 +1,14 @@
 """Writes of the supervisors' recording pages: one versioned save for contracts, exposures
 and commendations. Each write validates (``full_clean``: the model's rules and constraints,
 the same the admin checks), runs in one transaction and is kept in the audit history under
-the user who made it."""
+the user who made it. Every write goes through the dashboards' one refresh path
+(``summaries.changed``): contract targets and exposures are on the dashboards."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from accountability.dashboards import summaries
 
 
 class EditConflict(Exception):
@@ -31,6 +34,7 @@ def create_record(user, model, data):
         record.full_clean()
         record._history_user = user
         record.save()
+        summaries.changed([record])  # contract targets, 电视问政: the cached dashboards
     return record
 
 
@@ -51,6 +55,7 @@ def update_record(user, record, data, seen_version):
         current.full_clean()
         current._history_user = user
         current.save(update_fields=[*changed, "version"])
+        summaries.changed([current])
     return current
 
 
