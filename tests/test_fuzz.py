@@ -424,12 +424,20 @@ def world(
         decided_on=dt.date(2016, 5, 2),
         reason="滞后",
     )
+    run_2015 = acc.YearEndRun.objects.create(
+        year=2015, number=1, computed_at=dt.datetime(2016, 1, 5, tzinfo=dt.UTC)
+    )
     acc.YearEndScore.objects.create(
+        run=run_2015,
         year=2015,
         township=village.township,
         work_score=Decimal(80),
         satisfaction_score=Decimal(90),
         total=Decimal(84),
+    )
+    # the 2015 league is published (the rows are written to the draft first: published ones are frozen)
+    acc.YearEndRun.objects.filter(pk=run_2015.pk).update(
+        status="published", published_at=run_2015.computed_at
     )
     load_items()
     surveyed = household(village, "H-FUZZ-1")

@@ -3,14 +3,17 @@
 from accountability.models.oversight import (  # noqa: F401
     AccountabilityAction,
     AccountabilityActionQuerySet,
+    AnnualReport,
     Commendation,
     Evaluation,
     EvaluationQuerySet,
     Exposure,
     Finding,
+    HalfYearReview,
     Inspection,
     InspectionQuerySet,
     Rank,
+    YearEndRun,
     YearEndScore,
 )
 from accountability.models.summaries import ExitSummary, SummaryPeriod, SurveySummary, WeeklySummary  # noqa: F401

@@ -18,7 +18,15 @@ SUPERVISOR_VIEW_APPS = ["accountability"]
 # Page actions only the county supervisor takes (accountability's Meta.permissions, added by
 # accountability/migrations/0007): the admin group manages the data in the admin but does
 # not take them on the pages.
-SUPERVISOR_ACTIONS = ["record_inspection", "record_accountabilityaction", "lock_week", "compute_yearendscore"]
+SUPERVISOR_ACTIONS = [
+    "record_inspection",
+    "record_accountabilityaction",
+    "lock_week",
+    "compute_yearendscore",
+    "publish_yearendscore",
+    "record_halfyearreview",
+    "record_annualreport",
+]
 # The oversight pages township secretaries read (they have no admin access: not staff).
 TOWNSHIP_SECRETARY_VIEWS = ["view_inspection", "view_accountabilityaction", "view_yearendscore"]
 
