@@ -347,10 +347,11 @@ def score_rows(run, townships, cadres):
     return rows
 
 
-def compute_year_end(year, user=None):
+def compute_year_end(year, user=None, at=None):
     """Compute the year-end scores of ``year`` (townships and cadres) into a new draft
     version beside the published one, in one transaction; an earlier draft of the year is
-    superseded (and kept). Returns the counts and the draft's number."""
+    superseded (and kept). ``at``: when it was computed (now unless given: the demo dates
+    its history). Returns the counts and the draft's number."""
     figures = year_figures(year)
     townships = township_scores(year, figures)
     cadres = cadre_scores(year, figures, townships)
@@ -359,7 +360,7 @@ def compute_year_end(year, user=None):
         runs = YearEndRun.objects.select_for_update().filter(year=year)
         number = (runs.aggregate(last=Max("number"))["last"] or 0) + 1
         runs.filter(status=YearEndRun.Status.DRAFT).update(status=YearEndRun.Status.SUPERSEDED)
-        run = YearEndRun(year=year, number=number, computed_at=timezone.now(), computed_by=user)
+        run = YearEndRun(year=year, number=number, computed_at=at or timezone.now(), computed_by=user)
         run.full_clean()
         run.save()
         YearEndScore.objects.bulk_create(score_rows(run, townships, cadres), batch_size=500)
@@ -367,7 +368,7 @@ def compute_year_end(year, user=None):
     return Result(year=year, number=number, townships=len(townships), cadres=len(cadres), vetoed=vetoed)
 
 
-def publish(run, user=None):
+def publish(run, user=None, at=None):
     """Publish the draft ``run``: it becomes the year's league and is frozen; the version
     published before is superseded and stays readable. A version that is not a draft (a
     published one, or a draft replaced by a newer computation) cannot be published."""
@@ -385,16 +386,16 @@ def publish(run, user=None):
             status=YearEndRun.Status.SUPERSEDED
         )
         run.status = YearEndRun.Status.PUBLISHED
-        run.published_at = timezone.now()
+        run.published_at = at or timezone.now()
         run.published_by = user
         run.full_clean()
         run.save(update_fields=["status", "published_at", "published_by"])
     return run
 
 
-def compute_and_publish(year, user=None):
+def compute_and_publish(year, user=None, at=None):
     """Compute ``year`` and publish the result at once (the demo, ``compute_year_end
     --publish``): the same two steps as on the page."""
-    result = compute_year_end(year, user=user)
-    publish(YearEndRun.objects.get(year=year, number=result.number), user=user)
+    result = compute_year_end(year, user=user, at=at)
+    publish(YearEndRun.objects.get(year=year, number=result.number), user=user, at=at)
     return result
