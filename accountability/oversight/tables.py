@@ -195,6 +195,9 @@ class YearEndTable(tables.Table):
             )
         return value
 
+    def value_exits_score(self, value):
+        return value
+
     def render_vetoed(self, value):
         if value:
             return format_html('<span class="badge bad">{}</span>', _("是"))
