@@ -218,12 +218,18 @@ class YearEndTable(tables.Table):
 class TownshipYearEndTable(YearEndTable):
     review_verdict = tables.Column(verbose_name=_("半年研判"), default="—")
 
+    class Meta(YearEndTable.Meta):
+        pass
+
     def render_review_verdict(self, value):
         return HalfYearReview.Verdict(value).label
 
 
 class CadreYearEndTable(YearEndTable):
     report_result = tables.Column(verbose_name=_("全年述职"), default="—")
+
+    class Meta(YearEndTable.Meta):
+        pass
 
     def render_report_result(self, value):
         return AnnualReport.Result(value).label
