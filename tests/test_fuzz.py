@@ -84,6 +84,9 @@ MODELS = [
     acc.Finding,
     acc.AccountabilityAction,
     acc.YearEndScore,
+    acc.YearEndRun,
+    acc.HalfYearReview,
+    acc.AnnualReport,
     vil.Township,
     vil.Village,
     vil.Household,
@@ -272,7 +275,31 @@ VIEWS = {
     ),
     "accountability:year_end_latest": View(),
     "accountability:year_end": View(
-        get={"c-page": "1", "c-per_page": "10", "t-page": "2", "t-sort": "-total"}
+        get={
+            "c-page": "1",
+            "c-per_page": "10",
+            "t-page": "2",
+            "t-sort": "-total",
+            "d-page": "1",
+            "version": "1",
+            "format": "json",
+            "export": "csv",
+            "table": "townships",
+        }
+    ),
+    "accountability:year_end_publish": View(),
+    "accountability:half_year_review_new": View(
+        post={
+            "half": "1",
+            "township": "{township}",
+            "held_on": "2016-06-01",
+            "verdict": "lagging",
+            "problems": "问题",
+            "conclusions": "意见",
+        }
+    ),
+    "accountability:annual_report_new": View(
+        post={"cadre": "{cadre}", "delivered_on": "2015-12-20", "summary": "述职", "result": "good"}
     ),
     # villages: satisfaction (C1, C2, C5)
     "villages:satisfaction": View(
@@ -470,6 +497,9 @@ def world(
             "accountability:inspection_detail": {"pk": inspection.pk},
             "accountability:finding_rectify": {"pk": inspection.pk, "finding_pk": finding.pk},
             "accountability:year_end": {"year": 2015},
+            "accountability:year_end_publish": {"year": 2015, "number": 1},
+            "accountability:half_year_review_new": {"year": 2016},
+            "accountability:annual_report_new": {"year": 2015},
             "villages:survey_round_close": {"pk": opened.pk},
             "villages:survey_pending": {"round_id": opened.pk},
             "villages:survey_entry": {"round_id": opened.pk, "code": surveyed.code},
