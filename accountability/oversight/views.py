@@ -439,7 +439,12 @@ def action_new(request):
 @require_GET
 @roles.role_required(*OVERSIGHT_READERS)
 def year_end_latest(request):
-    latest = YearEndScore.objects.order_by("-year").values_list("year", flat=True).first()
+    """The latest year with a version the user may read (a draft only for those who see
+    drafts)."""
+    runs = YearEndRun.objects.all()
+    if not selectors.sees_drafts(request.user):
+        runs = runs.filter(published_at__isnull=False)
+    latest = runs.order_by("-year").values_list("year", flat=True).first()
     return redirect("accountability:year_end", year=latest or periods.today().year)
 
 

@@ -567,3 +567,12 @@ def test_an_annual_report_is_given_by_a_backbone_cadre_only(county, supervisor):
     with pytest.raises(ValidationError) as error:
         report.full_clean()
     assert "全年述职由乡镇党委书记、村党组织书记或驻村干部进行" in str(error.value)
+
+
+def test_the_latest_year_is_the_latest_the_user_may_read(client, county, supervisor, secretary_a):
+    scoring.compute_and_publish(2015)
+    scoring.compute_year_end(2016)  # a draft only
+    client.force_login(supervisor)
+    assert client.get(reverse("accountability:year_end_latest")).url == reverse(YEAR_END, args=[2016])
+    client.force_login(secretary_a)
+    assert client.get(reverse("accountability:year_end_latest")).url == reverse(YEAR_END, args=[2015])
