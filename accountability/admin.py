@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accountability.dashboards import summaries
 from accountability.models import (
     AccountabilityAction,
+    AnnualReport,
     Commendation,
     Contract,
     Evaluation,
@@ -16,6 +17,7 @@ from accountability.models import (
     ExitSummary,
     Exposure,
     Finding,
+    HalfYearReview,
     Inspection,
     Problem,
     ProgressReport,
@@ -24,6 +26,7 @@ from accountability.models import (
     Task,
     WeekLock,
     WeeklySummary,
+    YearEndRun,
     YearEndScore,
 )
 from villages import admin as villages_admin
@@ -205,21 +208,63 @@ class CommendationAdmin(VersionedAdmin):
     autocomplete_fields = ["cadre"]
 
 
+class ComputedOnlyAdmin(admin.ModelAdmin):
+    """Year-end versions and scores are computed and published on the year-end page
+    (accountability/oversight/scoring.py), never typed in: the admin only reads them, so a
+    published (frozen) version cannot be edited here either."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(YearEndRun)
+class YearEndRunAdmin(ComputedOnlyAdmin):
+    list_display = ["year", "number", "status", "computed_at", "computed_by", "published_at", "published_by"]
+    list_filter = ["year", "status"]
+    list_select_related = ["computed_by", "published_by"]
+
+
 @admin.register(YearEndScore)
-class YearEndScoreAdmin(admin.ModelAdmin):
+class YearEndScoreAdmin(ComputedOnlyAdmin):
     list_display = [
         "year",
+        "run",
         "township",
         "cadre",
+        "ratings_score",
+        "tasks_score",
+        "exits_score",
         "work_score",
         "satisfaction_score",
         "total",
         "vetoed",
         "rating",
     ]
-    list_filter = ["year", "rating", "vetoed"]
-    list_select_related = ["township", "cadre"]
+    list_filter = ["year", "run__status", "rating", "vetoed"]
+    list_select_related = ["run", "township", "cadre"]
     search_fields = ["township__name", "cadre__name"]
+
+
+@admin.register(HalfYearReview)
+class HalfYearReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "half", "township", "held_on", "verdict", "recorded_by"]
+    list_filter = ["year", "half", "verdict", "township"]
+    list_select_related = ["township", "recorded_by"]
+    search_fields = ["township__name", "conclusions", "problems"]
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "cadre", "delivered_on", "result", "recorded_by"]
+    list_filter = ["year", "result"]
+    list_select_related = ["cadre", "recorded_by"]
+    search_fields = ["cadre__name", "summary"]
     autocomplete_fields = ["cadre"]
 
 

@@ -45,6 +45,17 @@ urlpatterns += [
     path("actions/new/", oversight.action_new, name="action_new"),
     path("year-end/", oversight.year_end_latest, name="year_end_latest"),
     path("year-end/<int:year>/", oversight.year_end, name="year_end"),
+    path(
+        "year-end/<int:year>/versions/<int:number>/publish/",
+        oversight.year_end_publish,
+        name="year_end_publish",
+    ),
+    path(
+        "year-end/<int:year>/half-year-reviews/new/",
+        oversight.half_year_review_new,
+        name="half_year_review_new",
+    ),
+    path("year-end/<int:year>/annual-reports/new/", oversight.annual_report_new, name="annual_report_new"),
 ]
 
 # What supervisors record: contracts (A2), TV exposures (A7), commendations (C4); the pickers

@@ -27,7 +27,16 @@ CHANGELIST_MAX_QUERIES = 10
 ADD_PAGE_MAX_QUERIES = 7
 # Written by the registry import, never by hand.
 # derived or logged rows: nobody adds them by hand
-READ_ONLY_MODELS = {vil.ImportLog, acc.SummaryPeriod, acc.WeeklySummary, acc.ExitSummary, acc.SurveySummary}
+# logs, summary tables and the computed year-end versions and scores (frozen once published)
+READ_ONLY_MODELS = {
+    vil.ImportLog,
+    acc.SummaryPeriod,
+    acc.WeeklySummary,
+    acc.ExitSummary,
+    acc.SurveySummary,
+    acc.YearEndRun,
+    acc.YearEndScore,
+}
 
 REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),
@@ -208,9 +217,23 @@ def populate(rows, user):
             task=task,
             recorded_by=user,
         )
+        day_time = dt.datetime(2016, 6, 8, tzinfo=dt.UTC)
         acc.Commendation.objects.create(kind="commended", cadre=cadre, decided_on=day, title="先进")
+        run = acc.YearEndRun.objects.create(year=2010 + i, number=1, computed_at=day_time)
         acc.YearEndScore.objects.create(
-            year=2016, cadre=cadre, work_score=90, satisfaction_score=80, total=88.8, rating="excellent"
+            run=run,
+            year=2010 + i,
+            cadre=cadre,
+            work_score=90,
+            satisfaction_score=80,
+            total=88.8,
+            rating="excellent",
+        )
+        acc.HalfYearReview.objects.create(
+            year=2016, half=1, township=township, held_on=day, verdict="on_track", conclusions="正常"
+        )
+        acc.AnnualReport.objects.create(
+            year=2016, cadre=cadre, delivered_on=dt.date(2016, 12, 28), summary="述职", result="good"
         )
         acc.Exposure.objects.create(
             kind="exposed", aired_on=day, township=township, task=task, title=f"曝光{i}"
@@ -288,7 +311,7 @@ def test_admin_opens_add_page(admin_client_logged_in, django_assert_max_num_quer
 
 
 @pytest.mark.parametrize("model", sorted(READ_ONLY_MODELS, key=lambda m: m._meta.label))
-def test_logs_and_summary_tables_are_read_only_in_admin(admin_client_logged_in, model):
+def test_logs_summary_tables_and_year_end_scores_are_read_only_in_admin(admin_client_logged_in, model):
     assert admin_client_logged_in.get(add_url(model)).status_code == 403
 
 

@@ -86,6 +86,9 @@ MODELS = [
     acc.YearEndScore,
     acc.Exposure,
     acc.Commendation,
+    acc.YearEndRun,
+    acc.HalfYearReview,
+    acc.AnnualReport,
     vil.Township,
     vil.Village,
     vil.Household,
@@ -299,7 +302,31 @@ VIEWS = {
     ),
     "accountability:year_end_latest": View(),
     "accountability:year_end": View(
-        get={"c-page": "1", "c-per_page": "10", "t-page": "2", "t-sort": "-total"}
+        get={
+            "c-page": "1",
+            "c-per_page": "10",
+            "t-page": "2",
+            "t-sort": "-total",
+            "d-page": "1",
+            "version": "1",
+            "format": "json",
+            "export": "csv",
+            "table": "townships",
+        }
+    ),
+    "accountability:year_end_publish": View(),
+    "accountability:half_year_review_new": View(
+        post={
+            "half": "1",
+            "township": "{township}",
+            "held_on": "2016-06-01",
+            "verdict": "lagging",
+            "problems": "问题",
+            "conclusions": "意见",
+        }
+    ),
+    "accountability:annual_report_new": View(
+        post={"cadre": "{cadre}", "delivered_on": "2015-12-20", "summary": "述职", "result": "good"}
     ),
     # accountability: what supervisors record (A2, A7, C4) and the pickers
     "accountability:contract_list": View(
@@ -476,7 +503,11 @@ def world(
         decided_on=dt.date(2016, 5, 2),
         reason="滞后",
     )
+    run_2015 = acc.YearEndRun.objects.create(
+        year=2015, number=1, computed_at=dt.datetime(2016, 1, 5, tzinfo=dt.UTC)
+    )
     acc.YearEndScore.objects.create(
+        run=run_2015,
         year=2015,
         township=village.township,
         work_score=Decimal(80),
@@ -499,6 +530,10 @@ def world(
     )
     commendation = acc.Commendation.objects.create(
         kind="commended", cadre=resident_cadre.cadre, decided_on=dt.date(2016, 5, 4), title="表彰"
+    )
+    # the 2015 league is published (the rows are written to the draft first: published ones are frozen)
+    acc.YearEndRun.objects.filter(pk=run_2015.pk).update(
+        status="published", published_at=run_2015.computed_at
     )
     load_items()
     surveyed = household(village, "H-FUZZ-1")
@@ -535,6 +570,9 @@ def world(
             "accountability:contract_edit": {"pk": contract.pk},
             "accountability:exposure_edit": {"pk": exposure.pk},
             "accountability:commendation_edit": {"pk": commendation.pk},
+            "accountability:year_end_publish": {"year": 2015, "number": 1},
+            "accountability:half_year_review_new": {"year": 2016},
+            "accountability:annual_report_new": {"year": 2015},
             "villages:survey_round_close": {"pk": opened.pk},
             "villages:survey_pending": {"round_id": opened.pk},
             "villages:survey_entry": {"round_id": opened.pk, "code": surveyed.code},

@@ -3,6 +3,7 @@
 from accountability.models.oversight import (  # noqa: F401
     AccountabilityAction,
     AccountabilityActionQuerySet,
+    AnnualReport,
     Commendation,
     CommendationQuerySet,
     Evaluation,
@@ -10,9 +11,11 @@ from accountability.models.oversight import (  # noqa: F401
     Exposure,
     ExposureQuerySet,
     Finding,
+    HalfYearReview,
     Inspection,
     InspectionQuerySet,
     Rank,
+    YearEndRun,
     YearEndScore,
 )
 from accountability.models.summaries import ExitSummary, SummaryPeriod, SurveySummary, WeeklySummary  # noqa: F401

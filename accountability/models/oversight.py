@@ -1,5 +1,8 @@
 """Evaluation, inspection and accountability (A3, A7–A10), commendations and year-end scores (C4)."""
 
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -463,11 +466,84 @@ class Commendation(models.Model):
             raise ValidationError(errors)
 
 
-class YearEndScore(models.Model):
-    """年终考评 (C2, C4): a township's or a cadre's year-end score. Satisfaction weighs
-    12%; a one-vote veto makes the rating "unqualified" whatever the score."""
+class YearEndRun(models.Model):
+    """A version of a year's year-end assessment (年终考评版本): computing makes a draft
+    (草稿) beside the published version; publishing a draft freezes it and supersedes the
+    version published before, which stays readable. Every version is kept."""
 
-    SATISFACTION_WEIGHT = 12  # percent of the total (C2)
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        SUPERSEDED = "superseded", _("已被取代")
+
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
+    number = models.PositiveSmallIntegerField(_("版本号"), validators=[MinValueValidator(1)])
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    computed_at = models.DateTimeField(_("计算时间"))
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="year_end_runs_computed",
+        verbose_name=_("计算人"),
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="year_end_runs_published",
+        verbose_name=_("发布人"),
+    )
+
+    class Meta:
+        verbose_name = _("年终考评版本")
+        verbose_name_plural = _("年终考评版本")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="yearend_run_number_per_year"),
+            # the published league of a year is one version; one draft waits beside it
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(status="published"), name="yearend_run_one_published_per_year"
+            ),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(status="draft"), name="yearend_run_one_draft_per_year"
+            ),
+            # a published version has its date; a draft has none (a superseded version may
+            # have been published, or be a draft replaced by a newer computation)
+            models.CheckConstraint(
+                condition=Q(status="draft", published_at__isnull=True)
+                | Q(status="published", published_at__isnull=False)
+                | Q(status="superseded"),
+                name="yearend_run_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(year)s年年终考评第%(number)s版（%(status)s）") % {
+            "year": self.year,
+            "number": self.number,
+            "status": self.get_status_display(),
+        }
+
+    @property
+    def is_frozen(self):
+        """A published (or superseded) version no longer changes."""
+        return self.status != self.Status.DRAFT
+
+
+class YearEndScore(models.Model):
+    """年终考评 (C2, C4): a township's or a cadre's year-end score in one version of the
+    year's assessment, with its parts. The formula is ``WEIGHTS`` (docs/scoring.md): work
+    parts (ratings, tasks, exits) and satisfaction, which weighs 12%; a one-vote veto makes
+    the rating "unqualified" whatever the score. Rows of a published version are frozen."""
+
+    # weight name -> percent of the total; they sum to 100 (docs/scoring.md)
+    WEIGHTS = {"ratings": 30, "tasks": 30, "exits": 28, "satisfaction": 12}
+    WORK_PARTS = ("ratings", "tasks", "exits")
+    SATISFACTION_WEIGHT = WEIGHTS["satisfaction"]  # percent of the total (C2)
 
     class Rating(models.TextChoices):
         EXCELLENT = "excellent", _("优秀")
@@ -475,6 +551,9 @@ class YearEndScore(models.Model):
         BASIC = "basic", _("基本称职")
         UNQUALIFIED = "unqualified", _("不称职（不合格）")
 
+    run = models.ForeignKey(
+        YearEndRun, on_delete=models.PROTECT, related_name="scores", verbose_name=_("考评版本")
+    )
     year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
     township = models.ForeignKey(
         Township,
@@ -492,6 +571,34 @@ class YearEndScore(models.Model):
         related_name="year_end_scores",
         verbose_name=_("干部"),
     )
+    ratings_score = models.DecimalField(
+        _("业绩评定得分"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("空：当年没有评定（无数据），由其他工作实绩部分按权重折算。"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    tasks_score = models.DecimalField(
+        _("任务完成得分"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    exits_score = models.DecimalField(
+        _("脱贫目标得分"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("当年脱贫户数占责任书目标脱贫户数的百分比（最高100）；空：没有目标。"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    exited_households = models.PositiveIntegerField(_("当年脱贫户数"), null=True, blank=True)
+    target_households = models.PositiveIntegerField(_("目标脱贫户数"), null=True, blank=True)
     work_score = models.DecimalField(
         _("工作实绩得分"),
         max_digits=5,
@@ -514,7 +621,10 @@ class YearEndScore(models.Model):
     class Meta:
         verbose_name = _("年终考评")
         verbose_name_plural = _("年终考评")
-        permissions = [("compute_yearendscore", _("可以计算年终考评"))]
+        permissions = [
+            ("compute_yearendscore", _("可以计算年终考评")),
+            ("publish_yearendscore", _("可以发布年终考评")),
+        ]
         ordering = ["-year", "-total"]
         constraints = [
             models.CheckConstraint(
@@ -532,29 +642,218 @@ class YearEndScore(models.Model):
                 name="yearend_scores_0_100",
             ),
             models.CheckConstraint(
+                condition=Q(ratings_score__gte=0, ratings_score__lte=100)
+                & Q(tasks_score__gte=0, tasks_score__lte=100)
+                & Q(exits_score__gte=0, exits_score__lte=100),
+                name="yearend_parts_0_100",
+            ),
+            models.CheckConstraint(
                 condition=Q(vetoed=False) | Q(rating="unqualified"), name="yearend_veto_means_unqualified"
             ),
             models.UniqueConstraint(
-                fields=["year", "township"],
+                fields=["run", "township"],
                 condition=Q(township__isnull=False),
-                name="yearend_one_per_township_year",
+                name="yearend_one_per_township_run",
             ),
             models.UniqueConstraint(
-                fields=["year", "cadre"], condition=Q(cadre__isnull=False), name="yearend_one_per_cadre_year"
+                fields=["run", "cadre"], condition=Q(cadre__isnull=False), name="yearend_one_per_cadre_run"
             ),
+        ]
+        indexes = [
+            # the league of a version, best first (the year-end page and its JSON)
+            models.Index(fields=["run", "-total"], name="yearend_run_total_idx"),
         ]
 
     def __str__(self):
         return f"{self.year} {self.township or self.cadre}: {self.total}"
 
+    def save(self, *args, **kwargs):
+        # the freeze is a rule, not a side effect: a published row refuses to be saved
+        if (
+            self.run_id is not None
+            and YearEndRun.objects.filter(pk=self.run_id).exclude(status=YearEndRun.Status.DRAFT).exists()
+        ):
+            raise ValidationError(_("已发布的年终考评版本不能修改，请重新计算生成新的草稿。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.run.is_frozen:
+            raise ValidationError(_("已发布的年终考评版本不能修改，请重新计算生成新的草稿。"))
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        """A score belongs to a draft of its own year: a published version is frozen."""
+        if self.run_id is None:
+            return
+        if self.run.is_frozen:
+            raise ValidationError(_("已发布的年终考评版本不能修改，请重新计算生成新的草稿。"))
+        if self.year != self.run.year:
+            raise ValidationError({"year": _("年度必须与考评版本的年度一致。")})
+
+    @property
+    def parts(self):
+        """Weight name -> this row's part (None: no data)."""
+        return {
+            "ratings": self.ratings_score,
+            "tasks": self.tasks_score,
+            "exits": self.exits_score,
+            "satisfaction": self.satisfaction_score,
+        }
+
+    @classmethod
+    def work(cls, parts):
+        """The work score (工作实绩): the weighted mean of the work parts that exist, their
+        weights scaled up to the work share (a part without data is neither punished nor
+        helped); 0 when none exists. Rounded half-up to one decimal."""
+        present = [(cls.WEIGHTS[name], parts.get(name)) for name in cls.WORK_PARTS]
+        present = [(weight, value) for weight, value in present if value is not None]
+        if not present:
+            return tenth(0)
+        weighted = sum(Decimal(weight) * Decimal(value) for weight, value in present)
+        return tenth(weighted / sum(weight for weight, _value in present))
+
     @classmethod
     def combine(cls, work_score, satisfaction_score):
-        """Total with satisfaction weighted 12% (C2). Without a survey (``None``: nobody of
-        the unit was surveyed) satisfaction is no data, not 0: the total is the work score."""
+        """Total with satisfaction weighted 12% (C2) and the work score the rest. Without a
+        survey (``None``: nobody of the unit was surveyed) satisfaction is no data, not 0:
+        the total is the work score. Rounded half-up to one decimal."""
         if satisfaction_score is None:
-            return round(work_score, 1)
+            return tenth(work_score)
         w = cls.SATISFACTION_WEIGHT
-        return round((work_score * (100 - w) + satisfaction_score * w) / 100, 1)
+        return tenth((Decimal(work_score) * (100 - w) + Decimal(satisfaction_score) * w) / 100)
+
+
+def tenth(value):
+    """``value`` rounded half-up to one decimal, as a Decimal: the rounding of every
+    year-end figure (deterministic, unlike float rounding)."""
+    return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+class HalfYearReview(models.Model):
+    """半年研判 (A8): the county supervisors' half-year review of a township's poverty work:
+    what was found and what was concluded. It feeds the year-end assessment of its year
+    (shown beside the league on the year-end page)."""
+
+    class Verdict(models.TextChoices):
+        ON_TRACK = "on_track", _("进度正常")
+        LAGGING = "lagging", _("进度滞后")
+        SERIOUSLY_LAGGING = "seriously_lagging", _("严重滞后")
+
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
+    half = models.PositiveSmallIntegerField(
+        _("半年"), choices=[(1, _("上半年")), (2, _("下半年"))], default=1
+    )
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="half_year_reviews", verbose_name=_("乡镇")
+    )
+    held_on = models.DateField(_("研判日期"), validators=[validate_year])
+    verdict = models.CharField(_("研判结论"), max_length=24, choices=Verdict.choices)
+    problems = models.TextField(_("发现的问题"), blank=True)
+    conclusions = models.TextField(_("研判意见"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="half_year_reviews_recorded",
+        verbose_name=_("录入人"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("半年研判")
+        verbose_name_plural = _("半年研判")
+        permissions = [("record_halfyearreview", _("可以在年终考评页面录入半年研判"))]
+        ordering = ["year", "half", "township__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "half", "township"], name="halfyear_one_per_township_half"
+            ),
+            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="halfyear_half_1_or_2"),
+        ]
+
+    def __str__(self):
+        return _("%(year)s年%(half)s%(township)s半年研判") % {
+            "year": self.year,
+            "half": self.get_half_display(),
+            "township": self.township,
+        }
+
+    def clean(self):
+        """Held once the half under review has begun, within its year or the first month of
+        the next, and not in the future."""
+        errors = future_date_errors("held_on", self.held_on)
+        if self.held_on and self.year and self.half in (1, 2) and "held_on" not in errors:
+            opens = dt.date(self.year, 1 if self.half == 1 else 7, 1)
+            closes = dt.date(self.year + 1, 1, 31)
+            if not opens <= self.held_on <= closes:
+                errors["held_on"] = _("研判日期应在%(opens)s到%(closes)s之间。") % {
+                    "opens": opens.isoformat(),
+                    "closes": closes.isoformat(),
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+class AnnualReport(models.Model):
+    """全年述职 (A8): a backbone cadre's annual report on his duty (a township secretary, a
+    village secretary or a resident cadre, A1) and how it was judged. It feeds his row of the
+    year-end assessment (shown beside his score)."""
+
+    REPORTING_ROLES = (Cadre.Role.TOWNSHIP_SECRETARY, Cadre.Role.VILLAGE_SECRETARY, Cadre.Role.RESIDENT_CADRE)
+
+    class Result(models.TextChoices):
+        GOOD = "good", _("好")
+        FAIRLY_GOOD = "fairly_good", _("较好")
+        FAIR = "fair", _("一般")
+        POOR = "poor", _("差")
+
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[validate_year])
+    cadre = models.ForeignKey(
+        Cadre, on_delete=models.PROTECT, related_name="annual_reports", verbose_name=_("述职干部")
+    )
+    delivered_on = models.DateField(_("述职日期"), validators=[validate_year])
+    summary = models.TextField(_("述职要点"))
+    result = models.CharField(_("评议结果"), max_length=16, choices=Result.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="annual_reports_recorded",
+        verbose_name=_("录入人"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("全年述职")
+        verbose_name_plural = _("全年述职")
+        permissions = [("record_annualreport", _("可以在年终考评页面录入全年述职"))]
+        ordering = ["year", "cadre__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "cadre"], name="annualreport_one_per_cadre_year"),
+        ]
+
+    def __str__(self):
+        return _("%(year)s年%(cadre)s全年述职") % {"year": self.year, "cadre": self.cadre.name}
+
+    def clean(self):
+        """Delivered by a backbone cadre, from 1 November of the year to the end of the next
+        March, and not in the future."""
+        errors = future_date_errors("delivered_on", self.delivered_on)
+        if self.delivered_on and self.year and "delivered_on" not in errors:
+            opens, closes = dt.date(self.year, 11, 1), dt.date(self.year + 1, 3, 31)
+            if not opens <= self.delivered_on <= closes:
+                errors["delivered_on"] = _("述职日期应在%(opens)s到%(closes)s之间。") % {
+                    "opens": opens.isoformat(),
+                    "closes": closes.isoformat(),
+                }
+        if self.cadre_id and self.cadre.role not in self.REPORTING_ROLES:
+            errors["cadre"] = _("全年述职由乡镇党委书记、村党组织书记或驻村干部进行。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ExposureQuerySet(models.QuerySet):

@@ -13,10 +13,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability import periods
 from accountability.filters import ListFilterSet, scoped_choices
-from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, Rank
+from accountability.models import (
+    AccountabilityAction,
+    AnnualReport,
+    Evaluation,
+    Finding,
+    HalfYearReview,
+    Inspection,
+    Rank,
+)
 from accountability.records.pickers import use_pickers
 from villages.dates import FIRST_YEAR, LAST_YEAR, validate_year
-from villages.models import Township, Village
+from villages.models import Cadre, Township, Village
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 INVALID_CHOICE = _("选择无效：请从列表中选择。")
@@ -295,6 +303,68 @@ class YearEndForm(forms.Form):
         if year > periods.today().year:
             raise ValidationError(_("不能计算尚未开始的年度。"))
         return year
+
+
+class HalfYearReviewForm(forms.ModelForm):
+    """半年研判 of a township, for the year of the page (the year is not a field: the review
+    feeds that year's assessment). The rules are HalfYearReview.clean()'s."""
+
+    class Meta:
+        model = HalfYearReview
+        fields = ["half", "township", "held_on", "verdict", "problems", "conclusions"]
+        widgets = {
+            "held_on": DATE_INPUT,
+            "problems": forms.Textarea(attrs={"rows": 3}),
+            "conclusions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.year = year
+        self.fields["township"].queryset = Township.objects.order_by("code")
+        for field in self.fields.values():
+            if hasattr(field, "error_messages"):
+                field.error_messages["invalid_choice"] = INVALID_CHOICE
+
+    def validate_unique(self):
+        # the year is not a field: check (year, half, township) with it, next to the township
+        super().validate_unique()
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions() - {"year"})
+        except ValidationError:
+            self.add_error("township", _("该乡镇本年度这半年已有半年研判。"))
+
+
+class AnnualReportForm(forms.ModelForm):
+    """全年述职 of a backbone cadre, for the year of the page. The rules are
+    AnnualReport.clean()'s."""
+
+    class Meta:
+        model = AnnualReport
+        fields = ["cadre", "delivered_on", "summary", "result"]
+        widgets = {"delivered_on": DATE_INPUT, "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.year = year
+        self.fields["cadre"].queryset = (
+            Cadre.objects.filter(role__in=AnnualReport.REPORTING_ROLES)
+            .select_related("township", "village")
+            .order_by("code")
+        )
+        self.fields["cadre"].label_from_instance = lambda c: (
+            f"{c.code} {c.name}（{c.get_role_display()}，{c.village or c.township or ''}）"
+        )
+        for field in self.fields.values():
+            if hasattr(field, "error_messages"):
+                field.error_messages["invalid_choice"] = INVALID_CHOICE
+
+    def validate_unique(self):
+        super().validate_unique()
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions() - {"year"})
+        except ValidationError:
+            self.add_error("cadre", _("该干部本年度已有全年述职。"))
 
 
 class EvaluationFilter(ListFilterSet):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accountability.models import YearEndScore
+from accountability.models import AnnualReport, HalfYearReview, YearEndScore
 
 RATING_BADGES = {
     YearEndScore.Rating.EXCELLENT: "ok",
@@ -130,8 +130,17 @@ class ActionTable(tables.Table):
 
 
 class YearEndTable(tables.Table):
+    """A version's league with its parts (docs/scoring.md). Rows come from
+    ``selectors.township_rows``/``cadre_rows``, ordered by total; the place follows the page."""
+
     place = tables.Column(verbose_name=_("排名"), empty_values=(), orderable=False)
     subject = tables.Column(verbose_name=_("考评对象"), empty_values=(), orderable=False)
+    code = tables.Column(verbose_name=_("编码"), empty_values=(), visible=False)
+    ratings_score = tables.Column(verbose_name=_("业绩评定"), attrs={"td": {"class": "num"}}, default="—")
+    tasks_score = tables.Column(verbose_name=_("任务完成"), attrs={"td": {"class": "num"}}, default="—")
+    exits_score = tables.Column(verbose_name=_("脱贫目标"), attrs={"td": {"class": "num"}}, default="—")
+    exited_households = tables.Column(verbose_name=_("当年脱贫户数"), visible=False, default="")
+    target_households = tables.Column(verbose_name=_("目标脱贫户数"), visible=False, default="")
     work_score = tables.Column(verbose_name=_("工作实绩得分"), attrs={"td": {"class": "num"}})
     satisfaction_score = tables.Column(
         verbose_name=_("群众满意度得分"), attrs={"td": {"class": "num"}}, default=_("无测评")
@@ -153,6 +162,12 @@ class YearEndTable(tables.Table):
         """Rows come ordered by total: the place follows the page."""
         return next(self._places)
 
+    def value_place(self):
+        """The place in an export (all rows, in the league's order)."""
+        if not hasattr(self, "_value_places"):
+            self._value_places = itertools.count(1)
+        return next(self._value_places)
+
     def render_subject(self, record):
         if record.township_id:
             return record.township.name
@@ -164,6 +179,25 @@ class YearEndTable(tables.Table):
             place or "",
         )
 
+    def value_subject(self, record):
+        return record.township.name if record.township_id else record.cadre.name
+
+    def value_code(self, record):
+        return record.township.code if record.township_id else record.cadre.code
+
+    def render_exits_score(self, record, value):
+        if record.target_households:
+            return format_html(
+                "{} <span class='muted'>({}/{})</span>",
+                value,
+                record.exited_households,
+                record.target_households,
+            )
+        return value
+
+    def value_exits_score(self, value):
+        return value
+
     def render_vetoed(self, value):
         if value:
             return format_html('<span class="badge bad">{}</span>', _("是"))
@@ -173,3 +207,66 @@ class YearEndTable(tables.Table):
         return format_html(
             '<span class="badge {}">{}</span>', RATING_BADGES[record.rating], record.get_rating_display()
         )
+
+    def value_rating(self, record):
+        return record.get_rating_display()
+
+    def value_vetoed(self, value):
+        return _("是") if value else _("否")
+
+
+class TownshipYearEndTable(YearEndTable):
+    review_verdict = tables.Column(verbose_name=_("半年研判"), default="—")
+
+    class Meta(YearEndTable.Meta):
+        pass
+
+    def render_review_verdict(self, value):
+        return HalfYearReview.Verdict(value).label
+
+
+class CadreYearEndTable(YearEndTable):
+    report_result = tables.Column(verbose_name=_("全年述职"), default="—")
+
+    class Meta(YearEndTable.Meta):
+        pass
+
+    def render_report_result(self, value):
+        return AnnualReport.Result(value).label
+
+
+class YearEndChangeTable(tables.Table):
+    """What publishing a draft would change (``selectors.changes``)."""
+
+    subject = tables.Column(verbose_name=_("考评对象"), accessor="name", orderable=False)
+    kind = tables.Column(verbose_name=_("类别"), orderable=False)
+    before_total = tables.Column(
+        verbose_name=_("已发布总分"), attrs={"td": {"class": "num"}}, default="—", orderable=False
+    )
+    after_total = tables.Column(
+        verbose_name=_("本版总分"), attrs={"td": {"class": "num"}}, default="—", orderable=False
+    )
+    difference = tables.Column(
+        verbose_name=_("分差"), attrs={"td": {"class": "num"}}, default="—", orderable=False
+    )
+    before_rating = tables.Column(verbose_name=_("已发布等次"), default="—", orderable=False)
+    after_rating = tables.Column(verbose_name=_("本版等次"), default="—", orderable=False)
+
+    class Meta:
+        attrs = {"class": "table yearend-changes"}
+        empty_text = _("与已发布版本相比没有变化。")
+
+    def render_kind(self, value):
+        return _("乡镇") if value == "township" else _("干部")
+
+    def render_difference(self, value):
+        return f"{value:+}"
+
+    def render_before_rating(self, value):
+        return YearEndScore.Rating(value).label
+
+    def render_after_rating(self, record, value):
+        label = YearEndScore.Rating(value).label
+        if record.rating_moved and record.before_rating:
+            return format_html('<strong class="badge {}">{}</strong>', RATING_BADGES[value], label)
+        return label

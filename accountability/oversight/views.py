@@ -3,37 +3,56 @@
 C2, C4). Views are thin: rows come through ``for_user``, writes go through
 ``oversight_services`` and ``scoring``."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accountability import exports, periods
-from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, Rank, YearEndScore
-from accountability.oversight import scoring, services
+from accountability.models import (
+    AccountabilityAction,
+    Evaluation,
+    Finding,
+    Inspection,
+    Rank,
+    YearEndRun,
+    YearEndScore,
+)
+from accountability.oversight import scoring, selectors, services
 from accountability.oversight.forms import (
     FIRST_YEAR,
     ActionFilter,
     ActionForm,
+    AnnualReportForm,
     EvaluationFilter,
     EvaluationGrid,
     EvaluationPeriodForm,
     FindingFormSet,
     FindingRectifyForm,
+    HalfYearReviewForm,
     InspectionFilter,
     InspectionForm,
     YearEndForm,
     finding_initial,
 )
-from accountability.oversight.tables import ActionTable, EvaluationTable, InspectionTable, YearEndTable
+from accountability.oversight.tables import (
+    ActionTable,
+    CadreYearEndTable,
+    EvaluationTable,
+    InspectionTable,
+    TownshipYearEndTable,
+    YearEndChangeTable,
+)
 from accountability.pagination import paginate
 from accountability.tasks.forms import add_service_errors
+from chishui import errors
 from villages import roles
-from villages.scope import UserScope
 
 PER_PAGE = 25
 OVERSIGHT_READERS = (roles.ADMIN, roles.COUNTY_SUPERVISOR, roles.TOWNSHIP_SECRETARY)
@@ -420,57 +439,216 @@ def action_new(request):
 @require_GET
 @roles.role_required(*OVERSIGHT_READERS)
 def year_end_latest(request):
-    latest = YearEndScore.objects.order_by("-year").values_list("year", flat=True).first()
+    """The latest year with a version the user may read (a draft only for those who see
+    drafts)."""
+    runs = YearEndRun.objects.all()
+    if not selectors.sees_drafts(request.user):
+        runs = runs.filter(published_at__isnull=False)
+    latest = runs.order_by("-year").values_list("year", flat=True).first()
     return redirect("accountability:year_end", year=latest or periods.today().year)
+
+
+def check_year(year):
+    if not FIRST_YEAR <= year <= periods.today().year:
+        raise Http404(_("没有该年度的年终考评：年度应在%(first)s年到今年之间。") % {"first": FIRST_YEAR})
+
+
+def year_end_bad_request(request, message):
+    return errors.bad_request(request, message, _("返回已发布的年终考评"))
+
+
+def year_end_url(year, number=None):
+    url = reverse("accountability:year_end", args=[year])
+    return f"{url}?version={number}" if number else url
+
+
+YEAR_END_TABLES = {"townships": TownshipYearEndTable, "cadres": CadreYearEndTable}
 
 
 @require_http_methods(["GET", "POST"])
 @roles.role_required(*OVERSIGHT_READERS)
 def year_end(request, year):
-    if not FIRST_YEAR <= year <= periods.today().year:
-        raise Http404(_("没有该年度的年终考评：年度应在%(first)s年到今年之间。") % {"first": FIRST_YEAR})
-    can_compute = request.user.has_perm("accountability.compute_yearendscore")
+    """The year's league: the published version by default, any version the user may read
+    with ``?version=N``; a draft shows what publishing it would change. POST (计算年终考评)
+    computes a new draft beside the published version. ``?format=json`` and
+    ``?export=csv|xlsx&table=townships|cadres`` (docs/api.md)."""
+    check_year(year)
     if request.method == "POST":
         permission_required(
             request, "accountability.compute_yearendscore", _("只有市督查人员可以计算年终考评。")
         )
         form = YearEndForm({"year": year})
-        if form.is_valid():
-            result = scoring.compute_year_end(year)
-            messages.success(
-                request,
-                _(
-                    "%(year)s年年终考评已计算：%(townships)s个乡镇，%(cadres)s名干部，其中一票否决%(vetoed)s个。"
-                )
-                % {
-                    "year": year,
-                    "townships": result.townships,
-                    "cadres": result.cadres,
-                    "vetoed": result.vetoed,
-                },
-            )
-        else:
+        if not form.is_valid():
             messages.error(request, "；".join(form.errors["year"]))
-        return redirect("accountability:year_end", year=year)
+            return redirect("accountability:year_end", year=year)
+        result = scoring.compute_year_end(year, user=request.user)
+        messages.success(
+            request,
+            _(
+                "%(year)s年年终考评已计算为第%(number)s版草稿：%(townships)s个乡镇，%(cadres)s名干部，"
+                "其中一票否决%(vetoed)s个。发布前，已发布的结果不变。"
+            )
+            % {
+                "year": year,
+                "number": result.number,
+                "townships": result.townships,
+                "cadres": result.cadres,
+                "vetoed": result.vetoed,
+            },
+        )
+        return redirect(year_end_url(year, result.number))
 
-    scores = YearEndScore.objects.filter(year=year).order_by("-total", "pk")
-    townships = YearEndTable(scores.filter(township__isnull=False).select_related("township"), prefix="t-")
-    cadre_rows = scores.filter(cadre__isnull=False).select_related("cadre__village", "cadre__township")
-    cadre_rows = UserScope.of(request.user).filter(cadre_rows, township=["cadre__township_id"])
-    cadres = YearEndTable(cadre_rows, prefix="c-")
+    raw_version = request.GET.get("version", "").strip()
+    number = None
+    if raw_version:
+        if not raw_version.isdigit() or len(raw_version) > 5:
+            return year_end_bad_request(
+                request, _("版本号应为正整数：%(version)s。") % {"version": raw_version}
+            )
+        number = int(raw_version)
+    fmt = request.GET.get("format", "html")
+    if fmt not in ("html", "json"):
+        return year_end_bad_request(
+            request, _("不支持的格式：%(format)s（可用 html 或 json）。") % {"format": fmt}
+        )
+    export = request.GET.get("export")
+    table_name = request.GET.get("table", "")
+    if export is not None:
+        if export not in exports.FORMATS:
+            return year_end_bad_request(
+                request, _("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export}
+            )
+        if table_name not in YEAR_END_TABLES:
+            return year_end_bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": table_name})
+
+    runs = selectors.versions(year, request.user)
+    run = selectors.pick(runs, number)
+    if number is not None and run is None:
+        raise Http404(_("没有该版本的年终考评。"))
+    published = selectors.published_of(runs)
+    change_rows = None
+    if run is not None and published is not None and run != published and selectors.sees_drafts(request.user):
+        change_rows = selectors.changes(run, published)
+
+    if export is not None:
+        rows = (
+            selectors.township_rows(run)
+            if table_name == "townships"
+            else selectors.cadre_rows(run, request.user)
+        )
+        suffix = f"-v{run.number}" if run else ""
+        return exports.export_response(
+            YEAR_END_TABLES[table_name](rows), export, f"year-end-{year}{suffix}-{table_name}"
+        )
+    if fmt == "json":
+        data = selectors.year_end_data(year, run, runs, request.user, change_rows)
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+    townships = TownshipYearEndTable(selectors.township_rows(run), prefix="t-")
+    cadres = CadreYearEndTable(selectors.cadre_rows(run, request.user), prefix="c-")
     paginate(request, townships, 50)
     paginate(request, cadres, PER_PAGE)
+    changes_table = None
+    if change_rows is not None:
+        changes_table = YearEndChangeTable(change_rows, prefix="d-")
+        paginate(request, changes_table, PER_PAGE)
+    here = {"version": run.number} if number is not None and run is not None else {}
+
+    def link(**params):
+        return "?" + urlencode({**here, **params})
+
     return render(
         request,
         "accountability/yearend_scores.html",
         {
             "year": year,
+            "run": run,
+            "runs": runs,
+            "published": published,
             "townships": townships,
             "cadres": cadres,
-            "can_compute": can_compute,
+            "changes": changes_table,
+            "change_summary": selectors.change_summary(change_rows) if change_rows is not None else None,
+            "reviews": selectors.half_year_reviews(year, request.user),
+            "reports": selectors.annual_reports(year, request.user),
+            "can_compute": request.user.has_perm("accountability.compute_yearendscore"),
+            "can_publish": request.user.has_perm("accountability.publish_yearendscore"),
+            "can_record_review": request.user.has_perm("accountability.record_halfyearreview"),
+            "can_record_report": request.user.has_perm("accountability.record_annualreport"),
             "previous_year": year - 1 if year > FIRST_YEAR else None,
             "next_year": year + 1 if year < periods.today().year else None,
+            "weights": YearEndScore.WEIGHTS,
             "weight": YearEndScore.SATISFACTION_WEIGHT,
             "work_weight": 100 - YearEndScore.SATISFACTION_WEIGHT,
+            "json_url": link(format="json"),
+            "export_urls": {
+                name: {"csv": link(export="csv", table=name), "xlsx": link(export="xlsx", table=name)}
+                for name in YEAR_END_TABLES
+            },
         },
+    )
+
+
+@require_POST
+@roles.role_required(*OVERSIGHT_READERS)
+def year_end_publish(request, year, number):
+    """发布: the draft ``number`` of ``year`` becomes the published league (frozen); the
+    version published before is superseded and stays readable."""
+    check_year(year)
+    permission_required(request, "accountability.publish_yearendscore", _("只有市督查人员可以发布年终考评。"))
+    run = get_object_or_404(YearEndRun, year=year, number=number)
+    try:
+        scoring.publish(run, user=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect(year_end_url(year, number))
+    messages.success(
+        request, _("%(year)s年年终考评第%(number)s版已发布。") % {"year": year, "number": number}
+    )
+    return redirect("accountability:year_end", year=year)
+
+
+def record_for_year(request, year, form_class, perm, refusal, template):
+    """The supervisors' form of a record that feeds the year's assessment (半年研判,
+    全年述职): validated by the model's rules, saved with who recorded it."""
+    check_year(year)
+    permission_required(request, perm, refusal)
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, year=year)
+        if form.is_valid():
+            record = form.save(commit=False)
+            record.recorded_by = request.user
+            record.save()
+            messages.success(request, _("已保存：%(record)s。") % {"record": record})
+            return redirect("accountability:year_end", year=year)
+        status = 400
+    else:
+        form = form_class(year=year)
+    return render(request, template, {"form": form, "year": year}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@roles.role_required(*OVERSIGHT_READERS)
+def half_year_review_new(request, year):
+    return record_for_year(
+        request,
+        year,
+        HalfYearReviewForm,
+        "accountability.record_halfyearreview",
+        _("只有市督查人员可以录入半年研判。"),
+        "accountability/half_year_review_form.html",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@roles.role_required(*OVERSIGHT_READERS)
+def annual_report_new(request, year):
+    return record_for_year(
+        request,
+        year,
+        AnnualReportForm,
+        "accountability.record_annualreport",
+        _("只有市督查人员可以录入全年述职。"),
+        "accountability/annual_report_form.html",
     )

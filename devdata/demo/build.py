@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from accountability.dashboards import summaries
 from accountability.models import (
     AccountabilityAction,
+    AnnualReport,
     Commendation,
     Contract,
     Evaluation,
@@ -16,6 +17,7 @@ from accountability.models import (
     ExitSummary,
     Exposure,
     Finding,
+    HalfYearReview,
     Inspection,
     Problem,
     ProgressReport,
@@ -24,6 +26,7 @@ from accountability.models import (
     Task,
     WeekLock,
     WeeklySummary,
+    YearEndRun,
     YearEndScore,
 )
 from devdata.demo import headline, organization, oversight, places, satisfaction, tasks
@@ -83,6 +86,8 @@ STEPS = [
     satisfaction.close_rounds,
     satisfaction.outreach_events,
     satisfaction.livelihood_outcomes,
+    oversight.half_year_reviews,
+    oversight.annual_reports,
     oversight.year_end_scores,
     oversight.exposures,
     headline.identified_households,
@@ -123,6 +128,9 @@ DELETE_ORDER = [
     Inspection,
     Commendation,
     YearEndScore,
+    YearEndRun,
+    AnnualReport,
+    HalfYearReview,
     Evaluation,
     ProgressReport,
     WeekLock,

@@ -1,22 +1,30 @@
 """A 干部定责, the checking side: ratings down the chain (A3), inspections with their
 findings and rectification (A7–A9), accountability actions (A10, C4), commendations and
-promotions (C4), exposures on television (A7), and the year-end scores (C2, C4).
+promotions (C4), exposures on television (A7), the half-year reviews and annual reports (A8)
+and the year-end scores (C1, C2, C4).
 
 Grades come from ``accountability.oversight.services.grade_for``; inspections, findings,
 their rectification and accountability actions are recorded through the oversight
-services the supervisors' pages use; the year-end scores are computed by
-``accountability.oversight.scoring`` (the code behind ``manage.py compute_year_end``)."""
+services the supervisors' pages use; half-year reviews and annual reports pass their
+models' ``clean()``; the year-end scores are computed and published by
+``accountability.oversight.scoring`` (the code behind ``manage.py compute_year_end`` and the
+year-end page's buttons)."""
 
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Avg, Q
+from django.utils import timezone
+
 from accountability.models import (
     AccountabilityAction,
+    AnnualReport,
     Commendation,
     Evaluation,
     Exposure,
     Finding,
+    HalfYearReview,
     Inspection,
     Rank,
 )
@@ -342,8 +350,120 @@ def exposures(county):
     save(Exposure, rows)
 
 
+def _review_verdict(average):
+    if average is None or average >= 85:
+        return HalfYearReview.Verdict.ON_TRACK
+    if average >= 75:
+        return HalfYearReview.Verdict.LAGGING
+    return HalfYearReview.Verdict.SERIOUSLY_LAGGING
+
+
+def half_year_reviews(county):
+    """半年研判 (A8): in July the supervisors review every township's first half, the verdict
+    following the township's ratings of its villages in the first two quarters; the
+    township that is vetoed at the year's end was already found lagging."""
+    first_half = dict(
+        Evaluation.objects.filter(
+            year=YEAR,
+            level=Evaluation.Level.TOWNSHIP_RATES_VILLAGE,
+            cycle=Evaluation.Cycle.QUARTERLY,
+            period__in=[1, 2],
+        )
+        .values("village__township_id")
+        .annotate(avg=Avg("score"))
+        .values_list("village__township_id", "avg")
+        .order_by()
+    )
+    rows = []
+    for township in sorted(county.townships, key=lambda t: t.code):
+        verdict = _review_verdict(first_half.get(township.pk))
+        if township.code == VETOED_TOWNSHIP and verdict == HalfYearReview.Verdict.ON_TRACK:
+            verdict = HalfYearReview.Verdict.LAGGING
+        problems = (
+            ""
+            if verdict == HalfYearReview.Verdict.ON_TRACK
+            else "部分村任务推进滞后，贫困户帮扶措施落实不到位"
+        )
+        conclusions = {
+            HalfYearReview.Verdict.ON_TRACK: "上半年任务推进有序，下半年按责任书目标冲刺",
+            HalfYearReview.Verdict.LAGGING: "限期赶上进度，乡镇党委书记督促各村逐项整改",
+            HalfYearReview.Verdict.SERIOUSLY_LAGGING: "约谈乡镇党委书记，列为下半年督查重点",
+        }[verdict]
+        rows.append(
+            HalfYearReview(
+                year=YEAR,
+                half=1,
+                township=township,
+                held_on=county.date_between(dt.date(YEAR, 7, 11), dt.date(YEAR, 7, 22)),
+                verdict=verdict,
+                problems=problems,
+                conclusions=conclusions,
+                recorded_by=county.supervisor_user,
+            )
+        )
+    save(HalfYearReview, rows)
+
+
+def _report_result(average):
+    if average is None:
+        return AnnualReport.Result.FAIR
+    if average >= 90:
+        return AnnualReport.Result.GOOD
+    if average >= 80:
+        return AnnualReport.Result.FAIRLY_GOOD
+    if average >= 65:
+        return AnnualReport.Result.FAIR
+    return AnnualReport.Result.POOR
+
+
+def annual_reports(county):
+    """全年述职 (A8): at the year's end every township secretary and every poverty village's
+    party secretary reports on his duty; the result follows the year's ratings of his
+    township's villages or of his village's party organization."""
+    ratings = Evaluation.objects.filter(year=YEAR, level=Evaluation.Level.TOWNSHIP_RATES_VILLAGE)
+    by_township = dict(
+        ratings.values("village__township_id")
+        .annotate(avg=Avg("score"))
+        .values_list("village__township_id", "avg")
+        .order_by()
+    )
+    by_village = dict(
+        ratings.values("village_id").annotate(avg=Avg("score")).values_list("village_id", "avg").order_by()
+    )
+    secretaries = (
+        Cadre.objects.filter(role__in=[Cadre.Role.TOWNSHIP_SECRETARY, Cadre.Role.VILLAGE_SECRETARY])
+        .filter(Q(role=Cadre.Role.TOWNSHIP_SECRETARY) | Q(village__poverty=True))
+        .order_by("code")
+    )
+    rows = []
+    for cadre in secretaries:
+        if cadre.role == Cadre.Role.TOWNSHIP_SECRETARY:
+            average, summary = (
+                by_township.get(cadre.township_id),
+                "全乡镇脱贫攻坚统筹情况、责任书目标完成情况",
+            )
+        else:
+            average, summary = (
+                by_village.get(cadre.village_id),
+                "本村脱贫攻坚任务落实、贫困户帮扶和组织建设情况",
+            )
+        rows.append(
+            AnnualReport(
+                year=YEAR,
+                cadre=cadre,
+                delivered_on=county.date_between(dt.date(YEAR, 12, 26), dt.date(YEAR + 1, 1, 13)),
+                summary=summary,
+                result=_report_result(average),
+                recorded_by=county.supervisor_user,
+            )
+        )
+    save(AnnualReport, rows)
+
+
 def year_end_scores(county):
-    """The year-end scores of 2016 (年终考评, C2, C4), computed from the ratings, reports,
-    survey answers and vetoes above by the product's scoring, as ``compute_year_end 2016``
-    would; nothing is written by hand."""
-    scoring.compute_year_end(YEAR)
+    """The year-end scores of 2016 (年终考评, C1, C2, C4), computed from the ratings,
+    reports, exits against the contracts, survey answers and vetoes above by the product's
+    scoring, and published, as ``compute_year_end 2016 --publish`` (or the page's two
+    buttons) would, in January of the next year; nothing is written by hand."""
+    at = timezone.make_aware(dt.datetime(YEAR + 1, 1, 20, 10, 0))
+    scoring.compute_and_publish(YEAR, user=county.supervisor_user, at=at)

@@ -7,12 +7,15 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from accountability.models import (
+    AnnualReport,
     Contract,
     Evaluation,
     ExitSummary,
     Finding,
+    HalfYearReview,
     Inspection,
     Problem,
     ProgressReport,
@@ -21,6 +24,7 @@ from accountability.models import (
     Task,
     WeekLock,
     WeeklySummary,
+    YearEndRun,
     YearEndScore,
 )
 from villages.models import Cadre, Household, LivelihoodItem, SurveyRound
@@ -292,7 +296,20 @@ def test_inspection_has_one_finding_per_category(township_a):
 # ---- year-end scores (年终考评) ---------------------------------------------------------------
 
 
-def score(township=None, cadre=None, year=2016, **fields):
+def draft(year=2016, number=None, status="draft", **fields):
+    number = number or (YearEndRun.objects.filter(year=year).count() + 1)
+    published_at = timezone.now() if status == "published" else None
+    return YearEndRun.objects.create(
+        year=year,
+        number=number,
+        status=status,
+        computed_at=timezone.now(),
+        published_at=published_at,
+        **fields,
+    )
+
+
+def score(township=None, cadre=None, year=2016, run=None, **fields):
     values = {
         "work_score": Decimal("90"),
         "satisfaction_score": Decimal("80"),
@@ -300,7 +317,8 @@ def score(township=None, cadre=None, year=2016, **fields):
         "rating": "excellent",
         **fields,
     }
-    return YearEndScore.objects.create(year=year, township=township, cadre=cadre, **values)
+    run = run or YearEndRun.objects.filter(year=year, status="draft").first() or draft(year)
+    return YearEndScore.objects.create(run=run, year=year, township=township, cadre=cadre, **values)
 
 
 @covers("yearend_one_subject")
@@ -326,24 +344,111 @@ def test_year_end_part_scores_are_between_0_and_100(township_a, bad):
     assert_stored(lambda: score(township_a, work_score=Decimal("100"), satisfaction_score=Decimal("0")))
 
 
+@covers("yearend_parts_0_100")
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"ratings_score": Decimal("100.1")},
+        {"tasks_score": Decimal("-1")},
+        {"exits_score": Decimal("101")},
+    ],
+)
+def test_year_end_work_parts_are_between_0_and_100_or_empty(township_a, bad):
+    assert_rejected(lambda: score(township_a, **bad))
+    assert_stored(
+        lambda: score(township_a, ratings_score=Decimal("100"), tasks_score=Decimal("0"), exits_score=None)
+    )
+
+
 @covers("yearend_veto_means_unqualified")
 def test_one_vote_veto_makes_the_rating_unqualified(cadre):
     assert_rejected(lambda: score(cadre=cadre, vetoed=True, rating="excellent"))
     assert_stored(lambda: score(cadre=cadre, vetoed=True, rating="unqualified"))
 
 
-@covers("yearend_one_per_township_year")
-def test_township_has_one_year_end_score_a_year(township_a):
+@covers("yearend_one_per_township_run")
+def test_township_has_one_year_end_score_a_version(township_a):
     score(township=township_a)
     assert_rejected(lambda: score(township=township_a))
     assert_stored(lambda: score(township=township_a, year=2017))
 
 
-@covers("yearend_one_per_cadre_year")
-def test_cadre_has_one_year_end_score_a_year(cadre):
+@covers("yearend_one_per_cadre_run")
+def test_cadre_has_one_year_end_score_a_version(cadre):
     score(cadre=cadre)
     assert_rejected(lambda: score(cadre=cadre))
     assert_stored(lambda: score(cadre=cadre, year=2017))
+
+
+@covers("yearend_run_number_per_year")
+@pytest.mark.django_db
+def test_a_version_number_is_used_once_a_year():
+    draft(number=1, status="superseded")
+    assert_rejected(lambda: draft(number=1))
+    assert_stored(lambda: draft(number=2))
+    assert_stored(lambda: draft(year=2015, number=1))
+
+
+@covers("yearend_run_one_published_per_year", "yearend_run_one_draft_per_year")
+@pytest.mark.django_db
+def test_a_year_has_one_published_version_and_one_draft():
+    draft(number=1, status="published")
+    assert_rejected(lambda: draft(number=2, status="published"))
+    draft(number=2)
+    assert_rejected(lambda: draft(number=3))
+    assert_stored(lambda: draft(number=3, status="superseded"))
+
+
+@covers("yearend_run_published_has_date")
+@pytest.mark.django_db
+def test_a_published_version_has_its_date_and_a_draft_none():
+    assert_rejected(
+        lambda: YearEndRun.objects.create(year=2016, number=1, status="published", computed_at=timezone.now())
+    )
+    assert_rejected(
+        lambda: YearEndRun.objects.create(
+            year=2016, number=1, status="draft", computed_at=timezone.now(), published_at=timezone.now()
+        )
+    )
+    assert_stored(lambda: draft(number=1, status="published"))
+
+
+# ---- half-year reviews and annual reports (半年研判, 全年述职) --------------------------
+
+
+def review(township, half=1, year=2016):
+    return HalfYearReview.objects.create(
+        year=year,
+        half=half,
+        township=township,
+        held_on=dt.date(year, 7, 15),
+        verdict="on_track",
+        conclusions="正常",
+    )
+
+
+@covers("halfyear_one_per_township_half")
+def test_a_township_has_one_review_a_half_year(township_a):
+    review(township_a)
+    assert_rejected(lambda: review(township_a))
+    assert_stored(lambda: review(township_a, half=2))
+
+
+@covers("halfyear_half_1_or_2")
+def test_a_half_year_is_1_or_2(township_a):
+    assert_rejected(lambda: review(township_a, half=3))
+
+
+@covers("annualreport_one_per_cadre_year")
+def test_a_cadre_reports_once_a_year(cadre):
+    def report(year=2016):
+        return AnnualReport.objects.create(
+            year=year, cadre=cadre, delivered_on=dt.date(year, 12, 28), summary="述职", result="good"
+        )
+
+    report()
+    assert_rejected(report)
+    assert_stored(lambda: report(2015))
 
 
 # ---- summary tables ------------------------------------------------------------------

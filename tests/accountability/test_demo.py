@@ -22,19 +22,22 @@ from django.test import override_settings
 from accountability import periods
 from accountability.models import (
     AccountabilityAction,
+    AnnualReport,
     Commendation,
     Contract,
     Evaluation,
     Exposure,
     Finding,
+    HalfYearReview,
     Inspection,
     ProgressReport,
     Rank,
     Task,
     WeekLock,
+    YearEndRun,
     YearEndScore,
 )
-from accountability.oversight import scoring, services
+from accountability.oversight import scoring, selectors, services
 from accountability.periods import Week
 from devdata import demo
 from devdata.demo import county
@@ -358,19 +361,39 @@ def test_other_actions_and_the_veto_make_the_year_end_rating_unqualified():
     ).exists()
 
 
-def test_year_end_scores_weight_satisfaction_twelve_percent():
+def test_year_end_scores_weight_satisfaction_twelve_percent_and_count_exits():
     township_scores = YearEndScore.objects.filter(year=2016, township__isnull=False)
     assert township_scores.count() == Township.objects.count()
     for score in township_scores:
         expected = (score.work_score * 88 + score.satisfaction_score * 12) / 100
         assert abs(score.total - expected) <= 0.05
+        # C1: every township's exits against its committee's contract enter the score
+        assert score.target_households and score.exits_score is not None
+        share = min(100, score.exited_households * 100 / score.target_households)
+        assert abs(float(score.exits_score) - share) <= 0.05
     assert len(set(township_scores.values_list("rating", flat=True))) >= 2
 
 
-def scores_of(year):
+def test_year_end_2016_is_published_once_by_the_supervisor():
+    run = YearEndRun.objects.get(year=2016)
+    assert (run.number, run.status) == (1, YearEndRun.Status.PUBLISHED)
+    assert run.computed_by.username == run.published_by.username == "supervisor"
+    assert not YearEndScore.objects.filter(year=2016).exclude(run=run).exists()
+
+
+def scores_of(run):
     return sorted(
-        YearEndScore.objects.filter(year=year).values_list(
-            "township__code", "cadre__code", "work_score", "satisfaction_score", "total", "vetoed", "rating"
+        run.scores.values_list(
+            "township__code",
+            "cadre__code",
+            "ratings_score",
+            "tasks_score",
+            "exits_score",
+            "work_score",
+            "satisfaction_score",
+            "total",
+            "vetoed",
+            "rating",
         ),
         key=repr,
     )
@@ -378,21 +401,44 @@ def scores_of(year):
 
 def test_year_end_scores_are_what_the_scoring_code_computes():
     """The demo writes no year-end score by hand: recomputing 2016 with the code behind
-    ``manage.py compute_year_end`` gives the same rows, and every rated village secretary and
-    resident cadre, every township secretary and every vetoed cadre has one."""
-    stored = scores_of(2016)
-    YearEndScore.objects.filter(year=2016).delete()
+    ``manage.py compute_year_end`` gives a draft with the same rows (nothing would change),
+    and every rated village secretary and resident cadre, every township secretary and every
+    vetoed cadre has one."""
+    published = YearEndRun.objects.get(year=2016, status=YearEndRun.Status.PUBLISHED)
     result = scoring.compute_year_end(2016)
-    assert scores_of(2016) == stored
-    assert result.townships == Township.objects.count()
-    rated = Cadre.objects.filter(
-        Q(role=Cadre.Role.TOWNSHIP_SECRETARY)
-        | Q(role=Cadre.Role.VILLAGE_SECRETARY)
-        | Q(role=Cadre.Role.RESIDENT_CADRE, evaluations_received__year=2016)
-        | Q(accountability_actions__kind=AccountabilityAction.Kind.ONE_VOTE_VETO)
-    ).distinct()
-    assert result.cadres == rated.count()
-    assert result.vetoed == 3  # the vetoed township, its secretary and the vetoed unit head
+    draft = YearEndRun.objects.get(year=2016, number=result.number)
+    try:
+        assert scores_of(draft) == scores_of(published)
+        assert selectors.changes(draft, published) == []
+        assert result.townships == Township.objects.count()
+        rated = Cadre.objects.filter(
+            Q(role=Cadre.Role.TOWNSHIP_SECRETARY)
+            | Q(role=Cadre.Role.VILLAGE_SECRETARY)
+            | Q(role=Cadre.Role.RESIDENT_CADRE, evaluations_received__year=2016)
+            | Q(accountability_actions__kind=AccountabilityAction.Kind.ONE_VOTE_VETO)
+        ).distinct()
+        assert result.cadres == rated.count()
+        assert result.vetoed == 3  # the vetoed township, its secretary and the vetoed unit head
+    finally:  # the module's other tests read the demo as built
+        draft.scores.all().delete()
+        draft.delete()
+
+
+def test_half_year_reviews_and_annual_reports_feed_the_2016_assessment():
+    reviews = HalfYearReview.objects.filter(year=2016, half=1)
+    assert reviews.count() == Township.objects.count()
+    assert reviews.exclude(verdict=HalfYearReview.Verdict.ON_TRACK).exists()
+    assert reviews.filter(recorded_by__username="supervisor").count() == reviews.count()
+    reports = AnnualReport.objects.filter(year=2016)
+    assert reports.filter(cadre__role=Cadre.Role.TOWNSHIP_SECRETARY).count() == Township.objects.count()
+    assert (
+        reports.filter(cadre__role=Cadre.Role.VILLAGE_SECRETARY).count()
+        == Village.objects.filter(poverty=True).count()
+    )
+    assert len(set(reports.values_list("result", flat=True))) >= 2
+    for model in (HalfYearReview, AnnualReport):  # the demo's rows pass the models' own rules
+        for row in model.objects.all()[:20]:
+            row.full_clean()
 
 
 def test_grades_follow_the_scores_by_the_products_rule():

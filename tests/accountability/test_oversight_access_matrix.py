@@ -1,5 +1,6 @@
 """Every role against every oversight page (ratings, inspections and the 整改 of their
-findings, actions, year-end), GET and POST. Township A holds the inspection. Another
+findings, actions, year-end with its JSON and exports, publishing a year-end version, the
+half-year reviews and annual reports that feed it), GET and POST. Township A holds the inspection. Another
 township's inspection is a 404 for township B's secretary; a role that may not write gets
 403 and nothing is written; users without a role get 403; anonymous users are sent to the
 login page."""
@@ -10,7 +11,17 @@ import pytest
 from django.urls import reverse
 
 from accountability import periods
-from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, YearEndScore
+from accountability.models import (
+    AccountabilityAction,
+    AnnualReport,
+    Evaluation,
+    Finding,
+    HalfYearReview,
+    Inspection,
+    YearEndRun,
+    YearEndScore,
+)
+from accountability.oversight import scoring
 from tests.access import cases, check_access
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +52,15 @@ MATRIX = {
     ("year_end_latest", "POST"): [405, 405, 405, 405, 405, 405, 405, 405],
     ("year_end", "GET"): [200, 200, 403, 403, 200, 200, 403, 302],
     ("year_end", "POST"): [403, 403, 403, 403, 302, 403, 403, 302],
+    ("year_end_json", "GET"): [200, 200, 403, 403, 200, 200, 403, 302],
+    ("year_end_csv", "GET"): [200, 200, 403, 403, 200, 200, 403, 302],
+    # publishing a draft: supervisors only (admins manage data, not the league)
+    ("year_end_publish", "GET"): [405, 405, 405, 405, 405, 405, 405, 405],
+    ("year_end_publish", "POST"): [403, 403, 403, 403, 302, 403, 403, 302],
+    ("half_year_review_new", "GET"): [403, 403, 403, 403, 200, 403, 403, 302],
+    ("half_year_review_new", "POST"): [403, 403, 403, 403, 302, 403, 403, 302],
+    ("annual_report_new", "GET"): [403, 403, 403, 403, 200, 403, 403, 302],
+    ("annual_report_new", "POST"): [403, 403, 403, 403, 302, 403, 403, 302],
 }
 
 CASES = cases(MATRIX)
@@ -61,6 +81,7 @@ def world(
     village_b,
 ):
     monkeypatch.setattr(periods, "today", lambda: today)
+    scoring.compute_year_end(2016)  # a draft, version 1, to publish
     inspection = Inspection.objects.create(
         kind="must_check", held_on=dt.date(2016, 5, 10), township=village_a.township, village=village_a
     )
@@ -76,6 +97,7 @@ def world(
         "finding": finding,
         "village_a": village_a,
         "resident": resident_cadre.cadre,
+        "secretary_a": secretary_a.cadre,
     }
 
 
@@ -84,7 +106,13 @@ def request_for(view, method, role, world):
         "inspection_detail": [world["inspection"].pk],
         "finding_rectify": [world["inspection"].pk, world["finding"].pk],
         "year_end": [2016],
+        "year_end_json": [2016],
+        "year_end_csv": [2016],
+        "year_end_publish": [2016, 1],
+        "half_year_review_new": [2016],
+        "annual_report_new": [2015],
     }.get(view, [])
+    query = {"year_end_json": "?format=json", "year_end_csv": "?export=csv&table=townships"}.get(view, "")
     subject = world["resident"] if role == "village_secretary" else world["village_a"]
     data = {
         "evaluation_new": {
@@ -113,13 +141,41 @@ def request_for(view, method, role, world):
             "decided_on": "2016-06-01",
             "reason": "矩阵",
         },
+        "half_year_review_new": {
+            "half": "1",
+            "township": world["village_a"].township_id,
+            "held_on": "2016-06-01",
+            "verdict": "lagging",
+            "problems": "",
+            "conclusions": "矩阵",
+        },
+        "annual_report_new": {
+            "cadre": world["secretary_a"].pk,
+            "delivered_on": "2015-12-20",
+            "summary": "矩阵",
+            "result": "good",
+        },
     }.get(view, {})
-    return reverse(f"accountability:{view}", args=args), data
+    name = {"year_end_json": "year_end", "year_end_csv": "year_end"}.get(view, view)
+    return reverse(f"accountability:{name}", args=args) + query, data
 
 
 def counts():
-    rows = [m.objects.count() for m in (Evaluation, Inspection, Finding, AccountabilityAction, YearEndScore)]
-    return [*rows, Finding.objects.filter(rectified_on__isnull=False).count()]
+    models = (
+        Evaluation,
+        Inspection,
+        Finding,
+        AccountabilityAction,
+        YearEndScore,
+        HalfYearReview,
+        AnnualReport,
+    )
+    rows = [m.objects.count() for m in models]
+    return [
+        *rows,
+        Finding.objects.filter(rectified_on__isnull=False).count(),
+        YearEndRun.objects.filter(status=YearEndRun.Status.PUBLISHED).count(),
+    ]
 
 
 @pytest.mark.parametrize(("view", "method", "role", "expected"), CASES)

@@ -9,7 +9,15 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accountability import periods
-from accountability.models import AccountabilityAction, Evaluation, ProgressReport, Rank, Task, YearEndScore
+from accountability.models import (
+    AccountabilityAction,
+    Evaluation,
+    ProgressReport,
+    Rank,
+    Task,
+    YearEndRun,
+    YearEndScore,
+)
 from accountability.oversight import scoring
 from villages.models import Cadre, Household, LivelihoodItem, SurveyAnswer, SurveyRound, Township, Village
 
@@ -121,7 +129,8 @@ def county(secretary_a, secretary_b, village_secretary, resident_cadre, supervis
 
 
 def score_of(**subject):
-    return YearEndScore.objects.get(year=2016, **subject)
+    """The subject's row in the newest version of 2016."""
+    return YearEndRun.objects.filter(year=2016).latest("number").scores.get(**subject)
 
 
 def test_township_scores_follow_the_formula_on_hand_made_data(county):
@@ -190,21 +199,26 @@ def test_a_vetoed_cadre_without_ratings_still_gets_an_unqualified_row(county, su
     assert (row.work_score, row.vetoed, row.rating) == (D("0.0"), True, YearEndScore.Rating.UNQUALIFIED)
 
 
-def test_recomputing_updates_rows_in_place_and_drops_subjects_without_a_score(county, resident_cadre):
+def test_recomputing_makes_a_new_version_and_drops_subjects_without_a_score(county, resident_cadre):
     scoring.compute_year_end(2016)
-    before = YearEndScore.objects.filter(year=2016).count()
-    resident_id = score_of(cadre=resident_cadre.cadre).pk
+    first = score_of(cadre=resident_cadre.cadre)
 
     Evaluation.objects.filter(cadre=resident_cadre.cadre, period=1).update(score=D("100"))
     scoring.compute_year_end(2016)
 
     again = score_of(cadre=resident_cadre.cadre)
-    assert (again.pk, again.work_score) == (resident_id, D("87.5"))
-    assert YearEndScore.objects.filter(year=2016).count() == before
+    assert again.pk != first.pk and again.work_score == D("87.5")
+    first.refresh_from_db()
+    assert first.work_score == D("67.5")  # the earlier version is kept as it was
+    assert list(YearEndRun.objects.filter(year=2016).order_by("number").values_list("number", "status")) == [
+        (1, YearEndRun.Status.SUPERSEDED),
+        (2, YearEndRun.Status.DRAFT),
+    ]
 
     Evaluation.objects.filter(cadre=resident_cadre.cadre).delete()
     scoring.compute_year_end(2016)
-    assert not YearEndScore.objects.filter(year=2016, cadre=resident_cadre.cadre).exists()
+    newest = YearEndRun.objects.get(year=2016, number=3)
+    assert not newest.scores.filter(cadre=resident_cadre.cadre).exists()
 
 
 def test_a_township_without_any_data_scores_zero_and_unqualified(county):
@@ -236,8 +250,11 @@ def test_computation_queries_do_not_grow_with_answers_or_tasks(
 
 def test_command_computes_the_year_and_refuses_a_future_year(county, capsys):
     call_command("compute_year_end", "2016")
-    assert "2 townships" in capsys.readouterr().out
+    assert "version 1 (draft): 2 townships" in capsys.readouterr().out
     assert YearEndScore.objects.filter(year=2016, township__isnull=False).count() == 2
+    call_command("compute_year_end", "2016", "--publish")
+    assert "version 2 (published)" in capsys.readouterr().out
+    assert YearEndRun.objects.get(year=2016, status=YearEndRun.Status.PUBLISHED).number == 2
     with pytest.raises(CommandError, match="YEAR must be between"):
         call_command("compute_year_end", "2017")
     assert not YearEndScore.objects.filter(year=2017).exists()
@@ -248,7 +265,8 @@ def test_supervisor_button_computes_and_page_lists_the_league_table(client, coun
     response = client.post(reverse("accountability:year_end", args=[2016]), follow=True)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "2016年年终考评已计算：2个乡镇" in page
+    assert "2016年年终考评已计算为第1版草稿：2个乡镇" in page
+    assert response.redirect_chain[-1][0].endswith("?version=1")
     # league table: township A (71.2) is ranked; township B (88.0) shows its veto
     assert page.index("乙乡") < page.index("甲镇")  # ordered by total
     assert "71.2" in page and "100.0" in page and "无测评" in page
@@ -266,7 +284,7 @@ def test_future_or_ancient_year_page_is_a_chinese_404(client, supervisor):
 
 
 def test_township_secretary_sees_the_league_but_only_his_own_cadres(client, county, secretary_a, secretary_b):
-    scoring.compute_year_end(2016)
+    scoring.compute_and_publish(2016)
     client.force_login(secretary_a)
     page = client.get(reverse("accountability:year_end", args=[2016])).content.decode()
     assert "乙乡" in page  # the league table is published
@@ -276,7 +294,7 @@ def test_township_secretary_sees_the_league_but_only_his_own_cadres(client, coun
 
 
 def test_year_end_page_query_count_does_not_grow(client, county, supervisor, django_assert_max_num_queries):
-    scoring.compute_year_end(2016)
+    scoring.compute_and_publish(2016)
     client.force_login(supervisor)
     url = reverse("accountability:year_end", args=[2016])
     with django_assert_max_num_queries(12) as small:
@@ -286,6 +304,6 @@ def test_year_end_page_query_count_does_not_grow(client, county, supervisor, dja
         Cadre.objects.create(
             code=f"X-{n}", name=f"书记{n}", role=Cadre.Role.TOWNSHIP_SECRETARY, township_id=county["a"].pk
         )
-    scoring.compute_year_end(2016)
+    scoring.compute_and_publish(2016)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200

@@ -18,7 +18,15 @@ SUPERVISOR_VIEW_APPS = ["accountability"]
 # Page actions only the county supervisor takes (accountability's Meta.permissions, added by
 # accountability/migrations/0007): the admin group manages the data in the admin but does
 # not take them on the pages.
-SUPERVISOR_ACTIONS = ["record_inspection", "record_accountabilityaction", "lock_week", "compute_yearendscore"]
+SUPERVISOR_ACTIONS = [
+    "record_inspection",
+    "record_accountabilityaction",
+    "lock_week",
+    "compute_yearendscore",
+    "publish_yearendscore",
+    "record_halfyearreview",
+    "record_annualreport",
+]
 # The supervisors' recording pages of contracts (A2), TV exposures (A7) and commendations
 # (C4), added by accountability/migrations/0010.
 SUPERVISOR_ACTIONS += ["record_contract", "record_exposure", "record_commendation"]
