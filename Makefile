@@ -23,8 +23,13 @@ venv:
 		echo "$$sum" > $(STAMP); \
 	fi
 
-# .mo files are not committed (see .gitignore): compile them from locale/*/LC_MESSAGES/django.po.
-translations: venv
+# .mo files are not committed (see .gitignore): compile them from locale/*/LC_MESSAGES/django.po,
+# only when a .po is newer than its .mo (nothing to do on an unchanged catalog).
+MO := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+translations: venv $(MO)
+
+$(MO): %.mo: %.po | venv
 	$(PY) manage.py compilemessages --ignore=$(VENV) --verbosity 0
 
 run: translations

@@ -136,6 +136,51 @@ def today():
     return dt.date(2016, 6, 8)  # a Wednesday in ISO week 2016-W23
 
 
+DEMO_USERNAMES = ["admin", "supervisor", "secretary", "secretary2", "cadre", "village"]
+_demo_built = {}  # the demo command's output while the county is in the database
+_next_item = {}  # the test after the one being torn down (see pytest_runtest_teardown)
+
+
+@pytest.fixture(scope="module")
+def demo_county(django_db_setup, django_db_blocker):
+    """The demo county (``manage.py demo``), built the way a first production run builds it
+    (``--if-empty --allow-demo-logins`` with DEBUG off, on the empty database) and committed;
+    the command's output is the fixture's value. Tests only read it (each test's writes are
+    rolled back).
+
+    It is built once for all the tests that use it: they are run one after the other (see
+    ``pytest_collection_modifyitems``; mark them ``xdist_group("demo")`` so that one worker
+    has them all) and the county stays until the next test does not use it. Then it is
+    removed, so that the other tests find the empty database they expect."""
+    import io
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from devdata import demo
+    from villages.models import LivelihoodItem
+
+    with django_db_blocker.unblock():
+        if "output" not in _demo_built:
+            assert not Township.objects.exists() and not User.objects.filter(username__in=DEMO_USERNAMES)
+            out = io.StringIO()
+            with override_settings(DEBUG=False):
+                call_command("demo", "--if-empty", "--allow-demo-logins", stdout=out)
+            _demo_built["output"] = out.getvalue()
+        yield _demo_built["output"]
+        following = _next_item.get("item")
+        if following is None or "demo_county" not in following.fixturenames:
+            demo.clear(users=True)
+            LivelihoodItem.objects.all().delete()
+            _demo_built.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    _next_item["item"] = nextitem  # read by demo_county's teardown
+    return (yield)
+
+
 @pytest.fixture(autouse=True)
 def _role_groups_after_flush(request):
     """Transactional tests (live_server, transactional_db) end with a flush that empties every
@@ -188,3 +233,28 @@ def compiled_translations():
         trans_real._translations = {}
         trans_real._default = None
         trans_real.translation_catalog_exists.cache_clear()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The tests on the demo county run one after the other, so that it is built once; and
+    ``--dist loadgroup`` keeps grouping on pytest 9.2 (pytest-xdist issue 1386).
+
+    pytest-xdist marks a test of an ``xdist_group`` by appending ``@group`` to the legacy
+    ``item._nodeid``; since pytest 9.2 the node id comes from the structured ``item._id``, so
+    the suffix was lost and the groups were spread over the workers like any test (the demo
+    county was built on both workers). Copy xdist's id into the structured one: a no-op
+    without xdist, and once xdist sets the id itself."""
+    demo = [item for item in items if "demo_county" in getattr(item, "fixturenames", ())]
+    if demo:
+        first, on_demo = items.index(demo[0]), set(demo)
+        rest = [item for item in items if item not in on_demo]
+        items[:] = rest[:first] + demo + rest[first:]
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # pytest before 9.2: xdist's own suffix works
+        return
+    for item in items:
+        legacy = getattr(item, "_nodeid", None)
+        if isinstance(legacy, str) and "@" in legacy and legacy != item.nodeid:
+            item._id = NodeId.parse(legacy)

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
@@ -621,7 +622,12 @@ def fill(rng, params, world):
 
 
 def row_counts():
-    return {model.__name__: model.objects.count() for model in MODELS}
+    """Every table's row count, in one query (it runs around each of the ~1,000 POSTs)."""
+    tables = [model._meta.db_table for model in dict.fromkeys(MODELS)]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables))
+        return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
 def users_by_role(request):

@@ -1,11 +1,12 @@
 """``manage.py demo``: the demo county reproduces the 2016 figures of the case report.
 
-The county is built once for the module (about ten seconds), the way a first production
-run builds it (``--if-empty --allow-demo-logins`` with DEBUG off, on the empty database), and
-removed afterwards, so other test modules start from an empty database. Every test reads
-that one build; only the test of a second run builds again. Every figure is read back from
-the database with aggregates, never taken from devdata/demo/. Under pytest-xdist the
-module stays on one worker (``xdist_group``), so the county is built once per run.
+The county is built once (about ten seconds) by the ``demo_county`` fixture of
+tests/conftest.py, the way a first production run builds it (``--if-empty
+--allow-demo-logins`` with DEBUG off, on the empty database), for this module and
+tests/villages/test_organization_demo.py, and removed afterwards, so other test modules start
+from an empty database. Every test reads that one build; only the test of a second run
+builds again. Every figure is read back from the database with aggregates, never taken from
+devdata/demo/. Under pytest-xdist both modules stay on one worker (``xdist_group("demo")``).
 """
 
 import datetime as dt
@@ -41,6 +42,7 @@ from accountability.oversight import scoring, selectors, services
 from accountability.periods import Week
 from devdata import demo
 from devdata.demo import county
+from tests.conftest import DEMO_USERNAMES
 from villages import roles
 from villages.models import (
     Cadre,
@@ -59,7 +61,6 @@ from villages.models import (
 )
 
 DEMO_PASSWORD = "chishui-demo"
-DEMO_USERNAMES = ["admin", "supervisor", "secretary", "secretary2", "cadre", "village"]
 
 
 def run_demo(*args):
@@ -68,19 +69,9 @@ def run_demo(*args):
     return out.getvalue()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def demo_county(django_db_setup, django_db_blocker):
-    """The command's output; the county is in the database (committed) for the module."""
-    with django_db_blocker.unblock():
-        assert not Township.objects.exists() and not User.objects.filter(username__in=DEMO_USERNAMES)
-        with override_settings(DEBUG=False):
-            output = run_demo("--if-empty", "--allow-demo-logins")
-        yield output
-        demo.clear(users=True)
-        LivelihoodItem.objects.all().delete()
-
-
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+# demo_county (tests/conftest.py): the command's output; the county is in the database
+# (committed), built once for this module and tests/villages/test_organization_demo.py
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_county"), pytest.mark.xdist_group("demo")]
 
 
 # ------------------------------------------------------------------ digest of the content

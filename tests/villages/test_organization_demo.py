@@ -2,29 +2,13 @@
 128 "1+X" pairing projects with 11,357,000 yuan, 130 collective projects covering 51 poor
 villages and 8,684 poor households, 56 work teams; village guarantee 1,290 → 2,764 yuan."""
 
-import io
 import json
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
-from django.test import override_settings
 
-from devdata import demo
-from villages.models import LivelihoodItem
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo_county(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with override_settings(DEBUG=True):
-            call_command("demo", stdout=io.StringIO())
-        yield
-        demo.clear(users=True)
-        LivelihoodItem.objects.all().delete()
-
-
-pytestmark = pytest.mark.django_db
+# demo_county (tests/conftest.py): built once for this module and tests/accountability/test_demo.py
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_county"), pytest.mark.xdist_group("demo")]
 
 
 def test_demo_overview_2016_shows_the_seed_figures(client):
