@@ -151,6 +151,15 @@ class ActionTable(UnitRowsTable):
     ordinary = tables.Column(verbose_name=_("一般干部"))
 
 
+class OverdueRectificationTable(UnitRowsTable):
+    held_on = tables.Column(verbose_name=_("督查日期"))
+    township = tables.Column(verbose_name=_("乡镇"), default="")
+    village = tables.Column(verbose_name=_("村"), default="")
+    label = tables.Column(verbose_name=_("必查类别"))
+    rectify_by = tables.Column(verbose_name=_("整改时限"))
+    days_overdue = tables.Column(verbose_name=_("逾期天数"))
+
+
 class SatisfactionItemTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("民生项目"))
     answers = tables.Column(verbose_name=_("答卷数"))

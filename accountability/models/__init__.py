@@ -8,6 +8,7 @@ from accountability.models.oversight import (  # noqa: F401
     EvaluationQuerySet,
     Exposure,
     Finding,
+    FindingQuerySet,
     Inspection,
     InspectionQuerySet,
     Rank,

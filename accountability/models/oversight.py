@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -248,8 +248,23 @@ class Inspection(models.Model):
             raise ValidationError(errors)
 
 
+class FindingQuerySet(models.QuerySet):
+    def with_problem(self):
+        return self.exclude(severity=Finding.Severity.OK)
+
+    def overdue_on(self, day):
+        """逾期未整改 on ``day``: a problem whose 整改时限 passed before ``day`` and that was
+        not rectified by ``day`` (the rule of ``Finding.rectification_on``, in the database)."""
+        return self.with_problem().filter(
+            Q(rectified_on__isnull=True) | Q(rectified_on__gt=day), rectify_by__lt=day
+        )
+
+
 class Finding(models.Model):
-    """A finding of an inspection, in one of the five must-check categories (五必查)."""
+    """A finding of an inspection, in one of the five must-check categories (五必查). A
+    problem gets a 整改时限 (rectification deadline); past it and not rectified, the finding
+    is 逾期未整改 (``rectification_on``, ``Finding.objects.overdue_on``), shown on the
+    inspection page and the quarterly dashboard."""
 
     class Category(models.TextChoices):
         IDENTIFICATION = "identification", _("精准识别情况")
@@ -274,6 +289,7 @@ class Finding(models.Model):
 
     # who recorded the finding and who recorded its 整改完成
     history = HistoricalRecords()
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("督查发现")
@@ -333,7 +349,7 @@ class Finding(models.Model):
         a category without a problem."""
         if not self.has_problem:
             return None
-        if self.rectified_on:
+        if self.rectified_on and self.rectified_on <= day:
             return self.Rectification.RECTIFIED
         if self.rectify_by and self.rectify_by < day:
             return self.Rectification.OVERDUE
@@ -346,6 +362,15 @@ class AccountabilityActionQuerySet(models.QuerySet):
         sees all, a township secretary the actions on his township's cadres (read-only);
         nobody else sees them."""
         return UserScope.of(user).filter(self, township=["cadre__township_id"])
+
+    def with_visible_inspection(self, user):
+        """Annotate ``inspection_visible``: whether ``user`` may open the action's source
+        inspection, by the inspection page's own rule (``Inspection.objects.for_user``). The
+        one place that decides whether an action links to its inspection (the actions page,
+        its JSON and exports): a township secretary sees the actions on his cadres, but an
+        inspection held elsewhere (or a spot check of no township) is not his to open."""
+        visible = Inspection.objects.for_user(user).filter(pk=OuterRef("inspection_id"))
+        return self.annotate(inspection_visible=Exists(visible))
 
 
 class AccountabilityAction(models.Model):

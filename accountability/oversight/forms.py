@@ -364,11 +364,11 @@ class InspectionFilter(ListFilterSet):
         problems, every one of them rectified."""
         if not value:
             return queryset
-        problems = Finding.objects.exclude(severity=Finding.Severity.OK)
+        problems = Finding.objects.with_problem()
         pending = problems.filter(rectified_on__isnull=True)
         today = periods.today()
         if value == Finding.Rectification.OVERDUE:
-            return queryset.filter(pk__in=pending.filter(rectify_by__lt=today).values("inspection_id"))
+            return queryset.filter(pk__in=Finding.objects.overdue_on(today).values("inspection_id"))
         if value == Finding.Rectification.OPEN:
             on_time = pending.filter(Q(rectify_by__isnull=True) | Q(rectify_by__gte=today))
             return queryset.filter(pk__in=on_time.values("inspection_id"))
