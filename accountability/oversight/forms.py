@@ -184,10 +184,13 @@ class FindingForm(forms.Form):
 
     category = forms.ChoiceField(label=_("必查类别"), choices=Finding.Category.choices)
     severity = forms.ChoiceField(
-        label=_("问题程度"), required=False, choices=[("", _("未检查"))] + Finding.Severity.choices
+        label=_("问题程度"), required=False, choices=[("", "—")] + Finding.Severity.choices
     )
     description = forms.CharField(
-        label=_("发现情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("发现情况"),
+        required=False,
+        help_text=_("未检查的类别在此写明原因。"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     rectify_by = forms.DateField(
         label=_("整改时限"), required=False, widget=DATE_INPUT, validators=[validate_year]
@@ -272,7 +275,8 @@ class FindingRectifyForm(forms.Form):
 class ActionForm(forms.ModelForm):
     class Meta:
         model = AccountabilityAction
-        fields = ["kind", "cadre", "rank", "decided_on", "reason", "inspection", "task"]
+        # no rank: the action takes the cadre's (AccountabilityAction.clean)
+        fields = ["kind", "cadre", "decided_on", "reason", "inspection", "task"]
         widgets = {"decided_on": DATE_INPUT, "reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -356,7 +360,7 @@ class InspectionFilter(ListFilterSet):
     def filter_problem(self, queryset, name, value):
         if not value:
             return queryset
-        problems = Finding.objects.filter(category=value).exclude(severity=Finding.Severity.OK)
+        problems = Finding.objects.with_problem().filter(category=value)
         return queryset.filter(pk__in=problems.values("inspection_id"))
 
     def filter_rectification(self, queryset, name, value):

@@ -160,8 +160,8 @@ def inspections_for_list(user):
         Inspection.objects.for_user(user)
         .select_related("township", "village", "inspector")
         .annotate(
-            checked=Count("findings"),
-            problems=Count("findings", filter=~Q(findings__severity=Finding.Severity.OK)),
+            checked=Count("findings", filter=~Q(findings__severity=Finding.Severity.NOT_CHECKED)),
+            problems=Count("findings", filter=Q(findings__severity__in=Finding.PROBLEMS)),
             serious=Count("findings", filter=Q(findings__severity=Finding.Severity.SERIOUS)),
         )
     )
