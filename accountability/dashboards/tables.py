@@ -142,6 +142,7 @@ class FindingTable(UnitRowsTable):
     ok = tables.Column(verbose_name=_("未发现问题"))
     minor = tables.Column(verbose_name=_("一般问题"))
     serious = tables.Column(verbose_name=_("严重问题"))
+    not_checked = tables.Column(verbose_name=_("未检查"))  # a must-check skipped it, with a reason
 
 
 class ActionTable(UnitRowsTable):

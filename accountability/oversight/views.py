@@ -32,7 +32,7 @@ from accountability.oversight.forms import (
 from accountability.oversight.tables import ActionTable, EvaluationTable, InspectionTable, YearEndTable
 from accountability.pagination import paginate
 from accountability.tasks.forms import add_service_errors
-from chishui import errors
+from chishui import errors as error_pages
 from villages import roles
 from villages.scope import UserScope
 
@@ -361,7 +361,7 @@ def action_list(request):
     latest year with actions) among the actions the user sees."""
     fmt = request.GET.get("format", "html")
     if fmt not in ("html", "json"):
-        return errors.bad_request(
+        return error_pages.bad_request(
             request,
             _("不支持的格式：%(format)s（可用 html 或 json）。") % {"format": fmt},
             _("返回问责记录"),

@@ -120,7 +120,7 @@ def inspections(county):
     def plan(data, categories):
         findings, rectified = [], {}
         for category in categories:
-            severity = rng.choices(list(Finding.Severity), [60, 30, 10])[0]
+            severity = rng.choices([Finding.Severity.OK, *Finding.PROBLEMS], [60, 30, 10])[0]
             rectify_by = None
             if severity != Finding.Severity.OK:
                 rectify_by = data["held_on"] + dt.timedelta(days=30)

@@ -410,3 +410,30 @@ def test_the_inspection_page_refuses_a_must_check_of_two_categories_and_writes_n
     inspection = Inspection.objects.get()
     page = client.get(reverse("accountability:inspection_detail", args=[inspection.pk])).content.decode()
     assert "未检查（写明原因）" in page and "上月已专项检查" in page
+
+
+def test_the_data_migration_moves_typed_ranks_to_the_cadres(village_secretary, resident_cadre):
+    """Existing actions had their rank typed: one the cadre's role allows is kept (and a
+    non-default one becomes the cadre's), one it does not allow (a village secretary as
+    一把手) becomes the cadre's rank class."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("accountability.migrations.0010_action_rank_from_the_cadre")
+    head = cadre("H1", Cadre.Role.UNIT_HEAD)
+
+    def typed(who, rank):
+        return AccountabilityAction.objects.create(
+            kind="warning_talk", cadre=who, rank=rank, decided_on=dt.date(2016, 3, 1), reason="x"
+        )
+
+    wrong = typed(village_secretary.cadre, Rank.UNIT_HEAD)
+    promoted = typed(resident_cadre.cadre, Rank.SECTION_LEVEL)
+    also_wrong = typed(head, Rank.ORDINARY)
+    migration.ranks_from_the_cadres(apps, None)
+    for action in (wrong, promoted, also_wrong):
+        action.refresh_from_db()
+    assert (wrong.rank, promoted.rank, also_wrong.rank) == (Rank.ORDINARY, Rank.SECTION_LEVEL, Rank.UNIT_HEAD)
+    resident_cadre.cadre.refresh_from_db()
+    assert resident_cadre.cadre.rank == Rank.SECTION_LEVEL
