@@ -4,6 +4,8 @@ of a task's weekly reports is visible from its change page). Changelists name th
 relations in ``list_select_related``; cadres, households and tasks use autocomplete."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
 from accountability.dashboards import summaries
@@ -163,8 +165,26 @@ class EvaluationAdmin(KeepsSummariesExact, SimpleHistoryAdmin):
     autocomplete_fields = ["evaluator", "village", "cadre"]
 
 
+class FindingInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        """五必查 covers the five categories or says why not: the model's rule
+        (``Inspection.must_check_errors``), over the findings the form will keep."""
+        super().clean()
+        categories = [
+            form.cleaned_data["category"]
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("category")
+            and not form.cleaned_data.get("DELETE")
+        ]
+        errors = Inspection.must_check_errors(self.instance.kind, categories)
+        if errors:
+            raise ValidationError(errors)
+
+
 class FindingInline(admin.TabularInline):
     model = Finding
+    formset = FindingInlineFormSet
     extra = 0
 
 
@@ -196,6 +216,7 @@ class AccountabilityActionAdmin(KeepsSummariesExact, SimpleHistoryAdmin):
     search_fields = ["cadre__name", "reason"]
     autocomplete_fields = ["cadre", "task", "recorded_by"]
     raw_id_fields = ["inspection"]
+    readonly_fields = ["rank"]  # the cadre's, taken by AccountabilityAction.clean
     date_hierarchy = "decided_on"
 
 

@@ -126,8 +126,8 @@ class UnitAdmin(CountedDeleteMixin, admin.ModelAdmin):
 
 @admin.register(Cadre)
 class CadreAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
-    list_display = ["code", "name", "role", "unit", "township", "village", "team_slot", "user"]
-    list_filter = ["role", "team_slot", "township"]
+    list_display = ["code", "name", "role", "rank", "unit", "township", "village", "team_slot", "user"]
+    list_filter = ["role", "rank", "team_slot", "township"]
     list_select_related = ["unit", "township", "village", "user"]
     search_fields = ["code", "name", "phone", "user__username"]
     autocomplete_fields = ["unit", "village", "user"]

@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
+from accountability import periods
 from accountability.dashboards import measures, summaries
 from accountability.models import (
     AccountabilityAction,
@@ -551,7 +552,7 @@ def survey_rounds_for(quarter):
     return inside or rounds[:1]
 
 
-def quarterly_dashboard(scope, quarter, use_summaries=True):
+def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_LIMIT):
     span = {"gte": quarter.start, "lte": quarter.end}
     level = scope.level
 
@@ -606,7 +607,26 @@ def quarterly_dashboard(scope, quarter, use_summaries=True):
     )
     a_key = scope.unit_path("township_ref", "cadre__village_id")
     a_rows = actions.values(a_key).annotate(actions=Count("pk"))
-    a_cells = {(r["kind"], r["rank"]): r["n"] for r in actions.values("kind", "rank").annotate(n=Count("pk"))}
+    # per kind and rank class: the records, and the distinct cadres (a cadre talked to twice
+    # in the quarter counts once in ``distinct_cadres``)
+    a_groups = actions.values("kind", "rank").annotate(n=Count("pk"), cadres=Count("cadre", distinct=True))
+    a_cells, a_cadres = {}, {}
+    for r in a_groups:
+        a_cells[(r["kind"], r["rank"])] = r["n"]
+        a_cadres[(r["kind"], r["rank"])] = r["cadres"]
+
+    # 逾期未整改 (A9): problems found by any inspection in scope whose deadline passed before
+    # the quarter's end (or today, in the current quarter) and that were not rectified by then
+    as_of = min(quarter.end, periods.today())
+    overdue = Finding.objects.filter(scope.q("inspection__township_id", "inspection__village_id")).overdue_on(
+        as_of
+    )
+    overdue_total = overdue.count()
+    overdue_rows = overdue.select_related("inspection__township", "inspection__village").order_by(
+        "rectify_by", "inspection__held_on", "pk"
+    )
+    if overdue_limit is not None:
+        overdue_rows = overdue_rows[:overdue_limit]
 
     # satisfaction (C2): township × item
     rounds = survey_rounds_for(quarter)
@@ -771,9 +791,34 @@ def quarterly_dashboard(scope, quarter, use_summaries=True):
         },
         "actions": {
             "ranks": _choices(Rank.choices),
+            # records (actions) by kind and rank class
             "kinds": [
                 {"kind": value, "label": str(label), **{r: a_cells.get((value, r), 0) for r in Rank.values}}
                 for value, label in AccountabilityAction.Kind.choices
+            ],
+            # distinct cadres by kind and rank class
+            "distinct_cadres": {
+                value: {r: a_cadres.get((value, r), 0) for r in Rank.values}
+                for value in AccountabilityAction.Kind.values
+            },
+        },
+        "overdue_rectifications": {
+            "as_of": as_of.isoformat(),
+            "total": overdue_total,
+            "findings": [
+                {
+                    "inspection": f.inspection_id,
+                    "held_on": f.inspection.held_on.isoformat(),
+                    "kind": f.inspection.kind,
+                    "township": f.inspection.township.name if f.inspection.township_id else None,
+                    "village": f.inspection.village.name if f.inspection.village_id else None,
+                    "category": f.category,
+                    "label": f.get_category_display(),
+                    "severity": f.severity,
+                    "rectify_by": f.rectify_by.isoformat(),
+                    "days_overdue": (as_of - f.rectify_by).days,
+                }
+                for f in overdue_rows
             ],
         },
         "satisfaction": {

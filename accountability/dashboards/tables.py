@@ -143,6 +143,7 @@ class FindingTable(UnitRowsTable):
     ok = tables.Column(verbose_name=_("未发现问题"))
     minor = tables.Column(verbose_name=_("一般问题"))
     serious = tables.Column(verbose_name=_("严重问题"))
+    not_checked = tables.Column(verbose_name=_("未检查"))  # a must-check skipped it, with a reason
 
 
 class ActionTable(UnitRowsTable):
@@ -150,6 +151,15 @@ class ActionTable(UnitRowsTable):
     unit_head = tables.Column(verbose_name=_("单位主要领导（一把手）"))
     section_level = tables.Column(verbose_name=_("科级领导干部"))
     ordinary = tables.Column(verbose_name=_("一般干部"))
+
+
+class OverdueRectificationTable(UnitRowsTable):
+    held_on = tables.Column(verbose_name=_("督查日期"))
+    township = tables.Column(verbose_name=_("乡镇"), default="")
+    village = tables.Column(verbose_name=_("村"), default="")
+    label = tables.Column(verbose_name=_("必查类别"))
+    rectify_by = tables.Column(verbose_name=_("整改时限"))
+    days_overdue = tables.Column(verbose_name=_("逾期天数"))
 
 
 class SatisfactionItemTable(UnitRowsTable):

@@ -133,7 +133,9 @@ QUARTERLY = Dashboard(
     period=Quarter,
     title=gettext_lazy("每季晒工作成果"),
     latest=selectors.latest_quarter,
-    build=lambda scope, period, full=False: selectors.quarterly_dashboard(scope, period),
+    build=lambda scope, period, full=False: selectors.quarterly_dashboard(
+        scope, period, overdue_limit=None if full else selectors.LIST_LIMIT
+    ),
     template="accountability/dashboard_quarterly.html",
     tables={
         "league": TableSpec(t.LeagueTable, lambda d: d["league"], gettext_lazy("综合排名"), drill=True),
@@ -147,6 +149,23 @@ QUARTERLY = Dashboard(
             t.FindingTable, lambda d: d["findings"]["categories"], gettext_lazy("五必查发现问题")
         ),
         "actions": TableSpec(t.ActionTable, lambda d: d["actions"]["kinds"], gettext_lazy("作风问责")),
+        "action_cadres": TableSpec(
+            t.ActionTable,
+            lambda d: [
+                {
+                    "kind": kind["kind"],
+                    "label": kind["label"],
+                    **d["actions"]["distinct_cadres"][kind["kind"]],
+                }
+                for kind in d["actions"]["kinds"]
+            ],
+            gettext_lazy("作风问责人数（同一干部只计一次）"),
+        ),
+        "overdue_rectifications": TableSpec(
+            t.OverdueRectificationTable,
+            lambda d: d["overdue_rectifications"]["findings"],
+            gettext_lazy("逾期未整改问题"),
+        ),
         "satisfaction": TableSpec(
             t.SatisfactionUnitTable,
             lambda d: d["satisfaction"]["units"],

@@ -11,6 +11,7 @@ from accountability.models.oversight import (  # noqa: F401
     Exposure,
     ExposureQuerySet,
     Finding,
+    FindingQuerySet,
     HalfYearReview,
     Inspection,
     InspectionQuerySet,

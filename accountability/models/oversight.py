@@ -7,14 +7,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accountability import periods
 from accountability.models.tasks import Task
 from villages.dates import validate_year
-from villages.models import Cadre, Township, Village, place_errors
+from villages.models import Cadre, ChainLevel, Rank, Township, Village, place_errors  # noqa: F401 (Rank, re-exported)
 from villages.scope import UserScope
 
 
@@ -24,14 +24,6 @@ def future_date_errors(field, day):
     if day and day > periods.today():
         return {field: _("日期不能晚于今天。")}
     return {}
-
-
-class Rank(models.TextChoices):
-    """Rank class of a cadre held to account (A9 spot checks, A10)."""
-
-    UNIT_HEAD = "unit_head", _("单位主要领导（一把手）")
-    SECTION_LEVEL = "section_level", _("科级领导干部")
-    ORDINARY = "ordinary", _("一般干部")
 
 
 class EvaluationQuerySet(models.QuerySet):
@@ -160,6 +152,17 @@ class Inspection(models.Model):
         DEPUTIES = "deputies", _("分管领导抽查股级干部")
         SECTION_CADRES = "section_cadres", _("股级干部抽查一般干部")
 
+    # 五抽查 (A9): who may inspect whom, as levels of the chain (villages ChainLevel; a
+    # cadre's level follows from his role); the last three levels check within their unit
+    SPOT_CHAIN = {
+        SpotLevel.CITY_LEADERS: (ChainLevel.CITY_LEADERS, ChainLevel.SUPERVISION_GROUPS),
+        SpotLevel.SUPERVISION_BUREAU: (ChainLevel.SUPERVISION_BUREAU, ChainLevel.UNIT_HEADS),
+        SpotLevel.UNIT_HEADS: (ChainLevel.UNIT_HEADS, ChainLevel.DEPUTIES),
+        SpotLevel.DEPUTIES: (ChainLevel.DEPUTIES, ChainLevel.SECTION_CADRES),
+        SpotLevel.SECTION_CADRES: (ChainLevel.SECTION_CADRES, ChainLevel.ORDINARY),
+    }
+    WITHIN_UNIT = (SpotLevel.UNIT_HEADS, SpotLevel.DEPUTIES, SpotLevel.SECTION_CADRES)
+
     kind = models.CharField(_("督查类型"), max_length=16, choices=Kind.choices)
     spot_level = models.CharField(
         _("抽查层级"), max_length=32, choices=SpotLevel.choices, blank=True, default=""
@@ -247,12 +250,85 @@ class Inspection(models.Model):
         errors.update(place_errors(self))
         if self.kind == self.Kind.MUST_CHECK and not (self.township_id or self.village_id):
             errors["township"] = _("五必查必须选择被检查的乡镇或村。")
+        if self.kind == self.Kind.SPOT_CHECK and self.spot_level in self.SPOT_CHAIN:
+            errors.update(self.spot_chain_errors())
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def must_check_errors(cls, kind, categories):
+        """五必查 (A8, A9) covers the five categories: every one has a result, or is marked
+        not checked (``Finding.Severity.NOT_CHECKED``) with its reason. ``categories``: the
+        categories of the inspection's findings. Checked by the inspection page's service and
+        the admin's findings inline (the findings of an inspection are written with it)."""
+        if kind != cls.Kind.MUST_CHECK:
+            return []
+        missing = [label for value, label in Finding.Category.choices if value not in set(categories)]
+        if not missing:
+            return []
+        return [
+            _("五必查必须覆盖五类：%(missing)s没有结果。不检查的类别请选择“未检查”并写明原因。")
+            % {"missing": "、".join(str(label) for label in missing)}
+        ]
+
+    def spot_chain_errors(self):
+        """The five spot-checks' chain (A9): a spot check names who inspected and who was
+        inspected, each at the level its spot level says (city leaders → supervision groups,
+        supervision bureau → unit heads, unit heads → deputies, deputies → section-level
+        cadres, section-level → ordinary cadres), the last three within one unit."""
+        errors = {}
+        spot = self.SpotLevel(self.spot_level)
+        wanted = dict(zip(("inspector", "inspected_cadre"), self.SPOT_CHAIN[spot], strict=True))
+        cadres = {"inspector": self.inspector, "inspected_cadre": self.inspected_cadre}
+        for field, cadre in cadres.items():
+            if cadre is None:
+                errors[field] = (
+                    _("五抽查必须填写督查人。") if field == "inspector" else _("五抽查必须填写被抽查干部。")
+                )
+            elif cadre.chain_level != wanted[field]:
+                message = (
+                    _("“%(spot)s”的督查人应是%(level)s；%(name)s是%(role)s。")
+                    if field == "inspector"
+                    else _("“%(spot)s”的被抽查干部应是%(level)s；%(name)s是%(role)s。")
+                )
+                errors[field] = message % {
+                    "spot": spot.label,
+                    "level": wanted[field].label,
+                    "name": cadre.name,
+                    "role": cadre.get_role_display(),
+                }
+        inspector, inspected = cadres["inspector"], cadres["inspected_cadre"]
+        if (
+            not errors
+            and spot in self.WITHIN_UNIT
+            and inspector.unit_id
+            and inspector.unit_id != inspected.unit_id
+        ):
+            errors["inspected_cadre"] = _("“%(spot)s”只抽查本单位的干部：%(name)s不是%(unit)s的干部。") % {
+                "spot": spot.label,
+                "name": inspected.name,
+                "unit": inspector.unit,
+            }
+        return errors
+
+
+class FindingQuerySet(models.QuerySet):
+    def with_problem(self):
+        return self.filter(severity__in=Finding.PROBLEMS)
+
+    def overdue_on(self, day):
+        """逾期未整改 on ``day``: a problem whose 整改时限 passed before ``day`` and that was
+        not rectified by ``day`` (the rule of ``Finding.rectification_on``, in the database)."""
+        return self.with_problem().filter(
+            Q(rectified_on__isnull=True) | Q(rectified_on__gt=day), rectify_by__lt=day
+        )
+
 
 class Finding(models.Model):
-    """A finding of an inspection, in one of the five must-check categories (五必查)."""
+    """A finding of an inspection, in one of the five must-check categories (五必查). A
+    problem gets a 整改时限 (rectification deadline); past it and not rectified, the finding
+    is 逾期未整改 (``rectification_on``, ``Finding.objects.overdue_on``), shown on the
+    inspection page and the quarterly dashboard."""
 
     class Category(models.TextChoices):
         IDENTIFICATION = "identification", _("精准识别情况")
@@ -265,6 +341,10 @@ class Finding(models.Model):
         OK = "ok", _("未发现问题")
         MINOR = "minor", _("一般问题")
         SERIOUS = "serious", _("严重问题")
+        # a must-check category the inspection skipped; its description is the reason
+        NOT_CHECKED = "not_checked", _("未检查（写明原因）")
+
+    PROBLEMS = (Severity.MINOR, Severity.SERIOUS)
 
     inspection = models.ForeignKey(
         Inspection, on_delete=models.CASCADE, related_name="findings", verbose_name=_("督查")
@@ -277,6 +357,7 @@ class Finding(models.Model):
 
     # who recorded the finding and who recorded its 整改完成
     history = HistoricalRecords()
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("督查发现")
@@ -299,7 +380,17 @@ class Finding(models.Model):
         """The finding rules, for the inspection page and the admin alike. The inspection
         may be unsaved (checked before anything is written)."""
         errors = {}
-        if self.severity == self.Severity.OK:
+        if self.severity == self.Severity.NOT_CHECKED:
+            if not self.description.strip():
+                errors["description"] = _("未检查的类别必须写明原因。")
+            if self.rectify_by:
+                errors["rectify_by"] = _("未检查的类别不设整改时限。")
+            if self.rectified_on:
+                errors["rectified_on"] = _("该类别未检查，无需整改。")
+            kind = self._inspection_kind()
+            if kind and kind != Inspection.Kind.MUST_CHECK:
+                errors["severity"] = _("只有五必查需要说明未检查的类别。")
+        elif self.severity == self.Severity.OK:
             if self.rectify_by:
                 errors["rectify_by"] = _("未发现问题时不设整改时限。")
             if self.rectified_on:
@@ -327,16 +418,22 @@ class Finding(models.Model):
         except Finding.inspection.RelatedObjectDoesNotExist:
             return None
 
+    def _inspection_kind(self):
+        try:
+            return self.inspection.kind
+        except Finding.inspection.RelatedObjectDoesNotExist:
+            return None
+
     @property
     def has_problem(self):
-        return self.severity in (self.Severity.MINOR, self.Severity.SERIOUS)
+        return self.severity in self.PROBLEMS
 
     def rectification_on(self, day):
         """The 整改 state on ``day``: rectified, overdue (deadline passed) or open; None for
         a category without a problem."""
         if not self.has_problem:
             return None
-        if self.rectified_on:
+        if self.rectified_on and self.rectified_on <= day:
             return self.Rectification.RECTIFIED
         if self.rectify_by and self.rectify_by < day:
             return self.Rectification.OVERDUE
@@ -349,6 +446,15 @@ class AccountabilityActionQuerySet(models.QuerySet):
         sees all, a township secretary the actions on his township's cadres (read-only);
         nobody else sees them."""
         return UserScope.of(user).filter(self, township=["cadre__township_id"])
+
+    def with_visible_inspection(self, user):
+        """Annotate ``inspection_visible``: whether ``user`` may open the action's source
+        inspection, by the inspection page's own rule (``Inspection.objects.for_user``). The
+        one place that decides whether an action links to its inspection (the actions page,
+        its JSON and exports): a township secretary sees the actions on his cadres, but an
+        inspection held elsewhere (or a spot check of no township) is not his to open."""
+        visible = Inspection.objects.for_user(user).filter(pk=OuterRef("inspection_id"))
+        return self.annotate(inspection_visible=Exists(visible))
 
 
 class AccountabilityAction(models.Model):
@@ -365,7 +471,9 @@ class AccountabilityAction(models.Model):
     cadre = models.ForeignKey(
         Cadre, on_delete=models.PROTECT, related_name="accountability_actions", verbose_name=_("被问责干部")
     )
-    rank = models.CharField(_("职级类别"), max_length=16, choices=Rank.choices)
+    # the cadre's rank class on the day of the decision (Cadre.rank_class), set by clean():
+    # never typed per action, so the A10 figures count what the cadres are
+    rank = models.CharField(_("职级类别"), max_length=16, choices=Rank.choices, editable=False)
     decided_on = models.DateField(_("决定日期"), validators=[validate_year])
     reason = models.TextField(_("事由"))
     inspection = models.ForeignKey(
@@ -409,8 +517,21 @@ class AccountabilityAction(models.Model):
     def __str__(self):
         return f"{self.decided_on} {self.get_kind_display()} {self.cadre.name}"
 
+    def snapshot_rank(self):
+        if not self.cadre_id:
+            return
+        if self._state.adding or not self.rank:
+            self.rank = self.cadre.rank_class
+            return
+        stored = AccountabilityAction.objects.filter(pk=self.pk).values_list("cadre_id", flat=True).first()
+        if stored != self.cadre_id:
+            self.rank = self.cadre.rank_class
+
     def clean(self):
-        """Not in the future, and not before the inspection it comes from."""
+        """Not in the future, and not before the inspection it comes from. The rank class is
+        the cadre's (``Cadre.rank_class``), taken when the action is recorded or given to
+        another cadre: a snapshot, kept when the cadre's rank changes later."""
+        self.snapshot_rank()
         errors = future_date_errors("decided_on", self.decided_on)
         if self.inspection_id and self.decided_on and self.decided_on < self.inspection.held_on:
             errors["decided_on"] = _("问责决定日期不能早于来源督查的日期。")

@@ -191,10 +191,13 @@ class FindingForm(forms.Form):
 
     category = forms.ChoiceField(label=_("必查类别"), choices=Finding.Category.choices)
     severity = forms.ChoiceField(
-        label=_("问题程度"), required=False, choices=[("", _("未检查"))] + Finding.Severity.choices
+        label=_("问题程度"), required=False, choices=[("", "—")] + Finding.Severity.choices
     )
     description = forms.CharField(
-        label=_("发现情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("发现情况"),
+        required=False,
+        help_text=_("未检查的类别在此写明原因。"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     rectify_by = forms.DateField(
         label=_("整改时限"), required=False, widget=DATE_INPUT, validators=[validate_year]
@@ -279,7 +282,8 @@ class FindingRectifyForm(forms.Form):
 class ActionForm(forms.ModelForm):
     class Meta:
         model = AccountabilityAction
-        fields = ["kind", "cadre", "rank", "decided_on", "reason", "inspection", "task"]
+        # no rank: the action takes the cadre's (AccountabilityAction.clean)
+        fields = ["kind", "cadre", "decided_on", "reason", "inspection", "task"]
         widgets = {"decided_on": DATE_INPUT, "reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -423,7 +427,7 @@ class InspectionFilter(ListFilterSet):
     def filter_problem(self, queryset, name, value):
         if not value:
             return queryset
-        problems = Finding.objects.filter(category=value).exclude(severity=Finding.Severity.OK)
+        problems = Finding.objects.with_problem().filter(category=value)
         return queryset.filter(pk__in=problems.values("inspection_id"))
 
     def filter_rectification(self, queryset, name, value):
@@ -431,11 +435,11 @@ class InspectionFilter(ListFilterSet):
         problems, every one of them rectified."""
         if not value:
             return queryset
-        problems = Finding.objects.exclude(severity=Finding.Severity.OK)
+        problems = Finding.objects.with_problem()
         pending = problems.filter(rectified_on__isnull=True)
         today = periods.today()
         if value == Finding.Rectification.OVERDUE:
-            return queryset.filter(pk__in=pending.filter(rectify_by__lt=today).values("inspection_id"))
+            return queryset.filter(pk__in=Finding.objects.overdue_on(today).values("inspection_id"))
         if value == Finding.Rectification.OPEN:
             on_time = pending.filter(Q(rectify_by__isnull=True) | Q(rectify_by__gte=today))
             return queryset.filter(pk__in=on_time.values("inspection_id"))

@@ -162,12 +162,13 @@ def _same_record(user, model, data):
 
 def record_inspection(user, data, findings):
     """Record an inspection and its findings in one transaction, both in the audit history
-    under ``user``. A five must-checks
-    inspection needs at least one checked category; a rectification deadline cannot come
-    before the inspection."""
+    under ``user``. A five must-checks inspection covers the five categories or says why it
+    skips one (``Inspection.must_check_errors``); a rectification deadline cannot come before
+    the inspection."""
     errors = {}
-    if data["kind"] == Inspection.Kind.MUST_CHECK and not findings:
-        errors["__all__"] = [_("五必查至少要填写一个类别的检查结果。")]
+    missing = Inspection.must_check_errors(data["kind"], [values["category"] for values in findings])
+    if missing:
+        errors["__all__"] = missing
     unsaved = Inspection(**data)
     for values in findings:
         try:  # the finding rules (Finding.clean), checked before anything is written

@@ -97,8 +97,13 @@ class InspectionTable(tables.Table):
 
 
 class ActionTable(tables.Table):
-    decided_on = tables.DateColumn(verbose_name=_("决定日期"), format="Y-m-d")
+    """The actions list; its export adds the ``visible=False`` columns. The rows come from
+    ``oversight.selectors.action_rows``: ``inspection_visible`` says whether the user may
+    open the source inspection (else no link, and no date of it)."""
+
+    decided_on = tables.DateColumn(verbose_name=_("决定日期"), format="Y-m-d", order_by=("decided_on", "id"))
     kind = tables.Column(verbose_name=_("问责方式"))
+    cadre_code = tables.Column(verbose_name=_("干部编号"), accessor="cadre__code", visible=False)
     cadre = tables.Column(verbose_name=_("被问责干部"), accessor="cadre__name", order_by=("cadre__name",))
     township = tables.Column(verbose_name=_("乡镇"), accessor="cadre__township__name", default="—")
     rank = tables.Column(verbose_name=_("职级类别"))
@@ -109,7 +114,7 @@ class ActionTable(tables.Table):
         default="—",
         linkify=lambda record: (
             reverse("accountability:inspection_detail", args=[record.inspection_id])
-            if record.inspection_id
+            if record.inspection_id and record.inspection_visible
             else None
         ),
     )
@@ -125,8 +130,20 @@ class ActionTable(tables.Table):
         css = "bad" if record.kind == "one_vote_veto" else "warn"
         return format_html('<span class="badge {}">{}</span>', css, record.get_kind_display())
 
+    def value_kind(self, record):
+        return record.get_kind_display()
+
     def render_rank(self, record):
         return record.get_rank_display()
+
+    def value_rank(self, record):
+        return record.get_rank_display()
+
+    def render_inspection(self, record, value):
+        return value.isoformat() if record.inspection_visible else "—"
+
+    def value_inspection(self, record, value):
+        return value.isoformat() if record.inspection_visible else "—"
 
 
 class YearEndTable(tables.Table):

@@ -51,7 +51,7 @@ from accountability.oversight.tables import (
 )
 from accountability.pagination import paginate
 from accountability.tasks.forms import add_service_errors
-from chishui import errors
+from chishui import errors as error_pages
 from villages import roles
 
 PER_PAGE = 25
@@ -178,8 +178,8 @@ def inspections_for_list(user):
         Inspection.objects.for_user(user)
         .select_related("township", "village", "inspector")
         .annotate(
-            checked=Count("findings"),
-            problems=Count("findings", filter=~Q(findings__severity=Finding.Severity.OK)),
+            checked=Count("findings", filter=~Q(findings__severity=Finding.Severity.NOT_CHECKED)),
+            problems=Count("findings", filter=Q(findings__severity__in=Finding.PROBLEMS)),
             serious=Count("findings", filter=Q(findings__severity=Finding.Severity.SERIOUS)),
         )
     )
@@ -361,42 +361,77 @@ def finding_rectify(request, pk, finding_pk):
 # ---------------------------------------------------------------------- actions (A10, C4)
 
 
-def warning_talk_totals(rows, year):
-    """A10: distinct cadres given warning talks in ``year``, by rank class, counted in the
-    database (a cadre talked to twice counts once)."""
-    talks = rows.filter(kind=AccountabilityAction.Kind.WARNING_TALK, decided_on__year=year)
-    counts = talks.aggregate(
-        total=Count("cadre", distinct=True),
-        **{rank: Count("cadre", distinct=True, filter=Q(rank=rank)) for rank in Rank.values},
-    )
+def warning_talk_totals(by_rank, totals, year):
+    """The page's A10 block: distinct cadres given warning talks in ``year``, by rank class."""
+    talks = by_rank[AccountabilityAction.Kind.WARNING_TALK]
     return {
         "year": year,
-        "total": counts["total"],
-        "ranks": [(Rank(rank).label, counts[rank]) for rank in Rank.values],
+        "total": totals[AccountabilityAction.Kind.WARNING_TALK],
+        "ranks": [(Rank(rank).label, talks[rank]) for rank in Rank.values],
     }
 
 
 @require_GET
 @roles.role_required(*OVERSIGHT_READERS)
 def action_list(request):
+    """The actions list (A10, C4), as a page, as ``?format=json`` or as ``?export=csv|xlsx``
+    (every filtered row). The figures count distinct cadres of the filter's year (else the
+    latest year with actions) among the actions the user sees."""
+    fmt = request.GET.get("format", "html")
+    if fmt not in ("html", "json"):
+        return error_pages.bad_request(
+            request,
+            _("不支持的格式：%(format)s（可用 html 或 json）。") % {"format": fmt},
+            _("返回问责记录"),
+        )
     rows = AccountabilityAction.objects.for_user(request.user)
     filterset = ActionFilter(request.GET or None, queryset=rows, request=request)
-    shown = filterset.rows.select_related("cadre__township", "inspection", "task")
+    shown = selectors.action_rows(filterset.rows, request.user)
+    export = exports.requested_format(request)
+    if export:
+        return exports.export_response(ActionTable(shown), export, "actions")
+    if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("year"):
+        year = int(filterset.form.cleaned_data["year"])  # NumberFilter gives a Decimal
+    else:
+        year = selectors.latest_action_year(rows, periods.today().year)
+    by_rank, totals = selectors.distinct_cadres_by_kind(rows, year)
+    if fmt == "json":
+        if filterset.is_bound and not filterset.is_valid():
+            return JsonResponse(
+                {"errors": filterset.errors}, status=400, json_dumps_params={"ensure_ascii": False}
+            )
+        return JsonResponse(
+            {
+                "year": year,
+                "ranks": [{"key": value, "label": str(label)} for value, label in Rank.choices],
+                **by_rank,
+                "distinct_cadres": totals,
+                "actions": [selectors.action_json(action) for action in shown],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
     table = ActionTable(shown)
     paginate(request, table, PER_PAGE)
-    if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("year"):
-        year = filterset.form.cleaned_data["year"]
-    else:  # the latest year with actions, like the dashboards' latest period with data
-        latest = rows.order_by("-decided_on").values_list("decided_on", flat=True).first()
-        year = latest.year if latest else periods.today().year
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    export_query.pop("format", None)
+    export_query["export"] = "csv"
+    xlsx_query = export_query.copy()
+    xlsx_query["export"] = "xlsx"
+    json_query = export_query.copy()
+    json_query.pop("export")
+    json_query["format"] = "json"
     return render(
         request,
         "accountability/action_list.html",
         {
             "filter": filterset,
             "table": table,
-            "totals": warning_talk_totals(rows, year),
+            "totals": warning_talk_totals(by_rank, totals, year),
             "can_record": request.user.has_perm("accountability.record_accountabilityaction"),
+            "export_query": export_query.urlencode(),
+            "xlsx_query": xlsx_query.urlencode(),
+            "json_query": json_query.urlencode(),
         },
     )
 
@@ -454,7 +489,7 @@ def check_year(year):
 
 
 def year_end_bad_request(request, message):
-    return errors.bad_request(request, message, _("返回已发布的年终考评"))
+    return error_pages.bad_request(request, message, _("返回已发布的年终考评"))
 
 
 def year_end_url(year, number=None):

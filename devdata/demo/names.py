@@ -38,6 +38,7 @@ CITY_UNITS = [
     "赤水市交通旅游投资有限公司",
 ]
 CITY_LEADERS_UNIT, SUPERVISION_UNIT = "中共赤水市委办公室", "赤水市督查局"
+CITY_LEADER_NAMES = ["陈明远", "李正德"]  # the city leaders of the spot checks (A9), invented
 
 SURNAMES = list(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任"

@@ -31,7 +31,6 @@ from accountability.models import (
 from accountability.oversight import scoring, services
 from devdata.demo.county import save
 from devdata.demo.figures import PROMOTIONS, VETOED_TOWNSHIP, WARNING_TALKS, YEAR
-from devdata.demo.names import CITY_LEADERS_UNIT
 from villages.models import Cadre
 
 QUARTER_DATES = {
@@ -129,7 +128,7 @@ def inspections(county):
     def plan(data, categories):
         findings, rectified = [], {}
         for category in categories:
-            severity = rng.choices(list(Finding.Severity), [60, 30, 10])[0]
+            severity = rng.choices([Finding.Severity.OK, *Finding.PROBLEMS], [60, 30, 10])[0]
             rectify_by = None
             if severity != Finding.Severity.OK:
                 rectify_by = data["held_on"] + dt.timedelta(days=30)
@@ -159,30 +158,32 @@ def inspections(county):
                 "summary": f"{township.name}{village.name}第{quarter}季度五必查",
             }
             plan(data, list(Finding.Category))
-    city_leaders = county.unit_heads[[u.name for u in county.units].index(CITY_LEADERS_UNIT)]
     heads_by_unit = {c.unit.name: c for c in county.unit_heads}
     staff_by_unit = defaultdict(lambda: defaultdict(list))
     for cadre in county.section_leaders + county.ordinary:
         staff_by_unit[cadre.unit.name][cadre.role].append(cadre)
+    bureau = [c for c in county.supervisors if c.role == Cadre.Role.SUPERVISOR]
+    groups = [c for c in county.supervisors if c.role == Cadre.Role.SUPERVISION_GROUP]
     for level in Inspection.SpotLevel:
         for _k in range(10):
             unit = rng.choice(county.city_units[:-2])
             staff = staff_by_unit[unit.name]
+            # who inspects whom follows the chain Inspection.clean checks (A9)
             inspector, inspected = {
-                Inspection.SpotLevel.CITY_LEADERS: (city_leaders, rng.choice(county.supervisors)),
-                Inspection.SpotLevel.SUPERVISION_BUREAU: (
-                    rng.choice(county.supervisors),
-                    heads_by_unit[unit.name],
-                ),
+                Inspection.SpotLevel.CITY_LEADERS: (rng.choice(county.city_leaders), rng.choice(groups)),
+                Inspection.SpotLevel.SUPERVISION_BUREAU: (rng.choice(bureau), heads_by_unit[unit.name]),
                 Inspection.SpotLevel.UNIT_HEADS: (
                     heads_by_unit[unit.name],
                     rng.choice(staff[Cadre.Role.SECTION_LEADER]),
                 ),
                 Inspection.SpotLevel.DEPUTIES: (
                     rng.choice(staff[Cadre.Role.SECTION_LEADER]),
+                    rng.choice(staff[Cadre.Role.SECTION_CADRE]),
+                ),
+                Inspection.SpotLevel.SECTION_CADRES: (
+                    rng.choice(staff[Cadre.Role.SECTION_CADRE]),
                     rng.choice(staff[Cadre.Role.ORDINARY]),
                 ),
-                Inspection.SpotLevel.SECTION_CADRES: tuple(rng.sample(staff[Cadre.Role.ORDINARY], 2)),
             }[level]
             data = {
                 "kind": Inspection.Kind.SPOT_CHECK,
@@ -234,14 +235,13 @@ def accountability_actions(county):
     sources = [i for i in county.inspections if i.kind != Inspection.Kind.MUST_CHECK]
     actions = []
 
-    def act(kind, cadre, rank, reason=None):
+    def act(kind, cadre, reason=None):
         decided = county.date_between(dt.date(YEAR, 2, 15), dt.date(YEAR, 12, 20))
         earlier = [i for i in sources if i.held_on <= decided]
         lagging = [t for t in lagging_by_owner.get(cadre.code, []) if t.starts_on <= decided]
         data = {
             "kind": kind,
             "cadre": cadre,
-            "rank": rank,
             "decided_on": decided,
             "reason": reason or rng.choice(ACTION_REASONS),
             "inspection": rng.choice(earlier) if earlier and rng.random() < 0.6 else None,
@@ -249,42 +249,34 @@ def accountability_actions(county):
         }
         actions.append(services.record_action(county.supervisor_user, data))
 
-    pools = {
-        Rank.UNIT_HEAD: county.unit_heads,
-        Rank.SECTION_LEVEL: county.section_leaders,
-        Rank.ORDINARY: county.ordinary + county.all_residents,
-    }
+    # the pools by the cadres' own rank class (Cadre.rank_class, checked by Cadre.clean when
+    # the cadres were saved): the action takes it, so the talks count 11 / 45 / 113
+    candidates = county.unit_heads + county.section_leaders + county.ordinary + county.all_residents
+    pools = {rank: [c for c in candidates if c.rank_class == rank] for rank in Rank}
     talked = []
     for rank, count in WARNING_TALKS.items():
         for cadre in rng.sample(pools[rank], count):
-            act(AccountabilityAction.Kind.WARNING_TALK, cadre, rank)
-            talked.append((cadre, rank))
-    for cadre, rank in rng.sample(talked, 12):  # talked to twice
-        act(AccountabilityAction.Kind.WARNING_TALK, cadre, rank)
+            act(AccountabilityAction.Kind.WARNING_TALK, cadre)
+            talked.append(cadre)
+    for cadre in rng.sample(talked, 12):  # talked to twice
+        act(AccountabilityAction.Kind.WARNING_TALK, cadre)
     for _k in range(24):
         rank = rng.choice(list(Rank))
-        act(AccountabilityAction.Kind.CRITICISM, rng.choice(pools[rank]), rank)
+        act(AccountabilityAction.Kind.CRITICISM, rng.choice(pools[rank]))
     lagging_villages = [v for v in county.poverty_villages if not v.exited_on]
     for village in rng.sample(lagging_villages, 6):
         act(
             AccountabilityAction.Kind.ORG_HANDLING,
             county.village_secretaries[village.code],
-            Rank.ORDINARY,
             "村级脱贫任务进度严重滞后，予以组织处理",
         )
     vetoed_head = rng.choice([h for h in county.unit_heads if h.unit in county.city_units])
     act(
         AccountabilityAction.Kind.ONE_VOTE_VETO,
         county.township_secretaries[VETOED_TOWNSHIP],
-        Rank.SECTION_LEVEL,
         "脱贫攻坚慢作为、不作为，年终考核一票否决",
     )
-    act(
-        AccountabilityAction.Kind.ONE_VOTE_VETO,
-        vetoed_head,
-        Rank.UNIT_HEAD,
-        "挂帮工作乱作为，年终考核一票否决",
-    )
+    act(AccountabilityAction.Kind.ONE_VOTE_VETO, vetoed_head, "挂帮工作乱作为，年终考核一票否决")
     county.count(AccountabilityAction, len(actions))
 
 

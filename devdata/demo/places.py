@@ -26,6 +26,7 @@ from devdata.demo.figures import (
 )
 from devdata.demo.names import (
     AGRI_UNITS,
+    CITY_LEADER_NAMES,
     CITY_LEADERS_UNIT,
     CITY_UNITS,
     COMMUNITY_NAMES,
@@ -175,18 +176,31 @@ def cadres(county):
             county.section_leaders.append(leader)
             county.staff[unit.name].append(leader)
         for k in range(1, (5 if is_township else 6) + 1):
-            cadre = Cadre(
-                code=f"U{number:02d}-G{k:02d}", name=county.person(), role=Cadre.Role.ORDINARY, unit=unit
-            )
+            # the first is the unit's 股级干部 (section-level cadre of the spot checks, A9)
+            role = Cadre.Role.SECTION_CADRE if k == 1 else Cadre.Role.ORDINARY
+            cadre = Cadre(code=f"U{number:02d}-G{k:02d}", name=county.person(), role=role, unit=unit)
             county.ordinary.append(cadre)
             county.staff[unit.name].append(cadre)
     rows += county.section_leaders + county.ordinary
     supervision = county.unit_by_name[SUPERVISION_UNIT]
+    # the supervision bureau's staff (督查局) and, the last two, members of the city
+    # supervision groups (市督查组); the city leaders who check the groups (A9)
     county.supervisors = [
-        Cadre(code=f"DC-{k:02d}", name=county.person(), role=Cadre.Role.SUPERVISOR, unit=supervision)
+        Cadre(
+            code=f"DC-{k:02d}",
+            name=county.person(),
+            role=Cadre.Role.SUPERVISOR if k <= 4 else Cadre.Role.SUPERVISION_GROUP,
+            unit=supervision,
+        )
         for k in range(1, 7)
     ]
     rows += county.supervisors
+    leaders_unit = county.unit_by_name[CITY_LEADERS_UNIT]
+    county.city_leaders = [
+        Cadre(code=f"SW-{k:02d}", name=name, role=Cadre.Role.CITY_LEADER, unit=leaders_unit)
+        for k, name in enumerate(CITY_LEADER_NAMES, 1)
+    ]
+    rows += county.city_leaders
     county.township_secretaries = {}
     for township in county.townships:
         secretary = Cadre(

@@ -27,7 +27,6 @@ def data(subject, **fields):
     return {
         "kind": "warning_talk",
         "cadre": subject.pk,
-        "rank": "ordinary",
         "decided_on": "2016-06-01",
         "reason": "任务推进滞后",
         "inspection": "",
@@ -68,7 +67,6 @@ def test_supervisor_records_a_warning_talk_from_an_inspection(client, supervisor
         ({"decided_on": "6/1/2016x"}, "输入一个有效的日期"),
         ({"reason": ""}, "这个字段是必填项"),
         ({"kind": "fine"}, "选择无效：请从列表中选择。"),
-        ({"rank": "minister"}, "选择无效：请从列表中选择。"),
         ({"cadre": "999999"}, "选择无效：请从列表中选择。"),
         ({"decided_on": "2016-05-01", "inspection": "SOURCE"}, "问责决定日期不能早于来源督查的日期。"),
     ],

@@ -336,6 +336,7 @@ def test_quarterly_evaluations_inspections_and_actions_of_the_quarter(client, su
         "ok": 0,
         "minor": 0,
         "serious": 0,
+        "not_checked": 0,
     }
     kinds = {k["kind"]: k for k in data["actions"]["kinds"]}
     assert kinds["warning_talk"]["ordinary"] == 1 and kinds["criticism"]["ordinary"] == 0

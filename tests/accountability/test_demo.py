@@ -332,6 +332,63 @@ def test_warning_talks_reach_11_unit_heads_45_section_leaders_113_ordinary_cadre
     assert talks.count() > 11 + 45 + 113  # some cadres were talked to twice
 
 
+def test_actions_json_gives_11_45_113_distinct_cadres_talked_to(client):
+    assert client.login(username="supervisor", password=DEMO_PASSWORD)
+    data = client.get("/actions/?year=2016&format=json").json()
+    assert data["warning_talk"] == {"unit_head": 11, "section_level": 45, "ordinary": 113}
+    actions = AccountabilityAction.objects.filter(decided_on__year=2016)
+    assert len(data["actions"]) == actions.count()
+    for kind in AccountabilityAction.Kind.values:
+        rows = actions.filter(kind=kind)
+        expected = {r: rows.filter(rank=r).values("cadre").distinct().count() for r in Rank.values}
+        assert data[kind] == expected
+        assert data["distinct_cadres"][kind] == rows.values("cadre").distinct().count()
+    # the rank of every action is its cadre's: no village secretary among the 一把手
+    assert not actions.filter(rank=Rank.UNIT_HEAD).exclude(cadre__role=Cadre.Role.UNIT_HEAD).exists()
+    assert set(actions.filter(cadre__role=Cadre.Role.VILLAGE_SECRETARY).values_list("rank", flat=True)) == {
+        Rank.ORDINARY
+    }
+
+
+def test_quarterly_json_says_records_and_distinct_cadres(client):
+    """The quarters' ``kinds`` count records, which add up to the year's actions; their
+    ``distinct_cadres`` count each cadre once a quarter, so together they reach at least
+    the year's distinct 11 / 45 / 113 (a cadre talked to in two quarters is in both)."""
+    assert client.login(username="supervisor", password=DEMO_PASSWORD)
+    quarters = [
+        client.get(f"/dashboard/quarterly/?quarter=2016-Q{n}&format=json").json()["actions"]
+        for n in range(1, 5)
+    ]
+    talks = AccountabilityAction.objects.filter(
+        decided_on__year=2016, kind=AccountabilityAction.Kind.WARNING_TALK
+    )
+    for rank, distinct in {Rank.UNIT_HEAD: 11, Rank.SECTION_LEVEL: 45, Rank.ORDINARY: 113}.items():
+        records = sum(next(k for k in q["kinds"] if k["kind"] == "warning_talk")[rank] for q in quarters)
+        assert records == talks.filter(rank=rank).count() >= distinct
+        cadres = sum(q["distinct_cadres"]["warning_talk"][rank] for q in quarters)
+        assert distinct <= cadres <= records
+
+
+def test_demo_inspections_keep_the_spot_check_chain_and_must_checks_cover_five():
+    for inspection in Inspection.objects.select_related("inspector__unit", "inspected_cadre__unit"):
+        inspection.full_clean()  # the chain (A9) holds for every spot check
+        categories = inspection.findings.values_list("category", flat=True)
+        assert Inspection.must_check_errors(inspection.kind, categories) == []
+    roles_seen = set(
+        Inspection.objects.filter(spot_level="city_leaders").values_list(
+            "inspector__role", "inspected_cadre__role"
+        )
+    )
+    assert roles_seen == {(Cadre.Role.CITY_LEADER, Cadre.Role.SUPERVISION_GROUP)}
+
+
+def test_demo_has_overdue_rectifications_on_the_quarterly_page(client):
+    assert client.login(username="supervisor", password=DEMO_PASSWORD)
+    overdue = client.get("/dashboard/quarterly/?quarter=2016-Q4&format=json").json()["overdue_rectifications"]
+    expected = Finding.objects.overdue_on(dt.date(2016, 12, 31)).count()
+    assert overdue["total"] == expected > 0
+
+
 def test_other_actions_and_the_veto_make_the_year_end_rating_unqualified():
     actions = AccountabilityAction.objects.filter(decided_on__year=2016)
     for kind in (AccountabilityAction.Kind.CRITICISM, AccountabilityAction.Kind.ORG_HANDLING):

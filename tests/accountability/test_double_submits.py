@@ -139,7 +139,7 @@ def inspection_data(supervisor, village_a):
         data.update(
             {
                 f"findings-{i}-category": category,
-                f"findings-{i}-severity": "serious" if first else "",
+                f"findings-{i}-severity": "serious" if first else "ok",
                 f"findings-{i}-description": "3户识别不准" if first else "",
                 f"findings-{i}-rectify_by": "2016-06-30" if first else "",
             }
@@ -156,7 +156,7 @@ def test_second_submit_of_an_inspection_shows_the_first(client, supervisor, vill
 
     inspection = Inspection.objects.get()
     assert first.url == second.url == reverse("accountability:inspection_detail", args=[inspection.pk])
-    assert (Finding.objects.count(), Inspection.history.count()) == (1, 1)
+    assert (Finding.objects.count(), Inspection.history.count()) == (5, 1)
 
 
 def test_an_inspection_with_other_findings_is_a_new_record(client, supervisor, village_a):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accountability import periods
 from accountability.models import Finding, Inspection
 from accountability.oversight import services as oversight_services
-from villages.models import Township, Village
+from villages.models import Cadre, Township, Village
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +65,8 @@ def test_supervisor_records_a_must_check_with_findings_in_one_go(client, supervi
         post_data(
             findings={
                 0: ("serious", "3户识别不准", "2016-06-30"),
+                1: ("not_checked", "本村无整合项目", ""),
+                2: ("not_checked", "任务推进本月已专项督查", ""),
                 3: ("minor", "1名驻村干部不在岗", "2016-06-15"),
                 4: ("ok", "", ""),
             },
@@ -81,6 +83,8 @@ def test_supervisor_records_a_must_check_with_findings_in_one_go(client, supervi
     found = {f.category: (f.severity, f.description, f.rectify_by) for f in inspection.findings.all()}
     assert found == {
         "identification": ("serious", "3户识别不准", dt.date(2016, 6, 30)),
+        "project_integration": ("not_checked", "本村无整合项目", None),
+        "task_progress": ("not_checked", "任务推进本月已专项督查", None),
         "cadres_on_post": ("minor", "1名驻村干部不在岗", dt.date(2016, 6, 15)),
         "funds_use": ("ok", "", None),
     }
@@ -92,6 +96,8 @@ def test_supervisor_records_a_must_check_with_findings_in_one_go(client, supervi
         ("cadres_on_post", "+", supervisor.pk),
         ("funds_use", "+", supervisor.pk),
         ("identification", "+", supervisor.pk),
+        ("project_integration", "+", supervisor.pk),
+        ("task_progress", "+", supervisor.pk),
     ]
 
     page = client.get(response.url).content.decode()
@@ -107,11 +113,18 @@ def test_spot_check_needs_its_level_and_an_unannounced_check_has_none(client, su
     assert "只有五抽查才填写抽查层级。" in response.content.decode()
     assert counts() == (0, 0, 0)
 
+    head = Cadre.objects.create(code="U-1", name="单位一把手", role=Cadre.Role.UNIT_HEAD)
     response = client.post(
-        NEW, post_data(kind="spot_check", spot_level="deputies", inspected_cadre=supervisor.cadre.pk)
+        NEW,
+        post_data(
+            kind="spot_check",
+            spot_level="supervision_bureau",
+            inspector=supervisor.cadre.pk,
+            inspected_cadre=head.pk,
+        ),
     )
     assert response.status_code == 302
-    assert Inspection.objects.get().spot_level == "deputies"
+    assert Inspection.objects.get().spot_level == "supervision_bureau"
 
 
 @pytest.mark.parametrize(
@@ -120,7 +133,23 @@ def test_spot_check_needs_its_level_and_an_unannounced_check_has_none(client, su
         ({"held_on": "2016-06-09"}, {0: ("ok", "", "")}, "日期不能晚于今天。"),
         ({"held_on": "2016-13-01"}, {0: ("ok", "", "")}, "输入一个有效的日期"),
         ({}, {0: ("ok", "", "")}, "五必查必须选择被检查的乡镇或村。"),
-        ({"village": "A"}, {}, "五必查至少要填写一个类别的检查结果。"),
+        (
+            {"village": "A"},
+            {},
+            "五必查必须覆盖五类：精准识别情况、项目整合情况、任务推进情况、干部到位情况、资金使用情况没有结果。",
+        ),
+        (
+            {"village": "A"},
+            {0: ("ok", "", ""), 1: ("minor", "项目未整合", "2016-07-01"), 2: ("ok", "", "")},
+            "五必查必须覆盖五类：干部到位情况、资金使用情况没有结果。不检查的类别请选择“未检查”并写明原因。",
+        ),
+        ({"village": "A"}, {1: ("not_checked", "", "")}, "未检查的类别必须写明原因。"),
+        ({"village": "A"}, {1: ("not_checked", "无项目", "2016-07-01")}, "未检查的类别不设整改时限。"),
+        (
+            {"village": "A", "kind": "unannounced"},
+            {1: ("not_checked", "无项目", "")},
+            "只有五必查需要说明未检查的类别。",
+        ),
         ({"village": "A"}, {1: ("minor", "", "2016-07-01")}, "发现问题时必须写明具体情况。"),
         ({"village": "A"}, {1: ("serious", "资金挪用", "")}, "发现问题时必须规定整改时限。"),
         ({"village": "A"}, {1: ("ok", "", "2016-07-01")}, "未发现问题时不设整改时限。"),

@@ -1,6 +1,6 @@
 """In the browser, in Chinese: a supervisor records a five must-checks inspection with two
-findings and then a warning talk from it; a township secretary rates his villages for a
-quarter."""
+problems (the other categories fine or skipped with a reason) and then a warning talk from
+it; a township secretary rates his villages for a quarter."""
 
 import datetime as dt
 import re
@@ -33,6 +33,11 @@ def test_supervisor_records_an_inspection_with_two_findings_and_an_action(
     fourth.get_by_label("问题程度").select_option(label="一般问题")
     fourth.get_by_label("发现情况").fill("驻村干部1人不在岗")
     fourth.get_by_label("整改时限").fill((dt.date.today() + dt.timedelta(days=10)).isoformat())
+    # a must-check covers the five categories: the others are fine or skipped with a reason
+    for index in (1, 2):
+        rows.nth(index).get_by_label("问题程度").select_option(label="未检查（写明原因）")
+        rows.nth(index).get_by_label("发现情况").fill("本季度已专项检查")
+    rows.nth(4).get_by_label("问题程度").select_option(label="未发现问题")
     page.get_by_role("button", name="保存督查").click()
 
     expect(page.locator(".messages")).to_contain_text("督查记录已保存")
@@ -40,13 +45,15 @@ def test_supervisor_records_an_inspection_with_two_findings_and_an_action(
     expect(page.locator("table.findings")).to_contain_text("干部到位情况")
     inspection = Inspection.objects.get()
     assert inspection.township == village_a.township
-    assert set(Finding.objects.values_list("category", flat=True)) == {"identification", "cadres_on_post"}
+    problems = Finding.objects.filter(severity__in=Finding.PROBLEMS).values_list("category", flat=True)
+    assert set(problems) == {"identification", "cadres_on_post"}
+    assert Finding.objects.filter(severity="not_checked").count() == 2
 
     page.get_by_role("link", name="据此录入问责").click()
     page.get_by_label("问责方式").select_option(label="警示约谈")
     page.get_by_label("被问责干部").fill("resident")  # the searchable picker (js/picker.js)
     page.locator(".picker-results button", has_text="resident_cadre").click()
-    page.get_by_label("职级类别").select_option(label="一般干部")
+    expect(page.get_by_label("职级类别")).to_have_count(0)  # the cadre's own rank class is taken
     page.get_by_label("事由").fill("驻村期间不在岗")
     page.get_by_role("button", name="保存问责").click()
 
@@ -54,7 +61,7 @@ def test_supervisor_records_an_inspection_with_two_findings_and_an_action(
     expect(page.locator(".messages")).to_contain_text("问责记录已保存")
     expect(page.locator(".totals")).to_contain_text("警示约谈干部人数")
     action = AccountabilityAction.objects.get()
-    assert (action.inspection, action.cadre) == (inspection, resident_cadre.cadre)
+    assert (action.inspection, action.cadre, action.rank) == (inspection, resident_cadre.cadre, "ordinary")
     page.screenshot(path="/tmp/chishui-e2e-actions.png", full_page=True)
 
 

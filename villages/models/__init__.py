@@ -11,7 +11,9 @@ from villages.models.organization import (  # noqa: F401
 )
 from villages.models.places import (  # noqa: F401
     Cadre,
+    ChainLevel,
     Household,
+    Rank,
     Township,
     Unit,
     Village,

@@ -121,8 +121,35 @@ class Unit(models.Model):
         return self.name
 
 
+class Rank(models.TextChoices):
+    """Rank class of a cadre (A10: 11 一把手, 45 科级领导干部, 113 一般干部 talked to). A
+    property of the cadre (``Cadre.rank_class``); an accountability action records it on the
+    day of the decision. Re-exported by ``accountability.models``."""
+
+    UNIT_HEAD = "unit_head", _("单位主要领导（一把手）")
+    SECTION_LEVEL = "section_level", _("科级领导干部")
+    ORDINARY = "ordinary", _("一般干部")
+
+
+class ChainLevel(models.IntegerChoices):
+    """The five spot-checks' chain (五抽查, A9), top down: city leaders check the city
+    supervision groups; the supervision bureau checks unit heads; unit heads check their
+    deputies; deputies check section-level (股级) cadres; section-level cadres check ordinary
+    cadres. A cadre's level follows from his role (``Cadre.chain_level``)."""
+
+    CITY_LEADERS = 1, _("市委领导")
+    SUPERVISION_GROUPS = 2, _("市督查组")
+    SUPERVISION_BUREAU = 3, _("市督查局")
+    UNIT_HEADS = 4, _("单位主要领导")
+    DEPUTIES = 5, _("分管领导")
+    SECTION_CADRES = 6, _("股级干部")
+    ORDINARY = 7, _("一般干部")
+
+
 class Cadre(models.Model):
-    """干部: a person with a post (A1, B3), optionally linked to a login."""
+    """干部: a person with a post (A1, B3), optionally linked to a login. His role gives his
+    place in the spot-check chain (``chain_level``) and his default rank class
+    (``rank_class``; ``rank`` records another one where the role allows it)."""
 
     class Role(models.TextChoices):
         TOWNSHIP_SECRETARY = "township_secretary", _("乡镇党委书记")
@@ -132,6 +159,35 @@ class Cadre(models.Model):
         SECTION_LEADER = "section_leader", _("科级干部")
         ORDINARY = "ordinary", _("一般干部")
         SUPERVISOR = "supervisor", _("督查人员")
+        CITY_LEADER = "city_leader", _("市委领导")
+        SUPERVISION_GROUP = "supervision_group", _("市督查组成员")
+        SECTION_CADRE = "section_cadre", _("股级干部")
+
+    # role -> its level in the five spot-checks' chain (A9); a village secretary is not in it
+    CHAIN_LEVELS = {
+        Role.CITY_LEADER: ChainLevel.CITY_LEADERS,
+        Role.SUPERVISION_GROUP: ChainLevel.SUPERVISION_GROUPS,
+        Role.SUPERVISOR: ChainLevel.SUPERVISION_BUREAU,
+        Role.UNIT_HEAD: ChainLevel.UNIT_HEADS,
+        Role.TOWNSHIP_SECRETARY: ChainLevel.UNIT_HEADS,
+        Role.SECTION_LEADER: ChainLevel.DEPUTIES,
+        Role.SECTION_CADRE: ChainLevel.SECTION_CADRES,
+        Role.ORDINARY: ChainLevel.ORDINARY,
+        Role.RESIDENT_CADRE: ChainLevel.ORDINARY,
+    }
+    # role -> the rank classes it allows, its default first (A10)
+    RANKS = {
+        Role.TOWNSHIP_SECRETARY: (Rank.SECTION_LEVEL, Rank.UNIT_HEAD),
+        Role.VILLAGE_SECRETARY: (Rank.ORDINARY,),
+        Role.RESIDENT_CADRE: (Rank.ORDINARY, Rank.SECTION_LEVEL),
+        Role.UNIT_HEAD: (Rank.UNIT_HEAD,),
+        Role.SECTION_LEADER: (Rank.SECTION_LEVEL,),
+        Role.ORDINARY: (Rank.ORDINARY,),
+        Role.SUPERVISOR: (Rank.ORDINARY, Rank.SECTION_LEVEL, Rank.UNIT_HEAD),
+        Role.CITY_LEADER: (Rank.UNIT_HEAD,),
+        Role.SUPERVISION_GROUP: (Rank.SECTION_LEVEL, Rank.UNIT_HEAD, Rank.ORDINARY),
+        Role.SECTION_CADRE: (Rank.ORDINARY,),
+    }
 
     class TeamSlot(models.TextChoices):
         """The "2111" slots of a resident work team (B3)."""
@@ -170,6 +226,16 @@ class Cadre(models.Model):
     )
     team_slot = models.CharField(
         _("驻村身份"), max_length=16, choices=TeamSlot.choices, blank=True, default=""
+    )
+    rank = models.CharField(
+        _("职级类别"),
+        max_length=16,
+        choices=Rank.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "空：按职务类型（单位主要领导、市委领导为一把手，科级干部、乡镇党委书记、市督查组成员为科级领导干部，其余为一般干部）。"
+        ),
     )
     phone = models.CharField(
         _("联系电话"), max_length=11, blank=True, default="", validators=[phone_validator]
@@ -220,8 +286,37 @@ class Cadre(models.Model):
         errors.update(place_errors(self))
         if self.team_slot and self.role != self.Role.RESIDENT_CADRE:
             errors["team_slot"] = _("只有驻村干部才有驻村身份。")
+        message = self.rank_error(self.role, self.rank)
+        if message:
+            errors["rank"] = message
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def rank_error(cls, role, rank):
+        """The rank rule (A10), for the model, the admin and the registry's cadres sheet
+        alike: a recorded rank must be one the role allows (a village secretary is never a
+        一把手). None when it fits or is left to the role."""
+        allowed = cls.RANKS.get(role)
+        if not rank or not allowed or rank in allowed:
+            return None
+        return _("%(role)s的职级类别只能是：%(ranks)s。") % {
+            "role": cls.Role(role).label,
+            "ranks": "、".join(str(Rank(r).label) for r in allowed),
+        }
+
+    @property
+    def rank_class(self):
+        """The cadre's rank class: the recorded one, else his role's default."""
+        if self.rank:
+            return self.rank
+        allowed = self.RANKS.get(self.role)
+        return allowed[0] if allowed else Rank.ORDINARY
+
+    @property
+    def chain_level(self):
+        """His level in the five spot-checks' chain (ChainLevel), or None (not in it)."""
+        return self.CHAIN_LEVELS.get(self.role)
 
 
 class Household(models.Model):

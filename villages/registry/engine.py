@@ -1124,6 +1124,9 @@ def _check_cadre(ctx, row, get):
     problems += place_problems(ctx, get, household=False)
     if get("team_slot") and role != Role.RESIDENT_CADRE:
         problems.append(("team_slot", _("只有驻村干部才有驻村身份。")))
+    rank_error = _models().Cadre.rank_error(role, get("rank"))  # the model's rule
+    if rank_error:
+        problems.append(("rank", rank_error))
     return problems
 
 
@@ -1197,6 +1200,7 @@ register(
             Column("village", "村编码", REF, ref="villages", note="村党组织书记、驻村干部必填"),
             Column("team_slot", "驻村身份", CHOICE),
             Column("phone", "联系电话", note="11位手机号"),
+            Column("rank", "职级类别", CHOICE, note="空：按职务类型"),
         ],
     )
 )
