@@ -340,6 +340,16 @@ class Finding(models.Model):
         return self.Rectification.OPEN
 
 
+def rectification_overdue_q(day):
+    """The one definition of a finding past its rectification deadline (逾期未整改, A9) on
+    ``day``, for queries (``Finding.rectification_on`` is the same rule for one row): a
+    problem, not rectified, its deadline (``rectify_by``) before ``day``. The inspection
+    list's 整改 filter and the reminders (accountability/reminders/) ask it."""
+    return Q(severity__in=[Finding.Severity.MINOR, Finding.Severity.SERIOUS], rectified_on__isnull=True) & Q(
+        rectify_by__lt=day
+    )
+
+
 class AccountabilityActionQuerySet(models.QuerySet):
     def for_user(self, user):
         """The one scoping method for accountability actions (villages/scope.py): the county

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accountability import periods
 from accountability.filters import ListFilterSet, scoped_choices
 from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection, Rank, Task
+from accountability.models.oversight import rectification_overdue_q
 from villages.dates import FIRST_YEAR, LAST_YEAR, validate_year
 from villages.models import Cadre, Township, Village
 
@@ -368,7 +369,8 @@ class InspectionFilter(ListFilterSet):
         pending = problems.filter(rectified_on__isnull=True)
         today = periods.today()
         if value == Finding.Rectification.OVERDUE:
-            return queryset.filter(pk__in=pending.filter(rectify_by__lt=today).values("inspection_id"))
+            overdue = Finding.objects.filter(rectification_overdue_q(today))
+            return queryset.filter(pk__in=overdue.values("inspection_id"))
         if value == Finding.Rectification.OPEN:
             on_time = pending.filter(Q(rectify_by__isnull=True) | Q(rectify_by__gte=today))
             return queryset.filter(pk__in=on_time.values("inspection_id"))
