@@ -2,6 +2,7 @@ from django.urls import path
 
 from .dashboards import views as dashboards
 from .oversight import views as oversight
+from .reminders import views as reminders
 from .tasks import problem_views as problems
 from .tasks import views as tasks
 
@@ -43,4 +44,10 @@ urlpatterns += [
     path("actions/new/", oversight.action_new, name="action_new"),
     path("year-end/", oversight.year_end_latest, name="year_end_latest"),
     path("year-end/<int:year>/", oversight.year_end, name="year_end"),
+]
+
+# Reminders (催报): the record of what was sent, and a supervisor's reminder from the weekly dashboard
+urlpatterns += [
+    path("reminders/", reminders.reminder_list, name="reminder_list"),
+    path("reminders/send/", reminders.reminder_send, name="reminder_send"),
 ]

@@ -68,10 +68,10 @@ WEEKLY = Dashboard(
     template="accountability/dashboard_weekly.html",
     tables={
         "units": TableSpec(
-            t.WeeklyUnitTable, lambda d: d["units"], gettext_lazy("各单位填报情况"), drill=True
+            t.WeeklyTownshipTable, lambda d: d["units"], gettext_lazy("各单位填报情况"), drill=True
         ),
         "not_reported": TableSpec(
-            t.TaskListTable, lambda d: d["not_reported"], gettext_lazy("本周未填报任务")
+            t.NotReportedTable, lambda d: d["not_reported"], gettext_lazy("本周未填报任务")
         ),
         "overdue": TableSpec(t.OverdueTable, lambda d: d["overdue"], gettext_lazy("逾期任务")),
         "exposure": TableSpec(

@@ -16,9 +16,15 @@ ADMIN_APPS = ["villages", "accountability"]
 ADMIN_AUTH_MODELS = ["user", "group"]
 SUPERVISOR_VIEW_APPS = ["accountability"]
 # Page actions only the county supervisor takes (accountability's Meta.permissions, added by
-# accountability/migrations/0007): the admin group manages the data in the admin but does
+# accountability/migrations/0007, send_reminder by 0010): the admin group manages the data in the admin but does
 # not take them on the pages.
-SUPERVISOR_ACTIONS = ["record_inspection", "record_accountabilityaction", "lock_week", "compute_yearendscore"]
+SUPERVISOR_ACTIONS = [
+    "record_inspection",
+    "record_accountabilityaction",
+    "lock_week",
+    "compute_yearendscore",
+    "send_reminder",  # accountability/migrations/0010
+]
 # The oversight pages township secretaries read (they have no admin access: not staff).
 TOWNSHIP_SECRETARY_VIEWS = ["view_inspection", "view_accountabilityaction", "view_yearendscore"]
 
