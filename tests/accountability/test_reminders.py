@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from accountability.models import Finding, Inspection, Reminder
 from accountability.reminders import channels, services
+from tests import access
 from tests.accountability.tasks_factories import LAST_WEEK, THIS_WEEK, freeze_today, make_report, make_task
 from tests.villages import satisfaction_factories as sf
 
@@ -405,3 +406,128 @@ def test_a_bad_filter_on_the_record_page_is_said_in_chinese(client, county, emai
     assert response.status_code == 200
     assert "2016年没有第99周" in response.content.decode()
     assert "没有符合条件的提醒记录" in response.content.decode()
+
+
+# ---- who may open what -------------------------------------------------------------------
+
+MATRIX = {
+    # secretary_a, secretary_b, village_secretary, resident_cadre, supervisor, admin_user,
+    # no_role_user, survey_worker, anonymous
+    ("reminder_list", "GET"): [403, 403, 403, 403, 200, 200, 403, 403, 302],
+    ("reminder_send", "POST"): [403, 403, 403, 403, 302, 403, 403, 403, 302],
+}
+
+
+@pytest.mark.parametrize("view, method, role, expected", access.cases(MATRIX))
+def test_role_view_matrix(client, request, county, robot, view, method, role, expected):
+    access.check_access(
+        client,
+        request,
+        role,
+        method,
+        reverse(f"accountability:{view}"),
+        {"task": "A1"},
+        expected,
+        lambda: (Reminder.objects.count(), len(robot.posts)),
+    )
+
+
+def test_the_send_permission_is_the_supervisors_alone(supervisor, admin_user, secretary_a):
+    assert supervisor.has_perm("accountability.send_reminder")
+    assert supervisor.has_perm("accountability.view_reminder")
+    assert not admin_user.has_perm("accountability.send_reminder")
+    assert not secretary_a.has_perm("accountability.send_reminder")
+
+
+# ---- the 提醒 panel ----------------------------------------------------------------------
+
+
+def panel_of(client, user, url):
+    client.force_login(user)
+    page = client.get(url).content.decode()
+    assert 'class="card reminder-panel' in page
+    return page.split('class="card reminder-panel')[1].split("</section>")[0]
+
+
+def test_the_panel_shows_what_the_user_owes_this_week(
+    client, county, secretary_a, secretary_b, resident_cadre, supervisor, survey_worker
+):
+    mine = panel_of(client, secretary_a, "/tasks/")
+    assert "您负责的 2 项任务本周尚未填报进度" in mine and "您负责的 1 项任务已逾期" in mine
+    assert "A1 修通组路" in mine and "A2 危房改造" in mine and "整改时限" not in mine
+
+    township_b = panel_of(client, secretary_b, "/tasks/")
+    assert "1 项督查发现已过整改时限" in township_b
+    assert f"rectification=overdue&amp;township={secretary_b.cadre.township_id}" in township_b
+
+    assert "本周没有待办的提醒事项" in panel_of(client, resident_cadre, "/tasks/")
+
+    county_wide = panel_of(client, supervisor, "/dashboard/weekly/")
+    assert "1 项督查发现已过整改时限" in county_wide and LOG in county_wide
+
+    survey = panel_of(client, survey_worker, "/satisfaction/survey/")
+    assert "2016年第1轮：还有 2 户未测评" in survey
+
+
+def test_the_panel_is_in_english_for_english_users(client, county, secretary_a, compiled_translations):
+    client.force_login(secretary_a)
+    client.cookies["django_language"] = "en"
+
+    page = client.get("/tasks/").content.decode()
+
+    assert "2 of your tasks have no progress report this week" in page
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_the_survey_panel_costs_one_query_whatever_the_data(
+    client, fixed_today, survey_worker, village_a, django_assert_num_queries, n
+):
+    for number in (1, 2):
+        sf.survey_round(year=2016, number=number, held_on=dt.date(2016, 1 + number, 1))
+    for i in range(n):
+        sf.household(village_a, f"H{i}")
+    client.force_login(survey_worker)
+
+    # session, user, groups and permissions, cadre, open rounds, villages, the panel's count
+    with django_assert_num_queries(7):
+        page = client.get("/satisfaction/survey/").content.decode()
+
+    assert f"还有 {n} 户未测评" in page
+
+
+# ---- query counts of the record page -----------------------------------------------------
+
+
+def make_reminders(n, township, user):
+    now = dt.datetime(2016, 6, 8, 9, tzinfo=dt.UTC)
+    for i in range(n):
+        Reminder.objects.create(
+            kind="manual",
+            channel="email" if i % 2 else "webhook",
+            week=dt.date(2016, 6, 6),
+            township=township,
+            user=user if i % 2 else None,
+            requested_by=user if i % 2 else None,
+            content=f"催报{i}",
+            status="sent",
+            sent_at=now,
+            tried_at=now,
+        )
+
+
+@pytest.mark.parametrize("url", [LOG, LOG + "?status=sent&week=2016-W23", LOG + "?export=csv"])
+def test_the_record_page_query_count_does_not_grow(
+    client, supervisor, township_a, url, django_assert_num_queries
+):
+    client.force_login(supervisor)
+    make_reminders(2, township_a, supervisor)
+    # session, user, groups and permissions; the page: its count, its rows (joined), the
+    # filter's townships; the export: every row at once
+    with django_assert_num_queries(6 if "export" not in url else 4) as small:
+        client.get(url)
+    make_reminders(30, township_a, supervisor)
+
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+
+    assert response.status_code == 200

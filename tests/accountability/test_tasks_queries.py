@@ -18,7 +18,9 @@ def fixed_today(monkeypatch, today):
 
 
 # session, user, groups (role), cadre, then the page's own queries
-TASK_LIST_QUERIES = 8
+TASK_LIST_QUERIES = (
+    11  # + the 提醒 panel: his tasks' counts, the listed ones, his township's overdue findings
+)
 TASK_PAGE_QUERIES = 10
 # + count, page of rows, villages of the raise form, villages of the filter
 PROBLEM_LIST_QUERIES = 8
