@@ -3,8 +3,8 @@ county supervisor's 催报 for one task or township from the weekly dashboard.""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -97,9 +97,12 @@ def reminder_send(request):
                     "error": failed[0].last_error,
                 },
             )
-    back = data.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = reverse("accountability:dashboard_weekly")
-    return redirect(back)
+    return HttpResponseRedirect(_back(request, data.get("next") or ""))
+
+
+def _back(request, url):
+    """Where the form came from (a path of this site), else the weekly dashboard."""
+    safe = url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if safe else reverse("accountability:dashboard_weekly")

@@ -352,11 +352,15 @@ def test_a_bad_manual_reminder_writes_nothing(client, county, email_on, robot, s
         assert "请指定一项任务或一个乡镇进行催报" in response.content.decode()
 
 
-def test_an_outside_next_url_is_not_followed(client, county, robot, supervisor):
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example.com/", "//evil.example.com/", "' OR 1=1 --", "dashboard"]
+)
+def test_a_next_url_off_the_site_is_not_followed(client, county, robot, supervisor, next_url):
     client.force_login(supervisor)
 
-    response = client.post(SEND, {"task": "A1", "next": "https://evil.example.com/"})
+    response = client.post(SEND, {"task": "A1", "next": next_url})
 
+    assert response.status_code == 302
     assert response.url == reverse("accountability:dashboard_weekly")
 
 
