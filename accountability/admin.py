@@ -23,6 +23,7 @@ from accountability.models import (
     Inspection,
     Problem,
     ProgressReport,
+    Reminder,
     SummaryPeriod,
     SurveySummary,
     Task,
@@ -359,3 +360,21 @@ class SurveySummaryAdmin(SummaryTableAdmin):
     list_filter = ["round", "item"]
     list_select_related = ["round", "township", "item"]
     search_fields = ["township__name", "township__code", "item__name"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The record of reminders (催报) is written by ``send_reminders`` and the weekly
+    dashboard's 催报 buttons (accountability/reminders/services.py): read-only here."""
+
+    list_display = ["tried_at", "week", "kind", "channel", "user", "township", "task", "status", "attempts"]
+    list_filter = ["kind", "channel", "status"]
+    list_select_related = ["user", "township", "task"]
+    search_fields = ["township__name", "user__username", "task__code", "address"]
+    date_hierarchy = "week"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,7 @@ from .dashboards import views as dashboards
 from .oversight import views as oversight
 from .records import pickers
 from .records import views as records
+from .reminders import views as reminders
 from .tasks import problem_views as problems
 from .tasks import views as tasks
 
@@ -72,4 +73,10 @@ urlpatterns += [
     path("commendations/<int:pk>/edit/", records.commendation_edit, name="commendation_edit"),
     path("pickers/cadres/", pickers.cadres, name="picker_cadres"),
     path("pickers/tasks/", pickers.tasks, name="picker_tasks"),
+]
+
+# Reminders (催报): the record of what was sent, and a supervisor's reminder from the weekly dashboard
+urlpatterns += [
+    path("reminders/", reminders.reminder_list, name="reminder_list"),
+    path("reminders/send/", reminders.reminder_send, name="reminder_send"),
 ]

@@ -9,7 +9,9 @@ One file, configured by environment variables with safe development defaults:
 - ``DJANGO_TRUSTED_PROXY``: on when the app runs behind the reverse proxy of
   docs/deployment.md; only then are ``X-Forwarded-Proto`` and ``X-Forwarded-For`` believed
   (default: off)
-- ``EMAIL_HOST``: the SMTP server; without it the password-reset pages are not offered
+- ``EMAIL_HOST``: the SMTP server; without it the password-reset pages are not offered and
+  reminders are not mailed
+- ``REMINDER_WEBHOOK_URL``: the work group robot's webhook for the weekly reminders (催报)
 """
 
 import os
@@ -270,15 +272,26 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Password reset mails need an SMTP server; without one the reset pages are not offered.
+# Mail (password reset, reminders) needs an SMTP server; without one the reset pages are not
+# offered and reminders go only to the work group's robot, if any.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-PASSWORD_RESET_ENABLED = bool(EMAIL_HOST)
+EMAIL_ENABLED = bool(EMAIL_HOST)
+PASSWORD_RESET_ENABLED = EMAIL_ENABLED
 if EMAIL_HOST:
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", EMAIL_HOST_USER or "webmaster@localhost")
+# a mail server that does not answer must not hold up a page or the reminders' cron run
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+
+# Reminders (催报, accountability/reminders/): the work group's robot (企业微信/钉钉 group
+# robot webhook, a JSON POST) gets each township's weekly digest; unset, no robot.
+REMINDER_WEBHOOK_URL = os.environ.get("REMINDER_WEBHOOK_URL", "").strip()
+if REMINDER_WEBHOOK_URL and not REMINDER_WEBHOOK_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("REMINDER_WEBHOOK_URL must be an http:// or https:// URL")
+REMINDER_WEBHOOK_TIMEOUT = env_int("REMINDER_WEBHOOK_TIMEOUT", 10, minimum=1)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -298,5 +311,7 @@ LOGGING = {
     "loggers": {
         "chishui.security": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        # a reminder that could not be sent is always written (warning)
+        "accountability.reminders": {"level": "INFO"},
     },
 }

@@ -30,6 +30,7 @@ ADD_PAGE_MAX_QUERIES = 7
 # logs, summary tables and the computed year-end versions and scores (frozen once published)
 READ_ONLY_MODELS = {
     vil.ImportLog,
+    acc.Reminder,
     acc.SummaryPeriod,
     acc.WeeklySummary,
     acc.ExitSummary,
@@ -249,6 +250,16 @@ def populate(rows, user):
             percent_sum=Decimal("80"),
             reports=1,
             report_percent_sum=Decimal("50"),
+        )
+        acc.Reminder.objects.create(
+            kind="digest",
+            channel="webhook",
+            week=day,
+            township=township,
+            content=f"催报{i}",
+            status="failed",
+            last_error="HTTP 500",
+            tried_at=dt.datetime(2016, 6, 8, 9, tzinfo=dt.UTC),
         )
         acc.ExitSummary.objects.create(month=day.replace(day=1), township=township, households=1, people=3)
         acc.SurveySummary.objects.create(

@@ -301,6 +301,18 @@ VIEWS = {
             "task": "{task}",
         },
     ),
+    "accountability:reminder_list": View(
+        get={
+            "week": "2016-W23",
+            "kind": "digest",
+            "channel": "webhook",
+            "status": "failed",
+            "township": "{township}",
+            **LIST,
+            "sort": "-tried_at",
+        }
+    ),
+    "accountability:reminder_send": View(post={"task": "{task_code}", "next": "/dashboard/weekly/"}),
     "accountability:year_end_latest": View(),
     "accountability:year_end": View(
         get={
@@ -551,6 +563,7 @@ def world(
         "village_code": village.code,
         "cadre": secretary_a.cadre.pk,
         "task": task.pk,
+        "task_code": task.code,
         "inspection": inspection.pk,
         "cadre_code": secretary_a.cadre.code,
         "survey_round": opened.pk,

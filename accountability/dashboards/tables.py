@@ -4,6 +4,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from accountability.reminders.tables import RemindColumn, RemindMixin
 from chishui.tables import MoneyColumn, UnitRowsTable
 
 
@@ -25,6 +26,16 @@ class WeeklyUnitTable(UnitRowsTable):
     overdue = tables.Column(verbose_name=_("逾期任务"))
 
 
+class WeeklyTownshipTable(RemindMixin, WeeklyUnitTable):
+    """The weekly units; at county level (its rows are townships) a supervisor's 催报 button
+    per township."""
+
+    remind = RemindColumn("township")
+
+    def remind_here(self, request):
+        return not (request.GET.get("township") or request.GET.get("village"))
+
+
 class TaskListTable(UnitRowsTable):
     code = tables.Column(verbose_name=_("任务编号"))
     title = tables.Column(verbose_name=_("任务名称"))
@@ -33,6 +44,12 @@ class TaskListTable(UnitRowsTable):
     owner = tables.Column(verbose_name=_("责任人"))
     due_on = tables.Column(verbose_name=_("完成时限"))
     latest_percent = tables.Column(verbose_name=_("最新进度（%）"))
+
+
+class NotReportedTable(RemindMixin, TaskListTable):
+    """本周未填报: a supervisor's 催报 button per task."""
+
+    remind = RemindColumn("task")
 
 
 class OverdueTable(TaskListTable):

@@ -78,10 +78,10 @@ WEEKLY = Dashboard(
     template="accountability/dashboard_weekly.html",
     tables={
         "units": TableSpec(
-            t.WeeklyUnitTable, lambda d: d["units"], gettext_lazy("各单位填报情况"), drill=True
+            t.WeeklyTownshipTable, lambda d: d["units"], gettext_lazy("各单位填报情况"), drill=True
         ),
         "not_reported": TableSpec(
-            t.TaskListTable,
+            t.NotReportedTable,
             lambda d: d["not_reported"],
             gettext_lazy("本周未填报任务"),
             total=lambda d: d["summary"]["not_reported"],

@@ -19,6 +19,7 @@ from accountability.models.oversight import (  # noqa: F401
     YearEndRun,
     YearEndScore,
 )
+from accountability.models.reminders import Reminder  # noqa: F401
 from accountability.models.summaries import ExitSummary, SummaryPeriod, SurveySummary, WeeklySummary  # noqa: F401
 from accountability.models.tasks import (  # noqa: F401
     Contract,

@@ -319,9 +319,7 @@ class FindingQuerySet(models.QuerySet):
     def overdue_on(self, day):
         """逾期未整改 on ``day``: a problem whose 整改时限 passed before ``day`` and that was
         not rectified by ``day`` (the rule of ``Finding.rectification_on``, in the database)."""
-        return self.with_problem().filter(
-            Q(rectified_on__isnull=True) | Q(rectified_on__gt=day), rectify_by__lt=day
-        )
+        return self.filter(rectification_overdue_q(day))
 
 
 class Finding(models.Model):
@@ -438,6 +436,19 @@ class Finding(models.Model):
         if self.rectify_by and self.rectify_by < day:
             return self.Rectification.OVERDUE
         return self.Rectification.OPEN
+
+
+def rectification_overdue_q(day):
+    """The one definition of a finding past its rectification deadline (逾期未整改, A9) on
+    ``day``, for queries (``Finding.rectification_on`` is the same rule for one row): a
+    problem whose deadline (``rectify_by``) passed before ``day`` and that was not rectified
+    by ``day``. ``Finding.objects.overdue_on``, the inspection list's 整改 filter, the
+    quarterly dashboard and the reminders (accountability/reminders/) ask it."""
+    return (
+        Q(severity__in=Finding.PROBLEMS)
+        & (Q(rectified_on__isnull=True) | Q(rectified_on__gt=day))
+        & Q(rectify_by__lt=day)
+    )
 
 
 class AccountabilityActionQuerySet(models.QuerySet):

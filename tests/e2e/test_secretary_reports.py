@@ -45,8 +45,9 @@ def test_secretary_files_a_weekly_report_and_sees_it_in_the_history(
 
     page.goto(f"{live_server.url}/tasks/")
     expect(page.get_by_role("heading", name="我的任务")).to_be_visible()
-    expect(page.get_by_text("未填报")).to_be_visible()
-    page.get_by_role("link", name="甲一村产业路硬化").click()
+    expect(page.get_by_role("cell", name="未填报")).to_be_visible()
+    expect(page.get_by_text("您负责的 1 项任务本周尚未填报进度")).to_be_visible()  # the 提醒 panel
+    page.get_by_role("link", name="甲一村产业路硬化", exact=True).click()
 
     expect(page).to_have_url(re.compile(rf"/tasks/{task.pk}/$"))
     expect(page.get_by_role("heading", name="甲一村产业路硬化")).to_be_visible()

@@ -27,7 +27,8 @@ def test_survey_worker_enters_one_household_on_a_phone(phone_page, live_server, 
     page = phone_page
     login(page, live_server, survey_worker)
     expect(page.get_by_role("heading", name="满意度测评")).to_be_visible()  # his start page
-    expect(page.get_by_text("2016年第1轮")).to_be_visible()
+    expect(page.get_by_text("2016年第1轮", exact=True)).to_be_visible()  # the round he surveys
+    expect(page.get_by_role("link", name="2016年第1轮：还有 2 户未测评")).to_be_visible()  # his 提醒 panel
 
     page.get_by_label("户编号或户主姓名").fill("罗大")
     page.get_by_role("button", name="查找").click()

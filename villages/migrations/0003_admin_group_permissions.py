@@ -16,7 +16,7 @@ ADMIN_APPS = ["villages", "accountability"]
 ADMIN_AUTH_MODELS = ["user", "group"]
 SUPERVISOR_VIEW_APPS = ["accountability"]
 # Page actions only the county supervisor takes (accountability's Meta.permissions, added by
-# accountability/migrations/0007): the admin group manages the data in the admin but does
+# accountability/migrations/0007, send_reminder by 0010): the admin group manages the data in the admin but does
 # not take them on the pages.
 SUPERVISOR_ACTIONS = [
     "record_inspection",
@@ -26,13 +26,14 @@ SUPERVISOR_ACTIONS = [
     "publish_yearendscore",
     "record_halfyearreview",
     "record_annualreport",
+    "send_reminder",  # accountability/migrations/0017_reminders
 ]
 # The supervisors' recording pages of contracts (A2), TV exposures (A7) and commendations
-# (C4), added by accountability/migrations/0010.
+# (C4), added by accountability/migrations/0010_supervisor_record_pages.
 SUPERVISOR_ACTIONS += ["record_contract", "record_exposure", "record_commendation"]
 # The oversight pages township secretaries read (they have no admin access: not staff).
 TOWNSHIP_SECRETARY_VIEWS = ["view_inspection", "view_accountabilityaction", "view_yearendscore"]
-# his township's contracts and TV exposures (accountability/migrations/0010)
+# his township's contracts and TV exposures (accountability/migrations/0010_supervisor_record_pages)
 TOWNSHIP_SECRETARY_VIEWS += ["view_contract", "view_exposure"]
 
 

@@ -78,21 +78,64 @@ def find_households(user, query, limit=20):
     )
 
 
+def pending_q(survey_round):
+    """The one definition of a household still to be surveyed in ``survey_round``: registered
+    by the round's end, not out of poverty before the round's year, and without any answer
+    in the round."""
+    answered = SurveyAnswer.objects.filter(round=survey_round, household=OuterRef("pk"))
+    return (
+        (Q(exited_on__isnull=True) | Q(exited_on__year__gte=survey_round.year))
+        & Q(registered_on__lte=survey_round.ends_on or dt.date(survey_round.year, 12, 31))
+        & ~Exists(answered)
+    )
+
+
 def pending_households(user, survey_round, village_ids=None, limit=200):
     """Households of the user's villages (or of ``village_ids`` among them) without any
     answer in ``survey_round``; and how many there are."""
-    answered = SurveyAnswer.objects.filter(round=survey_round, household=OuterRef("pk"))
-    households = surveyable_households(user).filter(
-        Q(exited_on__isnull=True) | Q(exited_on__year__gte=survey_round.year),
-        registered_on__lte=survey_round.ends_on or dt.date(survey_round.year, 12, 31),
-    )
+    households = surveyable_households(user).filter(pending_q(survey_round))
     if village_ids is not None:
         households = households.filter(village_id__in=village_ids)
-    households = households.filter(~Exists(answered))
     return (
         list(households.select_related("village__township").order_by("village__code", "code")[:limit]),
         households.count(),
     )
+
+
+def open_rounds():
+    """The rounds still open for answers, the latest first."""
+    return list(SurveyRound.objects.filter(closed=False).order_by("-year", "-number"))
+
+
+def pending_by_village(rounds, households=None):
+    """``{village_id: {"township_id": id, round pk: households left}}`` for the open
+    ``rounds``, over ``households`` (default: all): one grouped query, whatever the number of
+    villages and rounds. The reminders (催报) to survey workers count with it."""
+    if not rounds:
+        return {}
+    households = Household.objects.all() if households is None else households
+    counts = (
+        households.order_by()
+        .values("village_id", "village__township_id")
+        .annotate(**{f"r{r.pk}": Count("pk", filter=pending_q(r)) for r in rounds})
+    )
+    return {
+        row["village_id"]: {
+            "township_id": row["village__township_id"],
+            **{r.pk: row[f"r{r.pk}"] for r in rounds},
+        }
+        for row in counts
+    }
+
+
+def households_left(user, rounds):
+    """``[(round, households left)]`` in the user's villages, per open round (one query)."""
+    if not rounds:
+        return []
+    counts = surveyable_households(user).aggregate(
+        **{f"r{r.pk}": Count("pk", filter=pending_q(r)) for r in rounds}
+    )
+    return [(r, counts[f"r{r.pk}"]) for r in rounds]
 
 
 def _share(part, whole):

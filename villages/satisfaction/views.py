@@ -216,7 +216,7 @@ def round_close(request, pk):
 
 def _open_round(request):
     """The round to survey: ``?round=ID`` among the open ones, else the latest open round."""
-    open_rounds = list(SurveyRound.objects.filter(closed=False).order_by("-year", "-number"))
+    open_rounds = selectors.open_rounds()
     raw = request.GET.get("round") or request.POST.get("round")
     if raw:
         chosen = next((r for r in open_rounds if str(r.pk) == raw), None)
@@ -233,6 +233,7 @@ def survey(request):
     query = request.GET.get("q", "").strip()
     found = selectors.find_households(request.user, query) if query and survey_round else []
     villages = selectors.surveyable_villages(request.user).select_related("township").order_by("code")
+    worker = roles.role_of(request.user) == roles.SURVEY_WORKER
     return render(
         request,
         "villages/satisfaction/survey.html",
@@ -242,7 +243,9 @@ def survey(request):
             "query": query,
             "found": found,
             "searched": bool(query),
-            "villages": villages[:50] if roles.role_of(request.user) == roles.SURVEY_WORKER else [],
+            "villages": villages[:50] if worker else [],
+            # the 提醒 panel: what he owes, households left per open round (one query)
+            "households_left": selectors.households_left(request.user, open_rounds) if worker else None,
         },
     )
 

@@ -1,0 +1,14 @@
+"""``{% load reminder_tags %}{% reminder_panel %}``: the 提醒 panel of a start page (what the
+user owes this week, accountability/reminders/selectors.py ``panel``)."""
+
+from django import template
+
+from accountability.reminders import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("accountability/reminders/panel.html", takes_context=True)
+def reminder_panel(context):
+    request = context["request"]
+    return {"panel": selectors.panel(request.user), "request": request}
