@@ -75,9 +75,12 @@ class Pieces:
     cached value or builds, stores and returns it. The version is read once, before any
     figure is read (a write after that bumps it: what we store is never read again)."""
 
-    def __init__(self, dashboard, scope):
+    def __init__(self, dashboard, scope, viewer=()):
         self.dashboard = dashboard
-        self.scope = scope_key(scope)
+        # ``viewer``: what of the rendered pieces depends on the user beyond the place (the
+        # 催报 buttons of those who may send reminders), so viewers differing there never
+        # share a piece
+        self.scope = (*scope_key(scope), *viewer)
         self.language = get_language()
         self.enabled = settings.DASHBOARD_CACHE_SECONDS > 0
         self.current = version() if self.enabled else None

@@ -34,6 +34,7 @@ from accountability.dashboards import tables as t
 from accountability.exports import FORMATS, export_response
 from accountability.pagination import paginate
 from accountability.periods import Month, PeriodError, Quarter, Week, Year
+from accountability.reminders import tables as reminder_tables
 from chishui import errors
 from villages.scope import UserScope
 
@@ -297,6 +298,7 @@ def _body(request, spec, data, scope, period):
         total = table_spec.total(data) if table_spec.total else len(rows)
         drill = _drill(request, spec, period, scope) if table_spec.drill else None
         table = table_spec.table(rows[:TOP_ROWS], drill_url=drill)
+        table.remind_deferred = True  # the viewer's CSRF token goes in when served (fill_slots)
         entry = _table_entry(request, spec, name, table, period, here)
         if total > TOP_ROWS:
             entry["total"] = total
@@ -347,11 +349,16 @@ def _full_table(request, spec, name, scope, period):
     return render(request, "accountability/dashboard_full_table.html", context)
 
 
+def _viewer(user):
+    """The part of a cached dashboard's key that depends on the user beyond the place."""
+    return ("remind" if reminder_tables.may_remind(user) else "read",)
+
+
 def serve(request, spec):
     scope = selectors.scope_for(
         request.user, request.GET.get("township") or None, request.GET.get("village") or None
     )
-    pieces = cache.Pieces(spec.name, scope)
+    pieces = cache.Pieces(spec.name, scope, viewer=_viewer(request.user))
     raw = request.GET.get(spec.param, "").strip()
     if raw:
         try:
@@ -383,7 +390,8 @@ def serve(request, spec):
     if fmt == "json":
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     context = _page_context(request, spec, scope, period, data)
-    context["body"] = mark_safe(pieces.get("body", period, lambda: _body(request, spec, data, scope, period)))
+    body = pieces.get("body", period, lambda: _body(request, spec, data, scope, period))
+    context["body"] = mark_safe(reminder_tables.fill_slots(body, request))
     return render(request, spec.template, context)
 
 

@@ -5,13 +5,19 @@ import django_tables2 as tables
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
 from accountability.models import Reminder
 from accountability.periods import Week
 
 SEND_PERMISSION = "accountability.send_reminder"
+# A dashboard's tables are rendered once for everyone who sees the same period and place and
+# kept in the cache (accountability/dashboards/cache.py): a 催报 form rendered there carries
+# these slots instead of the viewer's CSRF token and page address, and ``fill_slots`` puts
+# the viewer's in when the cached piece is served.
+CSRF_SLOT = "__remind_csrf_token__"
+NEXT_SLOT = "__remind_next_path__"
 
 
 class RemindColumn(tables.Column):
@@ -30,6 +36,7 @@ class RemindColumn(tables.Column):
         request = getattr(table, "remind_request", None)
         if request is None or not value:
             return ""
+        deferred = getattr(table, "remind_deferred", False)
         return format_html(
             '<form method="post" action="{}" class="inline remind-form">'
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
@@ -37,12 +44,25 @@ class RemindColumn(tables.Column):
             '<input type="hidden" name="next" value="{}">'
             '<button type="submit" class="secondary small">{}</button></form>',
             reverse("accountability:reminder_send"),
-            get_token(request),
+            CSRF_SLOT if deferred else get_token(request),
             self.target,
             value,
-            request.get_full_path(),
+            NEXT_SLOT if deferred else request.get_full_path(),
             _("催报"),
         )
+
+
+def fill_slots(html, request):
+    """``html`` (a cached piece of a dashboard) with the viewer's CSRF token and page address
+    in the 催报 forms' slots."""
+    if CSRF_SLOT not in html:
+        return html
+    return html.replace(CSRF_SLOT, get_token(request)).replace(NEXT_SLOT, escape(request.get_full_path()))
+
+
+def may_remind(user):
+    """Whether the 催报 buttons are shown to ``user``: part of the dashboard cache's key."""
+    return user.has_perm(SEND_PERMISSION)
 
 
 class RemindMixin:
@@ -54,7 +74,7 @@ class RemindMixin:
 
     def before_render(self, request):
         super().before_render(request)
-        if request.user.has_perm(SEND_PERMISSION) and self.remind_here(request):
+        if may_remind(request.user) and self.remind_here(request):
             self.remind_request = request
         else:
             self.columns.hide("remind")

@@ -4,9 +4,12 @@ through the app: a report filed, an inspection or an accountability action recor
 language."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 
 from accountability.dashboards import cache, summaries
@@ -190,3 +193,24 @@ def test_a_cached_monthly_dashboard_changes_when_a_pairing_project_is_recorded(
     assert response.status_code == 302
     after = watched.get(url + "&format=json").json()
     assert after["month"]["pairing_funds"] == before["month"]["pairing_funds"] + 120000
+
+
+def test_the_cached_weekly_page_gives_each_viewer_his_own_reminder_forms(county, supervisor, admin_user):
+    """The tables are rendered once for a period and place and kept: a supervisor's 催报
+    buttons (a form with his CSRF token) reach neither an admin, who may not send reminders,
+    nor another session, whose token they would not match."""
+    first, second, admin = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True), Client()
+    first.force_login(supervisor)
+    second.force_login(supervisor)
+    admin.force_login(admin_user)
+    assert 'class="inline remind-form"' in first.get(WEEKLY).content.decode()
+    assert 'class="inline remind-form"' not in admin.get(WEEKLY).content.decode()
+    page = second.get(WEEKLY)
+    html = page.content.decode()
+    assert 'class="inline remind-form"' in html  # the cached tables, served to another session
+    assert "__remind_" not in html
+    token = re.search(r'remind-form"><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', html)[
+        1
+    ]
+    assert _unmask_cipher_token(token) == second.cookies[settings.CSRF_COOKIE_NAME].value  # his own
+    assert f'name="next" value="{WEEKLY.replace("&", "&amp;")}"' in html
