@@ -41,6 +41,7 @@ class TableSpec:
     rows: Any  # data dict -> list of rows
     title: Promise
     drill: bool = False
+    task_key: str | None = None  # the row key holding a task code, linked to the task page
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,20 @@ WEEKLY = Dashboard(
             t.WeeklyUnitTable, lambda d: d["units"], gettext_lazy("各单位填报情况"), drill=True
         ),
         "not_reported": TableSpec(
-            t.TaskListTable, lambda d: d["not_reported"], gettext_lazy("本周未填报任务")
+            t.TaskListTable, lambda d: d["not_reported"], gettext_lazy("本周未填报任务"), task_key="code"
         ),
-        "overdue": TableSpec(t.OverdueTable, lambda d: d["overdue"], gettext_lazy("逾期任务")),
+        "overdue": TableSpec(
+            t.OverdueTable, lambda d: d["overdue"], gettext_lazy("逾期任务"), task_key="code"
+        ),
         "exposure": TableSpec(
             t.OverdueTable,
             lambda d: d["exposure"]["most_delayed"],
             gettext_lazy("电视问政：滞后最严重的任务"),
+            task_key="code",
         ),
-        "aired": TableSpec(t.AiredTable, lambda d: d["exposure"]["aired"], gettext_lazy("本周电视问政播出")),
+        "aired": TableSpec(
+            t.AiredTable, lambda d: d["exposure"]["aired"], gettext_lazy("本周电视问政播出"), task_key="task"
+        ),
         "trend": TableSpec(t.TrendTable, lambda d: d["trend"], gettext_lazy("近12周趋势")),
     },
     charts=lambda d: [
@@ -201,10 +207,29 @@ def _drill(request, spec, period, scope):
     return None
 
 
-def _make_table(request, spec, name, data, scope, period):
+def _make_table(request, spec, name, data, scope, period, task_urls=None, page=False):
     table_spec = spec.tables[name]
     drill = _drill(request, spec, period, scope) if table_spec.drill else None
-    return table_spec.table(table_spec.rows(data), drill_url=drill)
+    return table_spec.table(table_spec.rows(data), drill_url=drill, task_urls=task_urls, page=page)
+
+
+def _task_urls(request, spec, data):
+    """{code: task page URL} for the task codes the page's tables list, only for the tasks
+    this user may open there (the task page's own scope): one query for a page with task
+    tables, none for the others."""
+    if not any(table_spec.task_key for table_spec in spec.tables.values()):
+        return {}
+    codes = {
+        row[table_spec.task_key]
+        for table_spec in spec.tables.values()
+        if table_spec.task_key
+        for row in table_spec.rows(data)
+        if row[table_spec.task_key]
+    }
+    return {
+        code: reverse("accountability:task_detail", args=[pk])
+        for code, pk in selectors.openable_tasks(request.user, codes).items()
+    }
 
 
 def _breadcrumbs(request, spec, period, scope):
@@ -266,8 +291,9 @@ def serve(request, spec):
         "village": scope.village.code if scope.village else None,
     }
     tables = {}
+    task_urls = _task_urls(request, spec, data)
     for name, table_spec in spec.tables.items():
-        table = _make_table(request, spec, name, data, scope, period)
+        table = _make_table(request, spec, name, data, scope, period, task_urls=task_urls, page=True)
         table.prefix = f"{name}-"
         paginate(request, table, PAGE_ROWS)
         tables[name] = {

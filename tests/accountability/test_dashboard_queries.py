@@ -20,13 +20,14 @@ SIZES = {
 
 # (url, live queries, queries with the summary tables built) for a county supervisor:
 # session, user, groups, then the selector's queries. Drilled-down pages are live either way.
+# The weekly HTML pages ask one more: which of the listed task codes link to the task page.
 PAGES = [
-    ("/dashboard/weekly/?week=2016-W23", 12, 10),
+    ("/dashboard/weekly/?week=2016-W23", 13, 11),
     ("/dashboard/weekly/?week=2016-W23&format=json", 12, 10),
     ("/dashboard/weekly/?week=2016-W23&export=csv&table=not_reported", 12, 10),
-    ("/dashboard/weekly/?week=2016-W23&township=ST000", 12, 12),
-    ("/dashboard/weekly/?week=2016-W23&township=ST000&village=SV00000", 12, 12),
-    ("/dashboard/weekly/", 13, 11),
+    ("/dashboard/weekly/?week=2016-W23&township=ST000", 13, 13),
+    ("/dashboard/weekly/?week=2016-W23&township=ST000&village=SV00000", 13, 13),
+    ("/dashboard/weekly/", 14, 12),
     ("/dashboard/monthly/?month=2016-06", 16, 16),
     ("/dashboard/monthly/?month=2016-06&format=json", 16, 16),
     ("/dashboard/monthly/?month=2016-06&export=xlsx&table=units", 16, 16),
