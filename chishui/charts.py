@@ -1,4 +1,28 @@
-"""What every page with plotly charts shares (accountability's dashboards, villages' overview)."""
+"""What every page with plotly charts shares (accountability's dashboards, villages' overview
+and satisfaction pages): the JSON they embed and the one palette, so that a colour means the
+same on every chart. static/css/site.css holds the same colours as CSS variables
+(``--ok``, ``--warn``, ``--bad``, ``--series-*``, ``--neutral``) for the tables and badges;
+tests/test_palette.py keeps the two equal."""
+
+# What a colour means. Green: fine, done, reported, satisfied; amber: minor, lagging, fair;
+# red: serious, overdue, not reported, below the line. Series colours for figures that
+# only compare quantities; grey for targets and references.
+PALETTE = {
+    "good": "#1a7f37",
+    "warn": "#9a6700",
+    "bad": "#cf222e",
+    "series-1": "#0b57d0",
+    "series-2": "#8250df",
+    "series-3": "#0a7ea4",
+    "series-4": "#bc4c00",
+    "neutral": "#8c959f",
+}
+# the colours plotly cycles through when a trace names none (layout.colorway)
+COLORWAY = [PALETTE[f"series-{n}"] for n in range(1, 5)] + [PALETTE["neutral"]]
+# inspection findings by severity (Finding.Severity keys)
+SEVERITY_COLORS = {"ok": PALETTE["good"], "minor": PALETTE["warn"], "serious": PALETTE["bad"]}
+# a share from 0 (red) over amber to 100 (green), for heatmaps
+SHARE_SCALE = [[0.0, PALETTE["bad"]], [0.5, PALETTE["warn"]], [1.0, PALETTE["good"]]]
 
 
 def figure_json(fig):

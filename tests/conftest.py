@@ -136,7 +136,7 @@ def today():
     return dt.date(2016, 6, 8)  # a Wednesday in ISO week 2016-W23
 
 
-DEMO_USERNAMES = ["admin", "supervisor", "secretary", "secretary2", "cadre", "village"]
+DEMO_USERNAMES = ["admin", "supervisor", "secretary", "secretary2", "cadre", "village", "surveyor"]
 _demo_built = {}  # the demo command's output while the county is in the database
 _next_item = {}  # the test after the one being torn down (see pytest_runtest_teardown)
 

@@ -20,7 +20,7 @@ def test_plain_numbers_and_dates_keep_the_chinese_formats():
     assert rendered == "1234567 2016年9月5日"
 
 
-def test_money_columns_group_on_the_page_and_keep_numbers_in_exports():
+def test_money_columns_show_wan_on_the_page_and_keep_yuan_in_exports():
     from accountability.dashboards.tables import MonthlyUnitTable
 
     row = {
@@ -33,6 +33,14 @@ def test_money_columns_group_on_the_page_and_keep_numbers_in_exports():
     table = MonthlyUnitTable([row])
     with translation.override("zh-hans"):
         cells = dict(zip([c.name for c in table.columns], table.rows[0], strict=True))
-        assert cells["m_pairing"] == "1,460,000.00" and cells["y_pairing"] == "11,357,000.00"
-    header, values = list(table.as_values())
-    assert values[header.index(str(table.columns["y_pairing"].header))] == 11357000.0
+        assert cells["m_pairing"] == "146.00" and cells["y_pairing"] == "1,135.70"
+        assert str(table.columns["y_pairing"].header) == "累计结对资金（万元）"
+        header, values = list(table.as_values())
+    assert "累计结对资金（万元）" not in header
+    assert values[header.index("累计结对资金（元）")] == 11357000.0
+    assert values[header.index("本月结对资金（元）")] == 1460000.0
+
+
+def test_the_wan_filter_shows_yuan_in_wan():
+    rendered = Template("{% load money %}{{ a|wan }} {{ b|wan }}").render(Context({"a": 36000000, "b": None}))
+    assert rendered == "3,600.00 None"

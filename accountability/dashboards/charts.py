@@ -8,12 +8,19 @@ element that static/js/charts.js renders. Titles and labels go through gettext.
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from chishui.charts import figure_json  # noqa: F401
+from chishui.charts import (
+    COLORWAY,
+    PALETTE,
+    SEVERITY_COLORS,
+    SHARE_SCALE,
+    figure_json,  # noqa: F401
+)
 
 LAYOUT = {
     "margin": {"l": 50, "r": 20, "t": 50, "b": 80},
     "legend": {"orientation": "h", "y": -0.2},
     "font": {"family": "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"},
+    "colorway": COLORWAY,
 }
 
 
@@ -47,8 +54,15 @@ def weekly_units(units):
     names = [row["name"] for row in units]
     return _figure(
         [
-            go.Bar(x=names, y=[row["reported"] for row in units], name=_("已填报")),
-            go.Bar(x=names, y=[row["not_reported"] for row in units], name=_("未填报")),
+            go.Bar(
+                x=names, y=[row["reported"] for row in units], name=_("已填报"), marker_color=PALETTE["good"]
+            ),
+            go.Bar(
+                x=names,
+                y=[row["not_reported"] for row in units],
+                name=_("未填报"),
+                marker_color=PALETTE["bad"],
+            ),
         ],
         _("本周任务填报情况"),
         barmode="stack",
@@ -66,7 +80,12 @@ def monthly_exits(units):
                 y=[row["year_to_date"]["households_exited"] for row in units],
                 name=_("年度累计脱贫户数"),
             ),
-            go.Bar(x=names, y=[row["targets"]["target_households"] for row in units], name=_("目标脱贫户数")),
+            go.Bar(
+                x=names,
+                y=[row["targets"]["target_households"] for row in units],
+                name=_("目标脱贫户数"),
+                marker_color=PALETTE["neutral"],
+            ),
         ],
         _("脱贫户数与责任书目标"),
         barmode="group",
@@ -129,7 +148,7 @@ def satisfaction_heatmap(satisfaction):
                 z=[row["items"] for row in satisfaction["units"]],
                 zmin=0,
                 zmax=100,
-                colorscale="RdYlGn",
+                colorscale=SHARE_SCALE,
                 colorbar={"title": {"text": "%"}},
                 hovertemplate="%{y} · %{x}: %{z}%<extra></extra>",
             )
@@ -145,7 +164,12 @@ def findings_by_category(findings):
     labels = [row["label"] for row in findings["categories"]]
     return _figure(
         [
-            go.Bar(x=labels, y=[row[sev["key"]] for row in findings["categories"]], name=sev["label"])
+            go.Bar(
+                x=labels,
+                y=[row[sev["key"]] for row in findings["categories"]],
+                name=sev["label"],
+                marker_color=SEVERITY_COLORS[sev["key"]],
+            )
             for sev in findings["severities"]
         ],
         _("五必查发现问题"),
@@ -188,7 +212,7 @@ def incidence_by_year(by_year):
                 y=[row["total"] for row in by_year],
                 name=_("合计"),
                 mode="lines+markers",
-                line={"width": 4, "color": "#b91c1c"},
+                line={"width": 4, "color": PALETTE["bad"]},
             )
         )
     return _figure(
@@ -219,7 +243,7 @@ def yearly_income(units, line):
                 "x1": 1,
                 "y0": line,
                 "y1": line,
-                "line": {"dash": "dash", "color": "#b91c1c"},
+                "line": {"dash": "dash", "color": PALETTE["bad"]},
             }
         ],
         yaxis={"title": {"text": _("元")}, "rangemode": "tozero"},

@@ -4,16 +4,19 @@ so that both count the same way.
 
 A task is *active* in a week when it started by the week's end (or has no start date) and
 is either not yet due at the week's start or not complete (no report up to that week
-reached 100%). *Due*: the deadline falls in the week. *Reported*: it has a report for that
-week. *Overdue*: deadline before the week's end and latest percent below 100.
+reached 100%), and was not closed out (``Task.closure``) before the week. *Due*: the
+deadline falls in the week. *Reported*: it has a report for that week. *Overdue*: deadline
+before the week's end, latest percent below 100 and not closed out by then.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accountability.models import ProgressReport
+from accountability.models.tasks import open_on_q
 from accountability.models.tasks import overdue_q as task_overdue_q
 
 # The weekly dashboard's trend covers this many weeks up to the week shown.
@@ -28,8 +31,10 @@ def complete_by(week):
 
 
 def active_q(week):
-    return (Q(starts_on__isnull=True) | Q(starts_on__lte=week.end)) & (
-        Q(due_on__gte=week.start) | ~complete_by(week)
+    return (
+        (Q(starts_on__isnull=True) | Q(starts_on__lte=week.end))
+        & (Q(due_on__gte=week.start) | ~complete_by(week))
+        & open_on_q(week.start - dt.timedelta(days=1))
     )
 
 

@@ -851,3 +851,14 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
         },
         "league": league,
     }
+
+
+# ---- links to the work ---------------------------------------------------------------------
+
+
+def openable_tasks(user, codes):
+    """{code: id} of the tasks among ``codes`` whose page ``user`` may open: the task page's
+    own scope (``Task.objects.for_user``), in one query, also when ``codes`` is empty (no
+    code is ""), so that a page's query count does not depend on what it lists."""
+    wanted = sorted(codes) or [""]
+    return dict(Task.objects.for_user(user).filter(code__in=wanted).values_list("code", "pk"))

@@ -32,7 +32,7 @@ from accountability.models import (
     Task,
     WeeklySummary,
 )
-from accountability.periods import Month, Week
+from accountability.periods import Month, Week, week_start
 from villages.models import Household, SurveyAnswer, SurveyRound, Township
 
 WEEK, MONTH, ROUND = SummaryPeriod.Kind.WEEK, SummaryPeriod.Kind.MONTH, SummaryPeriod.Kind.ROUND
@@ -222,8 +222,35 @@ def rebuild_weekly():
     first_start = Task.objects.aggregate(first=Min("starts_on"))["first"] or span["first"]
     first = Week.of(min(first_start, span["first"])).shift(1 - measures.TREND_WEEKS)
     weeks = _week_range(first, Week.of(span["last"]))
-    _build_weeks(weeks)
+    live = _live_spans()
+    _build_weeks([w for w in weeks if any(a <= w.start <= b for a, b in live)])
+    _mark(WEEK, map(_week_key, weeks))  # the idle weeks are built too: no row means zero
     return len(weeks)
+
+
+def _live_spans():
+    """Merged spans (first Monday, last Monday) outside which no task can be active and no
+    report was filed, so the weeks outside them are all zero (a county's years between
+    closed-out tasks). Each task is taken from its start to the later of its deadline and
+    its first 100% report, or on while it never reached 100%, and at most to its closing
+    (``measures.active_q``); a span too long only costs time, never a wrong count."""
+    far = dt.date.max - dt.timedelta(days=7)
+    spans = [(w, w) for w in ProgressReport.objects.order_by().values_list("week", flat=True).distinct()]
+    done = Min("reports__week", filter=Q(reports__percent__gte=100))
+    for start, due, closed, complete in (
+        Task.objects.order_by().annotate(done=done).values_list("starts_on", "due_on", "closed_on", "done")
+    ):
+        last = max(due, complete) if complete else far
+        if closed is not None:
+            last = min(last, closed)
+        spans.append((week_start(start) if start else dt.date.min, week_start(last)))
+    merged = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1] + dt.timedelta(days=7):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def rebuild_exits():

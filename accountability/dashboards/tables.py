@@ -5,11 +5,18 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from accountability.reminders.tables import RemindColumn, RemindMixin
-from chishui.tables import MoneyColumn, UnitRowsTable
+from chishui.tables import SECONDARY, MoneyColumn, UnitRowsTable
 
 
-def pct_column(accessor, verbose_name):
-    return tables.Column(accessor=accessor, verbose_name=verbose_name, default="—")
+def share_class(value):
+    """A completion share's colour: reached (100% or more) green, behind amber."""
+    if value is None or value == "—":
+        return ""
+    return "ok" if value >= 100 else "warn"
+
+
+def pct_column(accessor, verbose_name, attrs=None):
+    return tables.Column(accessor=accessor, verbose_name=verbose_name, default="—", attrs=attrs or {})
 
 
 # ---- weekly -----------------------------------------------------------------------------
@@ -17,13 +24,15 @@ def pct_column(accessor, verbose_name):
 
 class WeeklyUnitTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("单位"))
-    active = tables.Column(verbose_name=_("在办任务"))
-    due = tables.Column(verbose_name=_("本周到期"))
-    reported = tables.Column(verbose_name=_("已填报"))
+    active = tables.Column(verbose_name=_("在办任务"), attrs=SECONDARY)
+    due = tables.Column(verbose_name=_("本周到期"), attrs=SECONDARY)
+    reported = tables.Column(verbose_name=_("已填报"), attrs=SECONDARY)
     not_reported = tables.Column(verbose_name=_("未填报"))
     reported_share = pct_column("reported_share", _("填报率（%）"))
     average_percent = pct_column("average_percent", _("平均进度（%）"))
-    overdue = tables.Column(verbose_name=_("逾期任务"))
+    overdue = tables.Column(
+        verbose_name=_("逾期任务"), attrs={"td": {"class": lambda value: "bad" if value else ""}}
+    )
 
 
 class WeeklyTownshipTable(RemindMixin, WeeklyUnitTable):
@@ -37,13 +46,24 @@ class WeeklyTownshipTable(RemindMixin, WeeklyUnitTable):
 
 
 class TaskListTable(UnitRowsTable):
+    """Tasks (未填报, 逾期, 电视问政): the code links to the task page for a viewer who may
+    open it (``task_urls``)."""
+
     code = tables.Column(verbose_name=_("任务编号"))
     title = tables.Column(verbose_name=_("任务名称"))
     township = tables.Column(verbose_name=_("乡镇"))
-    village = tables.Column(verbose_name=_("村"), default="")
-    owner = tables.Column(verbose_name=_("责任人"))
+    village = tables.Column(verbose_name=_("村"), default="", attrs=SECONDARY)
+    owner = tables.Column(verbose_name=_("责任人"), attrs=SECONDARY)
     due_on = tables.Column(verbose_name=_("完成时限"))
     latest_percent = tables.Column(verbose_name=_("最新进度（%）"))
+
+    page_sequence = ("code", "title", "latest_percent", "due_on", "...")
+
+    def render_code(self, value):
+        return self.task_link(value)
+
+    def value_code(self, value):
+        return value
 
 
 class NotReportedTable(RemindMixin, TaskListTable):
@@ -53,7 +73,9 @@ class NotReportedTable(RemindMixin, TaskListTable):
 
 
 class OverdueTable(TaskListTable):
-    days_overdue = tables.Column(verbose_name=_("逾期天数"))
+    days_overdue = tables.Column(verbose_name=_("逾期天数"), attrs={"td": {"class": "bad"}})
+
+    page_sequence = ("code", "title", "days_overdue", "latest_percent", "...")
 
 
 class AiredTable(UnitRowsTable):
@@ -63,6 +85,12 @@ class AiredTable(UnitRowsTable):
     title = tables.Column(verbose_name=_("标题"))
     township = tables.Column(verbose_name=_("乡镇"))
     task = tables.Column(verbose_name=_("任务"), default="")
+
+    def render_task(self, value):
+        return self.task_link(value)
+
+    def value_task(self, value):
+        return value
 
 
 class TrendTable(UnitRowsTable):
@@ -80,21 +108,44 @@ class MonthlyUnitTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("单位"))
     m_households = tables.Column(accessor="month__households_exited", verbose_name=_("本月脱贫户"))
     m_people = tables.Column(accessor="month__people_exited", verbose_name=_("本月脱贫人数"))
-    m_villages = tables.Column(accessor="month__villages_exited", verbose_name=_("本月出列村"))
-    m_townships = tables.Column(accessor="month__townships_exited", verbose_name=_("本月摘帽乡镇"))
+    m_villages = tables.Column(
+        accessor="month__villages_exited", verbose_name=_("本月出列村"), attrs=SECONDARY
+    )
+    m_townships = tables.Column(
+        accessor="month__townships_exited", verbose_name=_("本月摘帽乡镇"), attrs=SECONDARY
+    )
     y_households = tables.Column(accessor="year_to_date__households_exited", verbose_name=_("累计脱贫户"))
     t_households = tables.Column(accessor="targets__target_households", verbose_name=_("目标户数"))
-    households_pct = pct_column("households_pct", _("户数完成率（%）"))
+    households_pct = pct_column("households_pct", _("户数完成率（%）"), attrs={"td": {"class": share_class}})
     y_people = tables.Column(accessor="year_to_date__people_exited", verbose_name=_("累计脱贫人数"))
-    t_people = tables.Column(accessor="targets__target_people", verbose_name=_("目标人数"))
+    t_people = tables.Column(accessor="targets__target_people", verbose_name=_("目标人数"), attrs=SECONDARY)
     people_pct = pct_column("people_pct", _("人数完成率（%）"))
-    y_villages = tables.Column(accessor="year_to_date__villages_exited", verbose_name=_("累计出列村"))
-    t_villages = tables.Column(accessor="targets__target_villages", verbose_name=_("目标出列村"))
-    y_townships = tables.Column(accessor="year_to_date__townships_exited", verbose_name=_("累计摘帽乡镇"))
-    m_pairing = MoneyColumn(accessor="month__pairing_funds", verbose_name=_("本月结对资金（元）"))
-    y_pairing = MoneyColumn(accessor="year_to_date__pairing_funds", verbose_name=_("累计结对资金（元）"))
+    y_villages = tables.Column(
+        accessor="year_to_date__villages_exited", verbose_name=_("累计出列村"), attrs=SECONDARY
+    )
+    t_villages = tables.Column(
+        accessor="targets__target_villages", verbose_name=_("目标出列村"), attrs=SECONDARY
+    )
+    y_townships = tables.Column(
+        accessor="year_to_date__townships_exited", verbose_name=_("累计摘帽乡镇"), attrs=SECONDARY
+    )
+    m_pairing = MoneyColumn(
+        accessor="month__pairing_funds",
+        verbose_name=_("本月结对资金（元）"),
+        page_name=_("本月结对资金（万元）"),
+        attrs=SECONDARY,
+    )
+    y_pairing = MoneyColumn(
+        accessor="year_to_date__pairing_funds",
+        verbose_name=_("累计结对资金（元）"),
+        page_name=_("累计结对资金（万元）"),
+        attrs=SECONDARY,
+    )
     y_collective = MoneyColumn(
-        accessor="year_to_date__collective_funds", verbose_name=_("集体经济项目资金（元）")
+        accessor="year_to_date__collective_funds",
+        verbose_name=_("集体经济项目资金（元）"),
+        page_name=_("集体经济项目资金（万元）"),
+        attrs=SECONDARY,
     )
 
 

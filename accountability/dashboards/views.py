@@ -52,6 +52,7 @@ class TableSpec:
     title: Promise
     drill: bool = False
     total: Any = None  # data dict -> rows of the whole table, when the list in it is cut short
+    task_key: str | None = None  # the row key holding a task code, linked to the task page
 
 
 @dataclass(frozen=True)
@@ -86,19 +87,24 @@ WEEKLY = Dashboard(
             lambda d: d["not_reported"],
             gettext_lazy("本周未填报任务"),
             total=lambda d: d["summary"]["not_reported"],
+            task_key="code",
         ),
         "overdue": TableSpec(
             t.OverdueTable,
             lambda d: d["overdue"],
             gettext_lazy("逾期任务"),
             total=lambda d: d["summary"]["overdue"],
+            task_key="code",
         ),
         "exposure": TableSpec(
             t.OverdueTable,
             lambda d: d["exposure"]["most_delayed"],
             gettext_lazy("电视问政：滞后最严重的任务"),
+            task_key="code",
         ),
-        "aired": TableSpec(t.AiredTable, lambda d: d["exposure"]["aired"], gettext_lazy("本周电视问政播出")),
+        "aired": TableSpec(
+            t.AiredTable, lambda d: d["exposure"]["aired"], gettext_lazy("本周电视问政播出"), task_key="task"
+        ),
         "trend": TableSpec(t.TrendTable, lambda d: d["trend"], gettext_lazy("近12周趋势")),
     },
     charts=lambda d: [
@@ -239,10 +245,29 @@ def _drill(request, spec, period, scope):
     return None
 
 
-def _make_table(request, spec, name, data, scope, period):
+def _make_table(request, spec, name, data, scope, period, task_urls=None, page=False):
     table_spec = spec.tables[name]
     drill = _drill(request, spec, period, scope) if table_spec.drill else None
-    return table_spec.table(table_spec.rows(data), drill_url=drill)
+    return table_spec.table(table_spec.rows(data), drill_url=drill, task_urls=task_urls, page=page)
+
+
+def _task_urls(request, spec, data):
+    """{code: task page URL} for the task codes the page's tables list, only for the tasks
+    this user may open there (the task page's own scope): one query for a page with task
+    tables, none for the others."""
+    if not any(table_spec.task_key for table_spec in spec.tables.values()):
+        return {}
+    codes = {
+        row[table_spec.task_key]
+        for table_spec in spec.tables.values()
+        if table_spec.task_key
+        for row in table_spec.rows(data)
+        if row[table_spec.task_key]
+    }
+    return {
+        code: reverse("accountability:task_detail", args=[pk])
+        for code, pk in selectors.openable_tasks(request.user, codes).items()
+    }
 
 
 def _breadcrumbs(request, spec, period, scope):
@@ -290,14 +315,16 @@ def _table_entry(request, spec, name, table, period, here):
 
 def _body(request, spec, data, scope, period):
     """The charts and the first rows of each table: the costly part of the page, the same for
-    everyone who sees this period and place (cached)."""
+    everyone who sees this period and place with the same rights (cached, ``_viewer``); its
+    task codes link to the task pages the viewer may open."""
     here = _here(scope)
     tables = {}
+    task_urls = _task_urls(request, spec, data)
     for name, table_spec in spec.tables.items():
         rows = table_spec.rows(data)
         total = table_spec.total(data) if table_spec.total else len(rows)
         drill = _drill(request, spec, period, scope) if table_spec.drill else None
-        table = table_spec.table(rows[:TOP_ROWS], drill_url=drill)
+        table = table_spec.table(rows[:TOP_ROWS], drill_url=drill, task_urls=task_urls, page=True)
         table.remind_deferred = True  # the viewer's CSRF token goes in when served (fill_slots)
         entry = _table_entry(request, spec, name, table, period, here)
         if total > TOP_ROWS:
@@ -339,7 +366,8 @@ def _page_context(request, spec, scope, period, data):
 def _full_table(request, spec, name, scope, period):
     """One table of the dashboard with every row, PAGE_ROWS a page."""
     data = spec.build(scope, period, full=True)
-    table = _make_table(request, spec, name, data, scope, period)
+    task_urls = _task_urls(request, spec, data)
+    table = _make_table(request, spec, name, data, scope, period, task_urls=task_urls, page=True)
     table.prefix = f"{name}-"
     paginate(request, table, PAGE_ROWS)
     context = _page_context(request, spec, scope, period, data)
@@ -350,8 +378,11 @@ def _full_table(request, spec, name, scope, period):
 
 
 def _viewer(user):
-    """The part of a cached dashboard's key that depends on the user beyond the place."""
-    return ("remind" if reminder_tables.may_remind(user) else "read",)
+    """The part of a cached dashboard's key that depends on the user beyond the place: the
+    催报 buttons (whether he may send reminders) and the task links (the tasks he may open:
+    every task for the county roles, else his own reach, so his pieces are his own)."""
+    reach = "county" if UserScope.of(user).sees_county else f"user-{user.pk}"
+    return ("remind" if reminder_tables.may_remind(user) else "read", reach)
 
 
 def serve(request, spec):

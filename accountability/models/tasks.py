@@ -201,13 +201,19 @@ class Problem(models.Model):
         return self.closed_on is None
 
 
+def open_on_q(day):
+    """The task is not closed out by ``day`` (never closed, or closed after it)."""
+    return Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+
+
 def overdue_q(on, latest_percent):
-    """The one definition of an overdue task (A6): its deadline is before ``on`` and its
-    latest percent (an expression; None when it was never reported) is below 100. The task
-    list asks it of today and every report; the weekly dashboard and its summary table of a
-    week's end and the reports up to the week (accountability/dashboards/measures.py)."""
+    """The one definition of an overdue task (A6): its deadline is before ``on``, its latest
+    percent (an expression; None when it was never reported) is below 100, and it was not
+    closed out (``Task.closure``) by ``on``. The task list asks it of today and every report;
+    the weekly dashboard and its summary table of a week's end and the reports up to the
+    week (accountability/dashboards/measures.py)."""
     zero = Value(0, output_field=DecimalField(max_digits=5, decimal_places=1))
-    return Q(due_on__lt=on) & LessThan(Coalesce(latest_percent, zero), 100)
+    return Q(due_on__lt=on) & LessThan(Coalesce(latest_percent, zero), 100) & open_on_q(on)
 
 
 class TaskQuerySet(models.QuerySet):
@@ -238,7 +244,14 @@ class TaskQuerySet(models.QuerySet):
 
 class Task(models.Model):
     """责任清单 (A5): a task with an owner, a deadline and a target, for a township and
-    optionally one village and household in it."""
+    optionally one village and household in it. A task finishes when a report reaches 100%;
+    one that will not (the year is over) is closed out (``closure``, ``closed_on``): carried
+    over into next year's list or closed unfinished. From then on it is neither active nor
+    overdue; the weeks before keep counting it as they did."""
+
+    class Closure(models.TextChoices):
+        CARRIED_OVER = "carried_over", _("结转下年度")
+        UNFINISHED = "unfinished", _("未完成结项")
 
     code = models.CharField(_("任务编号"), max_length=32, unique=True)
     title = models.CharField(_("任务名称"), max_length=200)
@@ -280,6 +293,8 @@ class Task(models.Model):
         _("目标值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0.01)]
     )
     unit = models.CharField(_("计量单位"), max_length=16, blank=True, default="")
+    closure = models.CharField(_("结项方式"), max_length=16, choices=Closure.choices, blank=True, default="")
+    closed_on = models.DateField(_("结项日期"), null=True, blank=True, validators=[validate_year])
 
     history = HistoricalRecords()
     objects = TaskQuerySet.as_manager()
@@ -298,6 +313,17 @@ class Task(models.Model):
                 condition=Q(starts_on__isnull=True) | Q(due_on__gte=F("starts_on")),
                 name="task_due_not_before_start",
             ),
+            models.CheckConstraint(
+                condition=Q(closure="", closed_on__isnull=True)
+                | (~Q(closure="") & Q(closed_on__isnull=False)),
+                name="task_closure_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(closed_on__gte=F("starts_on")),
+                name="task_closed_not_before_start",
+            ),
         ]
         indexes = [
             # my tasks: a township's tasks by deadline
@@ -311,6 +337,12 @@ class Task(models.Model):
         errors = place_errors(self)
         if self.starts_on and self.due_on and self.due_on < self.starts_on:
             errors["due_on"] = _("完成时限不能早于开始日期。")
+        if self.closure and self.closed_on is None:
+            errors["closed_on"] = _("结项的任务须填写结项日期。")
+        elif self.closed_on and not self.closure:
+            errors["closure"] = _("填写了结项日期，请选择结项方式。")
+        elif self.closed_on and self.starts_on and self.closed_on < self.starts_on:
+            errors["closed_on"] = _("结项日期不能早于开始日期。")
         if errors:
             raise ValidationError(errors)
 

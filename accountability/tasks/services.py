@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_update_with_history
 
 from accountability import periods
 from accountability.dashboards import summaries
@@ -260,6 +261,36 @@ def lock_week(week, user):
         # another supervisor locked the week at the same moment
         raise already from None
     return lock
+
+
+def close_out_year(year, user, closed_on, closure=Task.Closure.UNFINISHED):
+    """Close out the tasks of ``year`` that did not finish (年终结项): every task due in
+    ``year`` without a report at 100% and not closed yet gets ``closure`` dated ``closed_on``,
+    so that from then on it is neither active nor overdue (the weeks before it keep counting
+    it). A county supervisor's year-end step, like publishing a week; ``closed_on`` falls
+    after the year and not after today. Returns the number of tasks closed."""
+    if not user.has_perm("accountability.lock_week"):
+        raise PermissionDenied(_("只有市督查人员可以为年度任务结项。"))
+    if closed_on <= dt.date(year, 12, 31):
+        raise ValidationError({"closed_on": _("结项日期须在该年度结束之后。")})
+    if closed_on > periods.today():
+        raise ValidationError({"closed_on": _("结项日期不能晚于今天。")})
+    with transaction.atomic():
+        tasks = list(
+            Task.objects.select_for_update(of=("self",))
+            .with_latest_progress()
+            .filter(Q(latest_percent__isnull=True) | Q(latest_percent__lt=100), due_on__year=year, closure="")
+            .order_by("pk")
+        )
+        # only the two closing fields change: the task's relations are as they were saved
+        relations = [f.name for f in Task._meta.concrete_fields if f.is_relation]
+        for task in tasks:
+            task.closure, task.closed_on = closure, closed_on
+            task.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        bulk_update_with_history(tasks, Task, ["closure", "closed_on"], batch_size=500, default_user=user)
+        if tasks:
+            summaries.changed(tasks)
+    return len(tasks)
 
 
 class TaskExists(Exception):

@@ -29,7 +29,7 @@ from accountability.models import (
     YearEndRun,
     YearEndScore,
 )
-from devdata.demo import headline, organization, oversight, places, satisfaction, tasks
+from devdata.demo import current, headline, organization, oversight, places, satisfaction, tasks
 from devdata.demo.county import County, DemoError
 from devdata.demo.figures import DEMO_TOWNSHIP_CODES, demo_usernames
 from villages.models import (
@@ -94,6 +94,19 @@ STEPS = [
     headline.poverty_returns,
     headline.township_statistics,
     tasks.current_work,
+    # 2016 closed out, then this year up to today (current.py)
+    current.close_out_2016,
+    current.setup,
+    current.exits,
+    current.tasks,
+    current.contracts,
+    current.save_tasks,
+    current.weekly_reports,
+    current.week_locks,
+    current.inspections,
+    current.accountability_actions,
+    current.exposures,
+    current.survey_round,
 ]
 
 # what the ``demo`` command reports, in this order

@@ -77,12 +77,18 @@ DEMO_LOGINS = {
     "secretary2": roles.TOWNSHIP_SECRETARY,
     "cadre": roles.RESIDENT_CADRE,
     "village": roles.VILLAGE_SECRETARY,
+    "surveyor": roles.SURVEY_WORKER,
 }
+SURVEY_WORKER_USERNAME, SURVEY_WORKER_NAME = "surveyor", "陈晓燕"
+# the name the header shows for a login without a cadre (the others show their cadre's)
+ADMIN_NAME = "周敏"
+# 2016's unfinished tasks are closed out at the year-end review, the first Friday of 2017
+CLOSE_OUT_ON = dt.date(2017, 1, 6)
 OTHER_SECRETARY_PREFIX = "secretary-"  # township secretaries without a demo password
 
 
 def demo_usernames():
-    """Every login the demo creates: the six demo logins and the other townships' secretaries."""
+    """Every login the demo creates: the demo logins and the other townships' secretaries."""
     return list(DEMO_LOGINS) + [
         f"{OTHER_SECRETARY_PREFIX}{code.lower()}"
         for code in DEMO_TOWNSHIP_CODES

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from devdata.demo.county import BATCH, DemoError, allocate, money, save, validate
 from devdata.demo.figures import (
+    ADMIN_NAME,
     DEMO_LOGINS,
     EXITED_PEOPLE_2016,
     HOUSEHOLDS_EXITED_2015,
@@ -275,6 +276,13 @@ def link_users(county):
     for username, cadre in links.items():
         cadre.user = county.users[username]
     Cadre.objects.bulk_update(validate(list(links.values())), ["user"], batch_size=BATCH)
+    # the header shows a login's name: his cadre's
+    named = []
+    for username, cadre in [*links.items(), ("admin", None)]:
+        user = county.users[username]
+        user.first_name = cadre.name if cadre else ADMIN_NAME
+        named.append(user)
+    User.objects.bulk_update(named, ["first_name"])
     county.secretary_user = {code: c.user for code, c in county.township_secretaries.items()}
     county.supervisor_user = county.users["supervisor"]
 

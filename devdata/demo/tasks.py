@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
+from accountability import periods
 from accountability.models import Contract, Factor, Problem, ProgressReport, Task, WeekLock
-from accountability.periods import today, week_start
+from accountability.periods import week_start
 from accountability.tasks.services import check_task_started, check_value
 from devdata.demo.county import BATCH, filed_at, money, save, validate
 from devdata.demo.figures import SECRETARY2_TOWNSHIP, SECRETARY_TOWNSHIP, YEAR
@@ -397,7 +398,7 @@ def close_solved_problems(county):
 def current_work(county):
     """A few tasks running now, dated from the day the demo is built and not reported yet,
     so the demo logins have this week's report to file. Nothing of 2016 changes."""
-    this_week = week_start(today())
+    this_week = week_start(periods.today())
     village = first_poverty_village(county, SECRETARY_TOWNSHIP)
     first = county.township_secretaries[SECRETARY_TOWNSHIP]
     second = county.township_secretaries[SECRETARY2_TOWNSHIP]

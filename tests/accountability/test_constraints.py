@@ -169,6 +169,20 @@ def test_task_deadline_is_not_before_its_start(township_a, cadre):
     assert_stored(lambda: task(township_a, cadre, "K2", starts_on=DAY))
 
 
+@covers("task_closure_has_date")
+def test_task_closure_and_its_date_go_together(township_a, cadre):
+    assert_rejected(lambda: task(township_a, cadre, "K1", closure="unfinished"))
+    assert_rejected(lambda: task(township_a, cadre, "K2", closed_on=DAY))
+    assert_stored(lambda: task(township_a, cadre, "K3", closure="carried_over", closed_on=DAY))
+
+
+@covers("task_closed_not_before_start")
+def test_task_is_not_closed_before_its_start(township_a, cadre):
+    late = {"closure": "unfinished", "starts_on": DAY}
+    assert_rejected(lambda: task(township_a, cadre, "K1", closed_on=DAY - dt.timedelta(days=1), **late))
+    assert_stored(lambda: task(township_a, cadre, "K2", closed_on=DAY, **late))
+
+
 # ---- weekly progress ---------------------------------------------------------------------------
 
 

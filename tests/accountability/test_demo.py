@@ -17,7 +17,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Max, Q, Sum
 from django.test import override_settings
 
 from accountability import periods
@@ -155,11 +155,12 @@ def test_households_have_sizes_1_to_8_all_five_types_and_exits_in_2015_2016_and_
     stats = Household.objects.aggregate(
         smallest=Sum("size", filter=Q(size__lt=1)),
         largest=Sum("size", filter=Q(size__gt=8)),
-        # 2014–2015, and those newly identified in 2016 (动态调整), who are all still poor
+        # 2014–2015, and those newly identified in 2016 (动态调整), who were all still poor at
+        # the end of 2016 (some have left poverty this year)
         registered_outside=Count(
             "id",
             filter=~Q(registered_on__year__in=[2014, 2015])
-            & ~Q(registered_on__year=2016, exited_on__isnull=True),
+            & ~(Q(registered_on__year=2016) & (Q(exited_on__isnull=True) | Q(exited_on__year__gt=2016))),
         ),
         unlinked=Count("id", filter=Q(unit__isnull=True) | Q(cadre__isnull=True)),
     )
@@ -171,7 +172,7 @@ def test_households_have_sizes_1_to_8_all_five_types_and_exits_in_2015_2016_and_
     exit_years = {
         d.year if d else None for d in Household.objects.values_list("exited_on", flat=True).distinct()
     }
-    assert exit_years == {2015, 2016, None}
+    assert exit_years == {2015, 2016, periods.today().year, None}  # and this year so far
     assert (
         Household.objects.filter(registered_on__year=2016).count() == demo.figures.IDENTIFIED_HOUSEHOLDS_2016
     )
@@ -219,13 +220,15 @@ def test_contracts_2016_for_each_committee_poverty_branch_and_work_team_match_th
         exits=Count("id", filter=Q(township_exit=True)),
     )
     assert committee_targets == {"people": 31_700, "villages": 16, "exits": 2}
-    assert contracts.aggregate(n=Sum("target_tasks"))["n"] >= Task.objects.count()
+    assert (
+        contracts.aggregate(n=Sum("target_tasks"))["n"] >= Task.objects.filter(starts_on__year=2016).count()
+    )
     # audited from the start: the contract page lists each one's first record
     assert Contract.history.filter(history_type="+").count() == Contract.objects.count()
 
 
 def test_tv_exposures_name_their_programme():
-    assert Exposure.objects.count() == 12
+    assert Exposure.objects.filter(aired_on__year=2016).count() == 12
     assert not Exposure.objects.filter(programme="").exists()
 
 
@@ -250,24 +253,25 @@ def test_tasks_cover_the_six_factors_at_township_village_and_household_level():
 
 
 def test_every_week_of_2016_has_reports_some_missing_and_some_tasks_overdue():
-    weeks = set(ProgressReport.objects.values_list("week", flat=True).distinct())
+    of_2016 = ProgressReport.objects.filter(week__lte=Week(2016, 52).start)
+    weeks = set(of_2016.values_list("week", flat=True).distinct())
     assert weeks == {Week(2016, n).start for n in range(1, 53)}
     # a report only in weeks the task is active
     assert not ProgressReport.objects.filter(week__lt=Week(2016, 1).start).exists()
-    reported_pairs = ProgressReport.objects.count()
+    reported_pairs = of_2016.count()
     active_pairs = sum(
         (min(due, Week(2016, 52).start) - (start - dt.timedelta(days=start.weekday()))).days // 7 + 1
         for start, due in Task.objects.filter(starts_on__year=2016).values_list("starts_on", "due_on")
     )
     assert 0.8 * active_pairs < reported_pairs < active_pairs  # most reported, some missing
     overdue = Task.objects.overdue(on=Week(2017, 1).start).count()
-    assert 0 < overdue < Task.objects.count() / 2
+    assert 0 < overdue < Task.objects.filter(starts_on__year=2016).count() / 2
 
 
 def test_each_demo_login_has_a_task_to_report_on_this_week():
     this_week = periods.week_start(periods.today())
     current = Task.objects.filter(starts_on__lte=this_week, due_on__gt=this_week)
-    assert not ProgressReport.objects.filter(task__in=current).exists()  # 2016 figures untouched
+    assert not ProgressReport.objects.filter(task__in=current, week=this_week).exists()  # theirs to file
     for username in ("secretary", "secretary2", "cadre", "village"):
         user = User.objects.get(username=username)
         assert Task.objects.editable_by(user).filter(pk__in=current).exists(), username
@@ -291,7 +295,7 @@ def test_every_report_has_its_audit_history_by_its_reporter():
 
 
 def test_all_weeks_of_2016_locked_except_the_last_two():
-    locked = set(WeekLock.objects.values_list("week", flat=True))
+    locked = set(WeekLock.objects.filter(week__lte=Week(2016, 52).start).values_list("week", flat=True))
     assert locked == {Week(2016, n).start for n in range(1, 51)}
 
 
@@ -631,7 +635,7 @@ def test_if_empty_builds_on_an_empty_database(demo_county):
     # the module's county was built by --if-empty on the empty test database
     assert "演示数据已建立" in demo_county
     assert Township.objects.count() == 17
-    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 6
+    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 7
 
 
 def test_refused_without_debug_and_writes_nothing():
@@ -646,7 +650,7 @@ def test_allow_demo_logins_builds_without_debug(demo_county):
     # the module's county was built with DEBUG off and --allow-demo-logins
     assert "演示账号" in demo_county
     assert Township.objects.count() == 17
-    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 6
+    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 7
 
 
 def test_refused_when_the_database_holds_other_townships():
@@ -675,6 +679,7 @@ def test_role_groups_are_kept():
         ("secretary2", "/tasks/"),
         ("cadre", "/tasks/"),
         ("village", "/tasks/"),
+        ("surveyor", "/satisfaction/survey/"),
     ],
 )
 def test_each_demo_login_lands_on_its_roles_page(client, username, location):
@@ -740,3 +745,101 @@ def test_returns_to_poverty_keep_the_exit_date_and_follow_it():
     for ret in returns:
         assert ret.household.exited_on is not None and ret.household.exited_on <= ret.returned_on
         assert ret.reason
+
+
+# ------------------------------------------------------------------ 2016 closed out, this year at work
+
+
+def this_year_tasks():
+    return Task.objects.filter(code__startswith=f"RW{periods.today().year}-").exclude(code__contains="-C")
+
+
+def test_2016s_unfinished_tasks_are_closed_out_after_the_year_and_never_overdue_today():
+    of_2016 = Task.objects.filter(starts_on__year=2016)
+    unfinished = of_2016.with_latest_progress().filter(
+        Q(latest_percent__isnull=True) | Q(latest_percent__lt=100)
+    )
+    assert unfinished.exists()
+    assert not unfinished.filter(closure="").exists()
+    assert set(unfinished.values_list("closure", "closed_on").distinct()) == {
+        (Task.Closure.UNFINISHED, dt.date(2017, 1, 6))
+    }
+    assert not Task.objects.overdue(on=periods.today()).filter(starts_on__year=2016).exists()
+    # the closing keeps its audit history, by the supervisor
+    closed = Task.history.filter(closure=Task.Closure.UNFINISHED, history_type="~")
+    assert closed.count() == unfinished.count()
+    assert set(closed.values_list("history_user__username", flat=True)) == {"supervisor"}
+
+
+def test_the_current_weekly_page_counts_no_2016_task_overdue(client):
+    client.force_login(User.objects.get(username="supervisor"))
+    this_week = Week.of(periods.today())
+    body = client.get(f"/dashboard/weekly/?week={this_week}&format=json").json()
+    assert not [row for row in body["overdue"] if row["code"].startswith("RW2016-")]
+    assert body["summary"]["overdue"] == Task.objects.overdue(on=this_week.end).count()
+    assert body["summary"]["overdue"] < this_year_tasks().count() / 3
+
+
+def test_this_year_has_reports_up_to_last_week_mostly_filed_on_time():
+    last_week = periods.week_start(periods.today()) - dt.timedelta(weeks=1)
+    reports = ProgressReport.objects.filter(task__in=this_year_tasks())
+    assert reports.aggregate(latest=Max("week"))["latest"] == last_week
+    assert reports.filter(week=last_week).count() >= 20
+    filed = ProgressReport.history.filter(task_id__in=this_year_tasks().values("pk"), history_type="+")
+    late = [
+        r
+        for r in filed.values("week", "history_date")
+        if r["history_date"].date() > r["week"] + dt.timedelta(days=4)
+    ]
+    assert 0 < len(late) < filed.count() / 4  # some late, most on time
+
+
+def test_the_default_weekly_page_shows_a_county_at_work(client):
+    client.force_login(User.objects.get(username="supervisor"))
+    body = client.get("/dashboard/weekly/?format=json").json()
+    assert body["period"] == str(Week.of(periods.today()).shift(-1))
+    assert 60 <= body["summary"]["reported_share"] < 100
+    assert body["summary"]["overdue"] > 0
+    assert all(row["active"] and 60 <= row["reported_share"] <= 100 for row in body["trend"])
+
+
+def test_this_years_targets_were_set_before_the_results_so_townships_lead_and_lag(client):
+    year = periods.today().year
+    assert Contract.objects.filter(year=year, party=Contract.Party.TOWNSHIP_COMMITTEE).count() == 17
+    client.force_login(User.objects.get(username="supervisor"))
+    body = client.get("/dashboard/monthly/?format=json").json()
+    assert body["period"] == f"{year}-{periods.today().month:02d}"
+    shares = [unit["households_pct"] for unit in body["units"]]
+    assert all(share is not None for share in shares)
+    assert len(set(shares)) > 5 and min(shares) < 100  # not everyone exactly on target
+
+
+def test_the_default_quarterly_page_is_this_quarter_with_inspections(client):
+    client.force_login(User.objects.get(username="supervisor"))
+    body = client.get("/dashboard/quarterly/?format=json").json()
+    assert body["period"] == str(periods.Quarter.of(periods.today()))
+    assert body["summary"]["inspections"] > 0
+
+
+def test_the_survey_worker_login_has_an_open_round_with_households_left(client):
+    from villages.satisfaction import selectors as survey_selectors
+
+    user = User.objects.get(username="surveyor")
+    assert roles.role_of(user) == roles.SURVEY_WORKER
+    client.force_login(user)
+    response = client.get("/satisfaction/survey/")
+    survey_round = response.context["round"]
+    assert survey_round is not None and not survey_round.closed
+    assert survey_round.year == periods.today().year
+    _households, left = survey_selectors.pending_households(user, survey_round)
+    assert left > 0
+    assert SurveyAnswer.objects.filter(round=survey_round).exists()
+
+
+@pytest.mark.parametrize("username", ["supervisor", "secretary", "cadre", "surveyor"])
+def test_demo_users_have_chinese_names_in_the_header(client, username):
+    user = User.objects.get(username=username)
+    assert user.get_full_name() == roles.cadre_of(user).name
+    client.force_login(user)
+    page = client.get("/", follow=True).content.decode()
+    assert f'<span class="who">{user.get_full_name()}</span>' in page

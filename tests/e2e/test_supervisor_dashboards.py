@@ -51,3 +51,21 @@ def test_supervisor_opens_dashboards_changes_period_drills_down_and_exports(
         assert download.suggested_filename == f"{name}-{period}-{table}.csv"
         content = download.path().read_text(encoding="utf-8-sig")
         assert content.splitlines()[0].startswith(("单位", "名次"))
+
+    # on a 390-px phone: the quarter picker on one line, the key columns in view (the
+    # secondary ones hidden), the task codes linked to the task page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/dashboard/quarterly/?quarter=2016-Q2")
+    boxes = [
+        page.locator(selector).bounding_box()
+        for selector in (".period-picker label", "#period-picker", ".period-picker button")
+    ]
+    middles = [box["y"] + box["height"] / 2 for box in boxes]
+    assert max(middles) - min(middles) < 8, boxes
+    page.goto(f"{live_server.url}/dashboard/weekly/?week=2016-W23")
+    overdue = page.locator("#table-overdue")
+    expect(overdue.locator("th.secondary").first).to_be_hidden()
+    expect(overdue.locator("td a[href^='/tasks/']").first).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    page.screenshot(path="/tmp/chishui-e2e-weekly-phone.png", full_page=True)
+    assert overflow <= 0, "the weekly dashboard scrolls sideways on a 390px phone"

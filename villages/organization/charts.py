@@ -5,10 +5,13 @@ static/js/charts.js; titles and labels go through gettext."""
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from chishui.charts import COLORWAY, PALETTE
+
 LAYOUT = {
     "margin": {"l": 50, "r": 20, "t": 50, "b": 80},
     "legend": {"orientation": "h", "y": -0.25},
     "font": {"family": "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"},
+    "colorway": COLORWAY,
 }
 
 
@@ -55,11 +58,17 @@ def work_teams(units):
     names = [row["name"] for row in units]
     return _figure(
         [
-            go.Bar(x=names, y=[row["work_teams_compliant"] for row in units], name=_("符合2111要求")),
+            go.Bar(
+                x=names,
+                y=[row["work_teams_compliant"] for row in units],
+                name=_("符合2111要求"),
+                marker_color=PALETTE["good"],
+            ),
             go.Bar(
                 x=names,
                 y=[row["work_teams"] - row["work_teams_compliant"] for row in units],
                 name=_("未达要求"),
+                marker_color=PALETTE["bad"],
             ),
         ],
         _("驻村工作组“2111”配置"),

@@ -13,9 +13,9 @@ from chishui.tables import MoneyColumn, UnitRowsTable
 class UnitTable(UnitRowsTable):
     name = tables.Column(verbose_name=_("单位"))
     pairing_projects = tables.Column(verbose_name=_("结对帮扶项目"))
-    pairing_funds = MoneyColumn(verbose_name=_("结对帮扶资金（元）"))
+    pairing_funds = MoneyColumn(verbose_name=_("结对帮扶资金（元）"), page_name=_("结对帮扶资金（万元）"))
     collective_projects = tables.Column(verbose_name=_("集体经济项目"))
-    collective_funds = MoneyColumn(verbose_name=_("集体经济资金（元）"))
+    collective_funds = MoneyColumn(verbose_name=_("集体经济资金（元）"), page_name=_("集体经济资金（万元）"))
     collective_households = tables.Column(verbose_name=_("覆盖贫困户"))
     work_teams = tables.Column(verbose_name=_("驻村工作组"))
     work_teams_compliant = tables.Column(verbose_name=_("符合2111要求"))
@@ -66,7 +66,7 @@ class FinanceTable(UnitRowsTable):
     villages = tables.Column(verbose_name=_("村数"))
     cadre_pay_monthly = MoneyColumn(verbose_name=_("村干部月均报酬（元）"))
     office_funds = MoneyColumn(verbose_name=_("村均办公经费（元/年）"))
-    collective_accumulation = MoneyColumn(verbose_name=_("集体积累（元）"))
+    collective_accumulation = MoneyColumn(verbose_name=_("集体积累（元）"), page_name=_("集体积累（万元）"))
 
 
 # ---- recording pages ----------------------------------------------------------------------

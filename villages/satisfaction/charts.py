@@ -5,10 +5,13 @@ built when there is something to draw: the page says 无测评 instead of an emp
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from chishui.charts import COLORWAY, PALETTE
+
 LAYOUT = {
     "margin": {"l": 50, "r": 20, "t": 50, "b": 80},
     "legend": {"orientation": "h", "y": -0.2},
     "font": {"family": "system-ui, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"},
+    "colorway": COLORWAY,
 }
 
 
@@ -26,8 +29,15 @@ def round_trend(rounds):
     names = [_("第%(number)s轮") % {"number": r["number"]} for r in rounds]
     return _figure(
         [
-            go.Bar(name=_("满意"), x=names, y=[r["satisfied_share"] for r in rounds]),
-            go.Bar(name=_("基本满意"), x=names, y=[r["fair_share"] for r in rounds]),
+            go.Bar(
+                name=_("满意"),
+                x=names,
+                y=[r["satisfied_share"] for r in rounds],
+                marker_color=PALETTE["good"],
+            ),
+            go.Bar(
+                name=_("基本满意"), x=names, y=[r["fair_share"] for r in rounds], marker_color=PALETTE["warn"]
+            ),
         ],
         _("各轮满意度（%）"),
         barmode="stack",
