@@ -20,7 +20,12 @@ PALETTE = {
 # the colours plotly cycles through when a trace names none (layout.colorway)
 COLORWAY = [PALETTE[f"series-{n}"] for n in range(1, 5)] + [PALETTE["neutral"]]
 # inspection findings by severity (Finding.Severity keys)
-SEVERITY_COLORS = {"ok": PALETTE["good"], "minor": PALETTE["warn"], "serious": PALETTE["bad"]}
+SEVERITY_COLORS = {
+    "ok": PALETTE["good"],
+    "minor": PALETTE["warn"],
+    "serious": PALETTE["bad"],
+    "not_checked": PALETTE["neutral"],  # a must-check category skipped, with its reason
+}
 # a share from 0 (red) over amber to 100 (green), for heatmaps
 SHARE_SCALE = [[0.0, PALETTE["bad"]], [0.5, PALETTE["warn"]], [1.0, PALETTE["good"]]]
 
