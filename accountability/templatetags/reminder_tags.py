@@ -9,6 +9,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("accountability/reminders/panel.html", takes_context=True)
-def reminder_panel(context):
+def reminder_panel(context, compact=False):
+    """``compact`` (the task list, where the tasks themselves follow right below, this week's
+    first): the counts and the findings without repeating the tasks, so that on a phone the
+    first task is still on the first screen."""
     request = context["request"]
-    return {"panel": selectors.panel(request.user), "request": request}
+    return {"panel": selectors.panel(request.user), "request": request, "compact": compact}

@@ -31,7 +31,6 @@ from accountability.models import (
     Finding,
     Inspection,
     ProgressReport,
-    Rank,
     Task,
     WeekLock,
 )
@@ -317,6 +316,10 @@ def week_locks(county):
     save(WeekLock, rows)
 
 
+# what a category checked was found to be (a skipped one, NOT_CHECKED, needs a reason)
+CHECKED_SEVERITIES = [Finding.Severity.OK, Finding.Severity.MINOR, Finding.Severity.SERIOUS]
+
+
 def inspections(county):
     """This year's five must-checks (五必查) so far, one township in three every quarter,
     and an unannounced check (暗查) a month, recorded and rectified by the supervisor login
@@ -365,7 +368,7 @@ def inspections(county):
     for data, categories in planned:
         findings, rectified = [], {}
         for category in categories:
-            severity = rng.choices(list(Finding.Severity), [60, 30, 10])[0]
+            severity = rng.choices(CHECKED_SEVERITIES, [60, 30, 10])[0]
             rectify_by = None
             if severity != Finding.Severity.OK:
                 rectify_by = data["held_on"] + dt.timedelta(days=30)
@@ -395,8 +398,7 @@ def accountability_actions(county):
             county.supervisor_user,
             {
                 "kind": AccountabilityAction.Kind.WARNING_TALK,
-                "cadre": task.owner,
-                "rank": Rank.ORDINARY,
+                "cadre": task.owner,  # the action takes his rank (AccountabilityAction.clean)
                 "decided_on": _between(rng, max(task.starts_on, now.jan_first), now.today),
                 "reason": rng.choice(ACTION_REASONS),
                 "inspection": None,

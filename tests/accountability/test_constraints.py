@@ -19,6 +19,7 @@ from accountability.models import (
     Inspection,
     Problem,
     ProgressReport,
+    Reminder,
     SummaryPeriod,
     SurveySummary,
     Task,
@@ -550,3 +551,66 @@ def test_every_named_constraint_has_a_test():
 
     assert names - TESTED == set(), "add a test for these constraints"
     assert TESTED - names == set(), "these constraints no longer exist"
+
+
+# ---- reminders (催报) -----------------------------------------------------------------
+
+
+def reminder(**fields):
+    values = {
+        "kind": "unreported",
+        "channel": "email",
+        "week": MONDAY,
+        "content": "【催报】",
+        "status": "sent",
+        "sent_at": timezone.now(),
+        "tried_at": timezone.now(),
+        **fields,
+    }
+    return lambda: Reminder.objects.create(**values)
+
+
+@covers("reminder_has_recipient")
+def test_a_reminder_goes_to_a_user_or_a_township(secretary_a, township_a):
+    assert_rejected(reminder())
+    assert_stored(reminder(user=secretary_a))
+    assert_stored(reminder(township=township_a, channel="webhook", kind="digest"))
+
+
+@covers("reminder_sent_at_iff_sent")
+def test_a_reminder_has_a_sending_time_exactly_when_it_was_sent(secretary_a):
+    assert_rejected(reminder(user=secretary_a, sent_at=None))
+    assert_rejected(reminder(user=secretary_a, kind="overdue", status="failed"))
+    assert_stored(reminder(user=secretary_a, kind="overdue", status="failed", sent_at=None))
+
+
+@covers("reminder_requested_only_manual")
+def test_only_a_manual_reminder_names_who_asked_for_it(secretary_a, supervisor):
+    assert_rejected(reminder(user=secretary_a, requested_by=supervisor))
+    assert_stored(reminder(user=secretary_a, kind="manual", requested_by=supervisor))
+
+
+@covers("reminder_attempts_positive")
+def test_a_reminder_was_tried_at_least_once(secretary_a):
+    assert_rejected(reminder(user=secretary_a, attempts=0))
+    assert_stored(reminder(user=secretary_a, attempts=1))
+
+
+@covers("reminder_once_per_user_kind_week_channel")
+def test_one_reminder_per_user_kind_week_and_channel(secretary_a, supervisor):
+    assert_stored(reminder(user=secretary_a))
+    assert_rejected(reminder(user=secretary_a))
+    assert_stored(reminder(user=secretary_a, channel="webhook"))
+    assert_stored(reminder(user=secretary_a, week=MONDAY + dt.timedelta(days=7)))
+    # manual reminders are limited by the hour, not by the week
+    assert_stored(reminder(user=secretary_a, kind="manual", requested_by=supervisor))
+    assert_stored(reminder(user=secretary_a, kind="manual", requested_by=supervisor))
+
+
+@covers("reminder_once_per_township_kind_week_channel")
+def test_one_digest_per_township_week_and_channel(township_a):
+    assert_stored(reminder(township=township_a, kind="digest", channel="webhook"))
+    assert_rejected(reminder(township=township_a, kind="digest", channel="webhook"))
+    assert_stored(
+        reminder(township=township_a, kind="digest", channel="webhook", week=MONDAY + dt.timedelta(days=7))
+    )

@@ -88,7 +88,7 @@ def test_a_cached_quarterly_dashboard_changes_when_an_inspection_is_recorded(
     township = Township.objects.get(code="ST002")
     oversight_services.record_inspection(
         supervisor,
-        {"kind": "must_check", "held_on": dt.date(2016, 5, 20), "township": township, "summary": "五必查"},
+        {"kind": "unannounced", "held_on": dt.date(2016, 5, 20), "township": township, "summary": "暗查"},
         [
             {
                 "category": "funds_use",
