@@ -49,7 +49,7 @@ from devdata.demo.figures import (
     YEAR,
 )
 from devdata.demo.names import ANIMALS, CROPS, REPORT_NOTES
-from devdata.demo.oversight import ACTION_REASONS, CATEGORY_TEXTS, SEVERITY_TEXTS
+from devdata.demo.oversight import ACTION_REASONS, CATEGORY_TEXTS, SEVERITY_TEXTS, TV_PROGRAMME
 from devdata.demo.tasks import TOWNSHIP_TEMPLATES, VILLAGE_TEMPLATES
 from villages.models import Cadre, Household, SurveyAnswer
 from villages.satisfaction import services as survey_services
@@ -223,7 +223,8 @@ def contracts(county):
         )
         county.now_contracts[village.code] = contract
         rows.append(contract)
-    save(Contract, rows)
+    # with their first audit record, as the contract page records them (A2 targets are audited)
+    bulk_create_with_history(validate(rows), Contract, batch_size=BATCH)
 
 
 def save_tasks(county):
@@ -426,6 +427,7 @@ def exposures(county):
                 township=task.township,
                 task=task,
                 aired_on=max(aired, task.starts_on),
+                programme=TV_PROGRAMME,
                 title=f"电视问政：{task.title}进度滞后",
             )
         )
@@ -436,6 +438,7 @@ def exposures(county):
                 township=task.township,
                 task=task,
                 aired_on=min(task.due_on + dt.timedelta(days=7), now.today),
+                programme=TV_PROGRAMME,
                 title=f"经验做法：{task.title}",
             )
         )
