@@ -232,7 +232,8 @@ def test_double_submit_of_an_inspection_records_it_once(supervisor, village_a):
         "findings-INITIAL_FORMS": "0",
     }
     for i, category in enumerate(Finding.Category.values):
-        severity, description = ("serious", "3户识别不准") if i == 0 else ("", "")
+        # a must-check has a result in each of the five categories (Inspection.must_check_errors)
+        severity, description = ("serious", "3户识别不准") if i == 0 else ("ok", "")
         data.update(
             {
                 f"findings-{i}-category": category,
@@ -246,7 +247,7 @@ def test_double_submit_of_an_inspection_records_it_once(supervisor, village_a):
 
     assert statuses(responses) == [302] * N
     inspection = Inspection.objects.get()
-    assert (Finding.objects.count(), Inspection.history.count()) == (1, 1)
+    assert (Finding.objects.count(), Inspection.history.count()) == (5, 1)
     assert {r.url for r in responses} == {reverse("accountability:inspection_detail", args=[inspection.pk])}
 
 
