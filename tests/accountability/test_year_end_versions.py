@@ -576,3 +576,19 @@ def test_the_latest_year_is_the_latest_the_user_may_read(client, county, supervi
     assert client.get(reverse("accountability:year_end_latest")).url == reverse(YEAR_END, args=[2016])
     client.force_login(secretary_a)
     assert client.get(reverse("accountability:year_end_latest")).url == reverse(YEAR_END, args=[2015])
+
+
+def test_the_page_names_who_computed_and_published_by_name(client, county, supervisor):
+    """Who computed and who published a version are named as people (the login when the
+    account has no name)."""
+    supervisor.first_name, supervisor.last_name = "玉敏", "廖"
+    supervisor.save()
+    client.force_login(supervisor)
+    url = reverse(YEAR_END, args=[2016])
+    client.post(url)
+    client.post(reverse("accountability:year_end_publish", args=[2016, 1]))
+    page = client.get(url).content.decode()
+    assert f"由{supervisor.get_full_name()}计算" in page and f"由{supervisor.get_full_name()}发布" in page
+    supervisor.first_name = supervisor.last_name = ""
+    supervisor.save()
+    assert f"由{supervisor.username}计算" in client.get(url).content.decode()
