@@ -251,17 +251,17 @@ def _make_table(request, spec, name, data, scope, period, task_urls=None, page=F
     return table_spec.table(table_spec.rows(data), drill_url=drill, task_urls=task_urls, page=page)
 
 
-def _task_urls(request, spec, data):
-    """{code: task page URL} for the task codes the page's tables list, only for the tasks
-    this user may open there (the task page's own scope): one query for a page with task
-    tables, none for the others."""
+def _task_urls(request, spec, data, shown=None):
+    """{code: task page URL} for the task codes the page's tables list (their first ``shown``
+    rows, when the page shows only those), only for the tasks this user may open there (the
+    task page's own scope): one query for a page with task tables, none for the others."""
     if not any(table_spec.task_key for table_spec in spec.tables.values()):
         return {}
     codes = {
         row[table_spec.task_key]
         for table_spec in spec.tables.values()
         if table_spec.task_key
-        for row in table_spec.rows(data)
+        for row in table_spec.rows(data)[:shown]
         if row[table_spec.task_key]
     }
     return {
@@ -319,7 +319,7 @@ def _body(request, spec, data, scope, period):
     task codes link to the task pages the viewer may open."""
     here = _here(scope)
     tables = {}
-    task_urls = _task_urls(request, spec, data)
+    task_urls = _task_urls(request, spec, data, shown=TOP_ROWS)
     for name, table_spec in spec.tables.items():
         rows = table_spec.rows(data)
         total = table_spec.total(data) if table_spec.total else len(rows)

@@ -4,7 +4,7 @@ user's start page and the reminders' record page. Each uses the product's one de
 - not reported: active in the week and without a report for it (dashboards/measures.py,
   the weekly dashboard's 本周未填报 list);
 - overdue: the weekly dashboard's 逾期任务 (measures.overdue_q, by the week's end);
-- past the rectification deadline: ``models.oversight.rectification_overdue_q`` on the
+- past the rectification deadline: ``Finding.objects.overdue_on`` (``rectification_overdue_q``) on the
   reference day (today, or the week's end for a past week);
 - households left in an open survey round: villages/satisfaction/selectors.py (pending_q).
 
@@ -18,7 +18,6 @@ from django.db.models import Count, Q
 from accountability import periods
 from accountability.dashboards import measures
 from accountability.models import Finding, Reminder, Task
-from accountability.models.oversight import rectification_overdue_q
 from villages import roles
 from villages.models import Cadre, Township
 from villages.satisfaction import selectors as satisfaction
@@ -68,7 +67,7 @@ def overdue_tasks(week, tasks=None):
 def overdue_findings(day):
     """Findings past their rectification deadline on ``day`` in an inspection held in a
     township (a spot check of a person names no township: nobody to remind)."""
-    return Finding.objects.filter(rectification_overdue_q(day), inspection__township__isnull=False)
+    return Finding.objects.overdue_on(day).filter(inspection__township__isnull=False)
 
 
 @dataclass

@@ -92,9 +92,11 @@ def close_out_2016(county):
     # quarter of the next year (recorded through the service), so that ten years later they
     # do not count as 逾期未整改 in this week's reminders; on 2016's own pages they stay overdue
     # at the year's end
-    still_open = Finding.objects.filter(
-        inspection__held_on__year=YEAR, severity__in=Finding.PROBLEMS, rectified_on__isnull=True
-    ).order_by("pk")
+    still_open = (
+        Finding.objects.with_problem()
+        .filter(inspection__held_on__year=YEAR, rectified_on__isnull=True)
+        .order_by("pk")
+    )
     for number, finding in enumerate(still_open):
         rectified_on = CLOSE_OUT_ON + dt.timedelta(days=number % 80)
         oversight_services.rectify_finding(county.supervisor_user, finding, rectified_on)
