@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from chishui import cache
 from villages.models import (
     Cadre,
     CollectiveProject,
@@ -42,6 +43,24 @@ admin.site.site_title = _("赤水市三定责任管理")
 admin.site.index_title = _("数据管理")
 # "查看站点": "/" would send an admin straight back here, so link the site's task list instead.
 admin.site.site_url = reverse_lazy("accountability:task_list")
+
+
+class KeepsPagesFresh:
+    """Admin writes invalidate the cached pages (chishui/cache.py): the satisfaction results,
+    the organization overview and the dashboards show these rows. After the related rows
+    (inlines, many-to-many) are saved, and after a delete."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        cache.invalidate()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        cache.invalidate()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        cache.invalidate()
 
 
 class CountedDeleteMixin:
@@ -104,14 +123,14 @@ class CountedDeleteMixin:
 
 
 @admin.register(Township)
-class TownshipAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class TownshipAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "poverty", "exited_on"]
     list_filter = ["kind", "poverty"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Village)
-class VillageAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class VillageAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "township", "kind", "poverty", "exited_on"]
     list_filter = ["township", "kind", "poverty"]
     list_select_related = ["township"]
@@ -119,13 +138,13 @@ class VillageAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(CountedDeleteMixin, admin.ModelAdmin):
+class UnitAdmin(KeepsPagesFresh, CountedDeleteMixin, admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
 
 
 @admin.register(Cadre)
-class CadreAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class CadreAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "role", "rank", "unit", "township", "village", "team_slot", "user"]
     list_filter = ["role", "rank", "team_slot", "township"]
     list_select_related = ["unit", "township", "village", "user"]
@@ -134,7 +153,7 @@ class CadreAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PartyOrganization)
-class PartyOrganizationAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class PartyOrganizationAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "code", "level", "township", "village", "secretary"]
     list_filter = ["level", "township"]
     list_select_related = ["township", "village", "secretary"]
@@ -143,7 +162,7 @@ class PartyOrganizationAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(EconomicOrganization)
-class EconomicOrganizationAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class EconomicOrganizationAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "code",
@@ -161,7 +180,7 @@ class EconomicOrganizationAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(WorkTeam)
-class WorkTeamAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class WorkTeamAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["village", "sent_by", "started_on", "ends_on", "withdrawn_on", "reserve_cadres_trained"]
     list_filter = ["village__township"]
     list_select_related = ["village", "sent_by"]
@@ -170,7 +189,7 @@ class WorkTeamAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class HouseholdAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["code", "head", "village", "size", "assistance", "registered_on", "exited_on", "income"]
     list_filter = ["assistance", "village__township"]
     list_select_related = ["village"]
@@ -180,7 +199,7 @@ class HouseholdAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PairingProject)
-class PairingProjectAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class PairingProjectAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "code", "enterprise", "village", "household", "funds", "started_on"]
     list_filter = ["village__township"]
     list_select_related = ["enterprise", "village", "household"]
@@ -200,7 +219,7 @@ class CollectiveProjectAdminForm(forms.ModelForm):
 
 
 @admin.register(CollectiveProject)
-class CollectiveProjectAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class CollectiveProjectAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     form = CollectiveProjectAdminForm
     list_display = ["code", "name", "village", "year", "fiscal_funds", "loan_subsidy"]
     list_filter = ["year", "village__township"]
@@ -210,7 +229,7 @@ class CollectiveProjectAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(VillageFinance)
-class VillageFinanceAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class VillageFinanceAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["village", "year", "cadre_pay_monthly", "office_funds", "collective_accumulation"]
     list_filter = ["year", "village__township"]
     list_select_related = ["village"]
@@ -219,21 +238,21 @@ class VillageFinanceAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(LivelihoodItem)
-class LivelihoodItemAdmin(CountedDeleteMixin, admin.ModelAdmin):
+class LivelihoodItemAdmin(KeepsPagesFresh, CountedDeleteMixin, admin.ModelAdmin):
     list_display = ["order", "code", "name", "category"]
     list_filter = ["category"]
     search_fields = ["code", "name"]
 
 
 @admin.register(SurveyRound)
-class SurveyRoundAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class SurveyRoundAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["year", "number", "held_on", "ends_on", "closed"]
     list_filter = ["year"]
     search_fields = ["year"]
 
 
 @admin.register(SurveyAnswer)
-class SurveyAnswerAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class SurveyAnswerAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["round", "household", "item", "level"]
     list_filter = ["level", "round"]
     list_select_related = ["round", "household", "item"]
@@ -242,7 +261,7 @@ class SurveyAnswerAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class OutreachEventAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["held_on", "kind", "title", "township", "village", "attendance"]
     list_filter = ["kind", "township"]
     list_select_related = ["township", "village"]
@@ -252,7 +271,7 @@ class OutreachEventAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(LivelihoodOutcome)
-class LivelihoodOutcomeAdmin(CountedDeleteMixin, SimpleHistoryAdmin):
+class LivelihoodOutcomeAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["started_on", "kind", "village", "household", "people", "note"]
     list_filter = ["kind", "village__township"]
     list_select_related = ["village", "household"]
@@ -278,7 +297,7 @@ class ImportLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(TownshipStatistics)
-class TownshipStatisticsAdmin(SimpleHistoryAdmin):
+class TownshipStatisticsAdmin(KeepsPagesFresh, SimpleHistoryAdmin):
     """The statistics bureau's yearly figures behind the headline rates (villages/headline.py)."""
 
     list_display = ["township", "year", "rural_population", "income_per_head"]
@@ -288,7 +307,7 @@ class TownshipStatisticsAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PovertyReturn)
-class PovertyReturnAdmin(SimpleHistoryAdmin):
+class PovertyReturnAdmin(KeepsPagesFresh, SimpleHistoryAdmin):
     """返贫: recorded with date and reason; the household's exit date is never edited."""
 
     list_display = ["household", "returned_on", "reason", "exited_again_on", "recorded_by", "recorded_at"]

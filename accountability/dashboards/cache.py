@@ -7,60 +7,18 @@ JSON), the rendered tables and charts — is kept in Django's cache under
 ``(data version, dashboard, piece, period, scope, language)``; only the page around it (menu,
 breadcrumbs, the user's name) is rendered per request.
 
-The data version changes whenever a figure can change: every write that can change a
-dashboard figure goes through :func:`accountability.dashboards.summaries.changed` (services,
-admin, registry loads, survey answers, organization records, inspections, actions, ratings),
-which calls :func:`invalidate`; so does ``rebuild_summaries``. Entries of older versions are never read
-again and expire. ``DASHBOARD_CACHE_SECONDS`` bounds how long a figure changed behind the
-app's back (SQL, ``loaddata``, an admin page that does not go through ``changed``) can stay
-on a page.
-
-The version lives in the cache itself, so every app server sharing the cache (a file cache
-on one machine, Redis for several: docs/deployment.md) sees a bump at once.
+The generic part — the data version kept in the cache, :func:`invalidate`, :func:`key` and
+the get-or-build of pieces — is shared with villages' pages in ``chishui/cache.py``; every
+write that can change a dashboard figure goes through
+:func:`accountability.dashboards.summaries.changed` (services, admin, registry loads, survey
+answers, organization records, inspections, actions, ratings), which calls
+:func:`invalidate`; so does ``rebuild_summaries``.
 """
 
-import hashlib
-import time
+from chishui import cache as shared
+from chishui.cache import VERSION_KEY, invalidate, key, version
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
-from django.utils.translation import get_language
-
-VERSION_KEY = "dashboards:version"
-
-
-def _new_version():
-    return time.time_ns()
-
-
-def version():
-    """The current data version; a fresh one when the cache lost it (eviction, restart of a
-    memory cache), so nothing cached before is read."""
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        cache.add(VERSION_KEY, _new_version(), timeout=None)
-        current = cache.get(VERSION_KEY)
-    return current
-
-
-def _bump():
-    cache.set(VERSION_KEY, _new_version(), timeout=None)
-
-
-def invalidate():
-    """Figures changed: every cached dashboard is stale. Bumped at once and again when the
-    writer's transaction commits — a page built from the old rows between the two bumps
-    (a reader that did not see the write yet) is stored under a version nobody reads."""
-    _bump()
-    transaction.on_commit(_bump)
-
-
-def key(current, *parts):
-    """A short, ASCII-only key (memcached's rules) for ``parts`` under version ``current``."""
-    text = "|".join("-" if part is None else str(part) for part in parts)
-    digest = hashlib.sha1(text.encode()).hexdigest()
-    return f"dashboards:{current}:{digest}"
+__all__ = ["VERSION_KEY", "Pieces", "invalidate", "key", "scope_key", "version"]
 
 
 def scope_key(scope):
@@ -70,27 +28,10 @@ def scope_key(scope):
     )
 
 
-class Pieces:
-    """The cached pieces of one dashboard request: ``get(piece, period, build)`` returns the
-    cached value or builds, stores and returns it. The version is read once, before any
-    figure is read (a write after that bumps it: what we store is never read again)."""
+class Pieces(shared.Pieces):
+    """A dashboard's pieces for ``scope``; ``viewer``: what of the rendered pieces depends
+    on the user beyond the place (the 催报 buttons of those who may send reminders, the task
+    links he may open), so viewers differing there never share a piece."""
 
     def __init__(self, dashboard, scope, viewer=()):
-        self.dashboard = dashboard
-        # ``viewer``: what of the rendered pieces depends on the user beyond the place (the
-        # 催报 buttons of those who may send reminders), so viewers differing there never
-        # share a piece
-        self.scope = (*scope_key(scope), *viewer)
-        self.language = get_language()
-        self.enabled = settings.DASHBOARD_CACHE_SECONDS > 0
-        self.current = version() if self.enabled else None
-
-    def get(self, piece, period, build):
-        if not self.enabled:
-            return build()
-        name = key(self.current, self.dashboard, piece, period, *self.scope, self.language)
-        value = cache.get(name)
-        if value is None:
-            value = build()
-            cache.set(name, value, timeout=settings.DASHBOARD_CACHE_SECONDS)
-        return value
+        super().__init__(dashboard, scope_key(scope), viewer)

@@ -227,7 +227,8 @@ def _finance(scope, year):
 
 
 def overview(scope, year):
-    """The organization overview of ``scope`` in ``year`` (about a dozen queries)."""
+    """The organization overview of ``scope`` in ``year`` (nine queries, eight drilled into
+    a village)."""
     where = _in_scope(scope, "village__township_id", "village_id")
     pairing = PairingProject.objects.filter(where, started_on__year=year)
     pairing_total = pairing.aggregate(
@@ -238,16 +239,9 @@ def overview(scope, year):
         enterprises=Count("enterprise", distinct=True),
     )
     collective = CollectiveProject.objects.filter(where, year=year)
-    collective_total = collective.aggregate(
-        projects=Count("id"),
-        fiscal=Sum("fiscal_funds"),
-        loan=Sum("loan_subsidy"),
-        villages=Count("village", distinct=True),
-    )
     covered = Household.objects.filter(
         _in_scope(scope, "village__township_id", "village_id"), collective_projects__year=year
     )
-    collective_households = covered.values("id").distinct().count()
     teams = _work_teams(scope, year)
 
     units = scope.units()
@@ -262,10 +256,18 @@ def overview(scope, year):
         projects=Count("id"),
         fiscal=Sum("fiscal_funds"),
         loan=Sum("loan_subsidy"),
+        villages=Count("village", distinct=True),
     )
     household_units = _by_unit(
         scope, covered, "village__township_id", "village_id", households=Count("id", distinct=True)
     )
+    # A village, and a household, belongs to one unit (its township, or itself): the
+    # county's collective totals are the sums of the units' rows.
+    collective_total = {
+        key: sum(row[key] or 0 for row in collective_units.values())
+        for key in ("projects", "fiscal", "loan", "villages")
+    }
+    collective_households = sum(row["households"] for row in household_units.values())
     team_units = {}
     for team in teams:
         team_units.setdefault(team["township_code"] if scope.level == "county" else team["code"], []).append(
@@ -301,8 +303,8 @@ def overview(scope, year):
         "pairing_households": pairing_total["households"],
         "pairing_enterprises": pairing_total["enterprises"],
         "collective_projects": collective_total["projects"],
-        "collective_fiscal_funds_yuan": _num(collective_total["fiscal"] or 0),
-        "collective_loan_subsidy_yuan": _num(collective_total["loan"] or 0),
+        "collective_fiscal_funds_yuan": _num(collective_total["fiscal"]),
+        "collective_loan_subsidy_yuan": _num(collective_total["loan"]),
         "collective_villages": collective_total["villages"],
         "collective_households": collective_households,
         "work_teams": len(teams),

@@ -3,10 +3,12 @@ constraints, already run by the form); a write of several rows runs in one trans
 
 Other apps show some of these rows (accountability's monthly dashboard: the "1+X" and
 collective funds); villages may not import them, so they subscribe with
-:func:`on_record_saved`."""
+:func:`on_record_saved`. Every save invalidates the cached pages (``chishui/cache.py``: the
+organization overview is cached per year and place)."""
 
 from django.db import transaction
 
+from chishui import cache
 from villages.organization.forms import CollectiveProjectForm
 
 RECORD_CALLBACKS = []
@@ -20,10 +22,12 @@ def on_record_saved(callback):
 
 @transaction.atomic
 def save_record(form):
-    """Save a valid recording form: the row, and a collective project's covered households."""
+    """Save a valid recording form (a record, or a work team's member): the row, and a
+    collective project's covered households."""
     instance = form.save()
     if isinstance(form, CollectiveProjectForm):
         instance.households.set(form.cleaned_data["household_codes"])
+    cache.invalidate()
     for callback in RECORD_CALLBACKS:
         callback([instance])
     return instance

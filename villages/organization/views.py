@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chishui import errors
+from chishui import cache, errors
 from chishui.charts import figure_json
 from chishui.exports import FORMATS, export_response
 from chishui.pagination import paginate
@@ -46,6 +47,10 @@ from villages.organization import tables as t
 from villages.scope import scope_for
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
+# The overview shows the first TOP_ROWS rows of each table and, when it has more, a link to
+# the whole table (``&table=NAME``), PAGE_ROWS rows a page; the exports and the JSON carry
+# every row. The record lists page PAGE_ROWS rows too.
+TOP_ROWS = 20
 PAGE_ROWS = 50
 
 
@@ -116,10 +121,11 @@ def _breadcrumbs(request, year, scope):
     return crumbs
 
 
-def _year(request, scope):
+def _year(request, scope, pieces):
     raw = request.GET.get("year", "").strip()
     if not raw:
-        return selectors.latest_year(scope) or timezone.localdate().year
+        latest = pieces.get("latest", None, lambda: str(selectors.latest_year(scope) or ""))
+        return int(latest) if latest else timezone.localdate().year
     if not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
         raise ValueError(
             _("年度应为 %(min)s 至 %(max)s 之间的四位数字，例如 2016。") % {"min": MIN_YEAR, "max": MAX_YEAR}
@@ -127,12 +133,65 @@ def _year(request, scope):
     return int(raw)
 
 
+def _table_name(request):
+    """The table asked for in full: ``&table=NAME``, or a table's own paging parameter
+    (``units-page=2``, the links of the page before it showed the first rows only)."""
+    if "table" in request.GET:
+        return request.GET["table"]
+    for name in TABLES:
+        if f"{name}-page" in request.GET or f"{name}-per_page" in request.GET:
+            return name
+    return None
+
+
+def _here(scope):
+    return {
+        "township": scope.township.code if scope.township else None,
+        "village": scope.village.code if scope.village else None,
+    }
+
+
+def _entry(request, year, scope, name, table):
+    here = _here(scope)
+    return {
+        "title": TABLES[name].title,
+        "table": table,
+        "csv": _url(request, year, **here, export="csv", table=name),
+        "xlsx": _url(request, year, **here, export="xlsx", table=name),
+    }
+
+
+def _table(request, year, scope, name, rows):
+    spec = TABLES[name]
+    return spec.table(rows, drill_url=_drill(request, year, scope) if spec.drill else None)
+
+
+def _body(request, year, scope, data):
+    """The charts and the first TOP_ROWS rows of each table: the costly part of the page,
+    the same for everyone who sees this year and place (cached; its drill-down links depend
+    on the place only)."""
+    tables = {}
+    for name, spec in TABLES.items():
+        rows = spec.rows(data)
+        entry = _entry(request, year, scope, name, _table(request, year, scope, name, rows[:TOP_ROWS]))
+        if len(rows) > TOP_ROWS:
+            entry["total"] = len(rows)
+            entry["full_url"] = _url(request, year, **_here(scope), table=name)
+        tables[name] = entry
+    context = {
+        "tables": tables,
+        "charts": [{"id": element, "json": mark_safe(figure_json(fig))} for element, fig in _charts(data)],
+    }
+    return render_to_string("villages/organization/body.html", context, request=request)
+
+
 @require_GET
 @roles.role_required()
 def overview(request):
     scope = scope_for(request.user, request.GET.get("township") or None, request.GET.get("village") or None)
+    pieces = cache.Pieces("organization", _here(scope).values())
     try:
-        year = _year(request, scope)
+        year = _year(request, scope, pieces)
     except ValueError as exc:
         return bad_request(request, str(exc))
     fmt = request.GET.get("format", "html")
@@ -143,11 +202,12 @@ def overview(request):
         return bad_request(
             request, _("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export}
         )
-    name = request.GET.get("table", "")
-    if export is not None and name not in TABLES:
-        return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": name})
+    name = _table_name(request) if fmt == "html" or export is not None else None
+    if (export is not None or name is not None) and name not in TABLES:
+        return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": name or ""})
 
-    data = selectors.overview(scope, year)
+    # the selector's dict is complete (every row): the exports and the JSON read it too
+    data = pieces.get("data", year, lambda: selectors.overview(scope, year))
     if export is not None:
         spec = TABLES[name]
         table = spec.table(spec.rows(data), drill_url=None)
@@ -155,27 +215,11 @@ def overview(request):
     if fmt == "json":
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
-    here = {
-        "township": scope.township.code if scope.township else None,
-        "village": scope.village.code if scope.village else None,
-    }
-    tables = {}
-    for key, spec in TABLES.items():
-        table = spec.table(spec.rows(data), drill_url=_drill(request, year, scope) if spec.drill else None)
-        table.prefix = f"{key}-"
-        paginate(request, table, PAGE_ROWS)
-        tables[key] = {
-            "title": spec.title,
-            "table": table,
-            "csv": _url(request, year, **here, export="csv", table=key),
-            "xlsx": _url(request, year, **here, export="xlsx", table=key),
-        }
+    here = _here(scope)
     context = {
         "data": data,
         "year": year,
         "scope": scope,
-        "tables": tables,
-        "charts": [{"id": element, "json": mark_safe(figure_json(fig))} for element, fig in _charts(data)],
         "previous_url": _url(request, year - 1, **here),
         "next_url": _url(request, year + 1, **here),
         "json_url": _url(request, year, **here, format="json"),
@@ -183,6 +227,16 @@ def overview(request):
         "record_kinds": _kinds_for(request.user),
         "generated_at": timezone.localtime(),
     }
+    if name is not None:
+        table = _table(request, year, scope, name, TABLES[name].rows(data))
+        table.prefix = f"{name}-"
+        paginate(request, table, PAGE_ROWS)
+        context.update(
+            name=name, entry=_entry(request, year, scope, name, table), back_url=_url(request, year, **here)
+        )
+        return render(request, "villages/organization/full_table.html", context)
+    body = pieces.get("body", year, lambda: _body(request, year, scope, data))
+    context["body"] = mark_safe(body)  # rendered by our templates, escaped there
     return render(request, "villages/organization/overview.html", context)
 
 
@@ -384,7 +438,7 @@ def member_edit(request, team_pk, pk=None):
     form = forms.TeamMemberForm(request.POST or None, instance=member, team=team)
     if request.method == "POST" and form.is_valid():
         try:
-            form.save()
+            services.save_record(form)
         except IntegrityError:
             form.add_error(None, _("保存失败：数据已被他人修改或与已有记录冲突，请刷新后重试。"))
         else:

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from chishui import cache
 from villages.dates import FIRST_YEAR, LAST_YEAR
 
 # Documented limits (README, FORMATS.md): a file above these is refused with a message.
@@ -859,6 +860,7 @@ def _write(ctx, user):
             written[spec.key] = spec.loader.write(ctx, ctx.custom[spec.key], user)
     for callback in WRITE_CALLBACKS:
         callback(written)
+    cache.invalidate()  # the cached pages (chishui/cache.py) show what was loaded
 
 
 def stored_value(ctx, column, value):

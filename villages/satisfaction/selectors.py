@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from villages import roles
 from villages.models import (
-    Cadre,
     Household,
     LivelihoodItem,
     LivelihoodOutcome,
@@ -17,7 +16,6 @@ from villages.models import (
     SurveyAnswer,
     SurveyRound,
     Township,
-    Unit,
     Village,
 )
 
@@ -27,12 +25,24 @@ ENTRY_ROLES = (roles.SURVEY_WORKER, roles.COUNTY_SUPERVISOR)
 RESULT_ROLES = (roles.COUNTY_SUPERVISOR, roles.ADMIN)
 
 LEVELS = {"satisfied": Q(level=SurveyAnswer.Level.SATISFIED), "fair": Q(level=SurveyAnswer.Level.FAIR)}
-ANSWER_AGGS = {
-    "answers": Count("pk"),
-    "satisfied": Count("pk", filter=LEVELS["satisfied"]),
-    "fair": Count("pk", filter=LEVELS["fair"]),
-    "surveyed": Count("household_id", distinct=True),
-}
+
+
+def _answer_counts(where=None, prefix=""):
+    """Answers, satisfied and fair answers, households surveyed (``where`` among them)."""
+
+    def among(level):
+        return level if where is None else where & level
+
+    return {
+        f"{prefix}answers": Count("pk", filter=where),
+        f"{prefix}satisfied": Count("pk", filter=among(LEVELS["satisfied"])),
+        f"{prefix}fair": Count("pk", filter=among(LEVELS["fair"])),
+        f"{prefix}surveyed": Count("household_id", distinct=True, filter=where),
+    }
+
+
+ANSWER_AGGS = _answer_counts()
+LEVEL_KEYS = ("answers", "satisfied", "fair")
 
 
 def surveyable_villages(user):
@@ -154,69 +164,83 @@ def _shares(row):
     }
 
 
-def _registered(year):
+def _registered_q(year, path=""):
     """Households on the register during ``year``: registered by its end, not out before it."""
-    return Household.objects.filter(registered_on__lte=dt.date(year, 12, 31)).filter(
-        Q(exited_on__isnull=True) | Q(exited_on__gte=dt.date(year, 1, 1))
+    return Q(**{f"{path}registered_on__lte": dt.date(year, 12, 31)}) & (
+        Q(**{f"{path}exited_on__isnull": True}) | Q(**{f"{path}exited_on__gte": dt.date(year, 1, 1)})
     )
+
+
+def _per_round(round_ids):
+    """ANSWER_AGGS over the whole year and, for each round, filtered to it (``r<id>_answers``
+    …): one grouped query gives both a row's year and its rounds."""
+    aggs = dict(ANSWER_AGGS)
+    for pk in round_ids:
+        aggs.update(_answer_counts(Q(round_id=pk), prefix=f"r{pk}_"))
+    return aggs
+
+
+def _split(row, round_ids):
+    """A row of :func:`_per_round` as (the year's counts, {round pk: that round's counts})."""
+    return (
+        {name: row[name] for name in ANSWER_AGGS},
+        {pk: {name: row[f"r{pk}_{name}"] for name in ANSWER_AGGS} for pk in round_ids},
+    )
+
+
+def _add(total, row):
+    for key in ("answers", "satisfied", "fair", "surveyed"):
+        total[key] = total.get(key, 0) + (row.get(key) or 0)
+    return total
 
 
 def results(year):
     """The 群众满意度 page of ``year``: rounds (trend), items, townships → villages, the
-    assisting units and outreach. Shares are percents; None where nobody was surveyed."""
+    assisting units and outreach. Shares are percents; None where nobody was surveyed.
+
+    Two grouped queries read the answers: per village (the year and each round in the same
+    row) and per (item, round). A household lives in one village, so the households
+    surveyed in a round, in a township or in the county are sums of the villages'; across
+    rounds they are not (a household answers in several rounds), hence the village row's own
+    distinct count over the year."""
     rounds = list(SurveyRound.objects.filter(year=year).order_by("number"))
+    round_ids = [r.pk for r in rounds]
     answers = SurveyAnswer.objects.filter(round__year=year).order_by()
-    by_round = {r["round_id"]: r for r in answers.values("round_id").annotate(**ANSWER_AGGS)}
-    items = list(LivelihoodItem.objects.order_by("order").values("id", "code", "name", "category"))
-    by_item = {r["item_id"]: r for r in answers.values("item_id").annotate(**ANSWER_AGGS)}
+    by_village = {}
+    for r in answers.values("household__village_id").annotate(**_per_round(round_ids)):
+        by_village[r["household__village_id"]] = _split(r, round_ids)
     by_item_round = {
         (r["item_id"], r["round_id"]): r
-        for r in answers.values("item_id", "round_id").annotate(**ANSWER_AGGS)
+        for r in answers.values("item_id", "round_id").annotate(**{k: ANSWER_AGGS[k] for k in LEVEL_KEYS})
     }
-    by_village = {
-        r["household__village_id"]: r for r in answers.values("household__village_id").annotate(**ANSWER_AGGS)
-    }
-    by_village_round = {
-        (r["household__village_id"], r["round_id"]): r
-        for r in answers.values("household__village_id", "round_id").annotate(**ANSWER_AGGS)
-    }
-    registered = dict(
-        _registered(year)
-        .values("village_id")
-        .annotate(n=Count("pk"))
-        .values_list("village_id", "n")
-        .order_by()
-    )
+    items = list(LivelihoodItem.objects.order_by("order").values("id", "code", "name", "category"))
     villages = list(
-        Village.objects.order_by("township__code", "code").values("id", "code", "name", "township_id")
+        Village.objects.annotate(registered=Count("households", filter=_registered_q(year, "households__")))
+        .order_by("township__code", "code")
+        .values("id", "code", "name", "township_id", "registered")
     )
     townships = list(Township.objects.order_by("code").values("id", "code", "name"))
-    round_ids = [r.pk for r in rounds]
 
-    def add(total, row):
-        for key in ("answers", "satisfied", "fair", "surveyed"):
-            total[key] = total.get(key, 0) + (row.get(key) or 0)
-
+    by_round = {pk: {} for pk in round_ids}
     township_rows = {
         t["id"]: {**t, "villages": [], "sum": {}, "rounds": {n: {} for n in round_ids}} for t in townships
     }
     for v in villages:
-        row = by_village.get(v["id"], {})
+        row, per_round = by_village.get(v["id"], ({}, {}))
         township = township_rows[v["township_id"]]
-        add(township["sum"], row)
-        township["sum"]["registered"] = township["sum"].get("registered", 0) + registered.get(v["id"], 0)
+        _add(township["sum"], row)
+        township["sum"]["registered"] = township["sum"].get("registered", 0) + v["registered"]
         for n in round_ids:
-            add(township["rounds"][n], by_village_round.get((v["id"], n), {}))
+            _add(township["rounds"][n], per_round.get(n, {}))
+            _add(by_round[n], per_round.get(n, {}))
         township["villages"].append(
             {
                 "code": v["code"],
                 "name": v["name"],
-                "registered": registered.get(v["id"], 0),
+                "registered": v["registered"],
                 "surveyed": row.get("surveyed", 0),
                 **_shares(row),
-                "rounds": [
-                    _shares(by_village_round.get((v["id"], n), {}))["content_share"] for n in round_ids
-                ],
+                "rounds": [_shares(per_round.get(n, {}))["content_share"] for n in round_ids],
             }
         )
     township_out = [
@@ -231,38 +255,35 @@ def results(year):
         }
         for t in township_rows.values()
     ]
-    total = by_round and {
-        key: sum(r[key] for r in by_round.values()) for key in ("answers", "satisfied", "fair")
-    }
+    total = {key: sum(r.get(key, 0) for r in by_round.values()) for key in LEVEL_KEYS}
     item_out = []
     for item in items:
-        row = _shares(by_item.get(item["id"], {}))
+        per_round = [by_item_round.get((item["id"], n), {}) for n in round_ids]
+        row = {key: sum(r.get(key, 0) for r in per_round) for key in LEVEL_KEYS}
         item_out.append(
             {
                 "code": item["code"],
                 "name": item["name"],
                 "category": item["category"],
-                **row,
-                "rounds": [
-                    _shares(by_item_round.get((item["id"], n), {}))["content_share"] for n in round_ids
-                ],
+                **_shares(row),
+                "rounds": [_shares(r)["content_share"] for r in per_round],
             }
         )
     ranked = [i for i in item_out if i["content_share"] is not None]
     lagging = sorted(ranked, key=lambda i: (i["content_share"], i["code"]))[:5]
     return {
         "year": year,
-        "registered": sum(registered.values()),
-        "surveyed": answers.aggregate(n=Count("household_id", distinct=True))["n"],
-        **_shares(total or {}),
+        "registered": sum(v["registered"] for v in villages),
+        "surveyed": sum(t["surveyed"] for t in township_out),
+        **_shares(total if total["answers"] else {}),
         "rounds": [
             {
                 "number": r.number,
                 "held_on": r.held_on.isoformat(),
                 "ends_on": r.ends_on.isoformat() if r.ends_on else None,
                 "closed": r.closed,
-                "surveyed": by_round.get(r.pk, {}).get("surveyed", 0),
-                **_shares(by_round.get(r.pk, {})),
+                "surveyed": by_round[r.pk].get("surveyed", 0),
+                **_shares(by_round[r.pk]),
             }
             for r in rounds
         ],
@@ -270,18 +291,18 @@ def results(year):
         "lagging_items": [i["code"] for i in lagging],
         "townships": township_out,
         "assisting_units": unit_results(year, cadres=False)["units"],
-        "outreach": outreach(year),
+        "outreach": outreach(year, townships),
     }
 
 
-def _linked(year, key):
-    """Households and people linked through ``key`` (unit_id or cadre_id), those out of
-    poverty in ``year`` and those still poor at its end."""
+def _linked(year, key, names):
+    """Households and people linked through ``key`` (unit or cadre), those out of poverty in
+    ``year`` and those still poor at its end; with the ``names`` of the unit or cadre, in
+    their order (one query)."""
     end = dt.date(year, 12, 31)
-    return {
-        r[key]: r
-        for r in Household.objects.filter(**{f"{key}__isnull": False}, registered_on__lte=end)
-        .values(key)
+    return list(
+        Household.objects.filter(**{f"{key}__isnull": False}, registered_on__lte=end)
+        .values(f"{key}_id", *names)
         .annotate(
             households=Count("pk"),
             people=Sum("size"),
@@ -289,59 +310,58 @@ def _linked(year, key):
             exited_people=Sum("size", filter=Q(exited_on__year=year)),
             still_poor=Count("pk", filter=Q(exited_on__isnull=True) | Q(exited_on__gt=end)),
         )
-        .order_by()
-    }
+        .order_by(names[0])
+    )
 
 
 def unit_results(year, cadres=True):
     """C1: for each assisting unit (挂帮单位) and each helping cadre (帮扶责任人), the households
     and people linked, those out of poverty in ``year``, those still poor, and the
-    satisfaction of their households in the year's rounds."""
+    satisfaction of their households in the year's rounds (two queries each: the linked
+    households with the unit's or cadre's name, and the answers of their households)."""
     answers = SurveyAnswer.objects.filter(round__year=year).order_by()
-    unit_answers = {
-        r["household__unit_id"]: r for r in answers.values("household__unit_id").annotate(**ANSWER_AGGS)
-    }
 
     def row(base, linked, answered):
         return {
             **base,
-            "households": linked.get("households", 0),
-            "people": linked.get("people") or 0,
-            "exited": linked.get("exited", 0),
-            "exited_people": linked.get("exited_people") or 0,
-            "still_poor": linked.get("still_poor", 0),
+            "households": linked["households"],
+            "people": linked["people"] or 0,
+            "exited": linked["exited"],
+            "exited_people": linked["exited_people"] or 0,
+            "still_poor": linked["still_poor"],
             "surveyed": answered.get("surveyed", 0),
             **_shares(answered),
         }
 
-    linked_units = _linked(year, "unit_id")
+    unit_answers = {
+        r["household__unit_id"]: r for r in answers.values("household__unit_id").annotate(**ANSWER_AGGS)
+    }
     units = [
-        row({"name": u["name"]}, linked_units[u["id"]], unit_answers.get(u["id"], {}))
-        for u in Unit.objects.filter(pk__in=linked_units).order_by("name").values("id", "name")
+        row({"name": u["unit__name"]}, u, unit_answers.get(u["unit_id"], {}))
+        for u in _linked(year, "unit", ["unit__name"])
     ]
     if not cadres:
         return {"year": year, "units": units}
     cadre_answers = {
         r["household__cadre_id"]: r for r in answers.values("household__cadre_id").annotate(**ANSWER_AGGS)
     }
-    linked_cadres = _linked(year, "cadre_id")
     cadres = [
         row(
-            {"code": c["code"], "name": c["name"], "unit": c["unit__name"] or ""},
-            linked_cadres[c["id"]],
-            cadre_answers.get(c["id"], {}),
+            {"code": c["cadre__code"], "name": c["cadre__name"], "unit": c["cadre__unit__name"] or ""},
+            c,
+            cadre_answers.get(c["cadre_id"], {}),
         )
-        for c in Cadre.objects.filter(pk__in=linked_cadres)
-        .order_by("code")
-        .values("id", "code", "name", "unit__name")
+        for c in _linked(year, "cadre", ["cadre__code", "cadre__name", "cadre__unit__name"])
     ]
     return {"year": year, "units": units, "cadres": cadres}
 
 
-def outreach(year):
+def outreach(year, townships=None):
     """C5 by township: sessions and attendances per kind of outreach; jobs found (people)
-    and self-employment (rows) per kind of outcome."""
-    townships = list(Township.objects.order_by("code").values("id", "code", "name"))
+    and self-employment (rows) per kind of outcome. ``townships``: their id, code and name in
+    order, when the caller read them already."""
+    if townships is None:
+        townships = list(Township.objects.order_by("code").values("id", "code", "name"))
     events = {
         (r["township_id"], r["kind"]): r
         for r in OutreachEvent.objects.filter(held_on__year=year)

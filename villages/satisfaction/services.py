@@ -1,5 +1,7 @@
-"""Writes of the satisfaction survey (C2): opening and closing rounds, one household's
-answers. Forms, the registry's ``surveys`` sheet and the demo all go through here.
+"""Writes of the satisfaction survey (C2, C5): opening and closing rounds, one household's
+answers, outreach sessions and livelihood outcomes. Forms, the registry's ``surveys`` sheet
+and the demo all go through here; each write invalidates the cached pages
+(``chishui/cache.py``: the satisfaction results are cached per year).
 
 Other apps derive tables from the answers (accountability's survey summary); villages may
 not import them, so they subscribe with :func:`on_answers_written`.
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chishui import cache
 from villages.models import LivelihoodItem, SurveyAnswer, SurveyRound
 
 ANSWER_CALLBACKS = []
@@ -23,6 +26,7 @@ def on_answers_written(callback):
 def answers_written(round_ids):
     round_ids = set(round_ids)
     if round_ids:
+        cache.invalidate()
         for callback in ANSWER_CALLBACKS:
             callback(round_ids)
 
@@ -33,6 +37,7 @@ def open_round(*, year, number, held_on, ends_on=None, user=None):
     survey_round.full_clean()
     survey_round._history_user = user
     survey_round.save()
+    cache.invalidate()
     return survey_round
 
 
@@ -45,6 +50,7 @@ def close_round(survey_round, *, user=None):
     survey_round.closed = True
     survey_round._history_user = user
     survey_round.save(update_fields=["closed"])
+    cache.invalidate()
     return survey_round
 
 
@@ -86,6 +92,14 @@ def record_answers(survey_round, household, levels, *, user=None):
         if created or changed or removed:
             answers_written({survey_round.pk})
     return created, changed, removed
+
+
+@transaction.atomic
+def save_record(form):
+    """Save a valid outreach or outcome form (C5): the row, and the cached pages' version."""
+    record = form.save()
+    cache.invalidate()
+    return record
 
 
 def items():

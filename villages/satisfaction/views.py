@@ -11,17 +11,23 @@ Bad input is a 400 page or a message next to the field; a place or household out
 user's villages is a 404; other roles get 403.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chishui import errors
+from chishui import cache, errors
 from chishui.exports import FORMATS, export_response
 from chishui.pagination import paginate
 from villages import roles
@@ -40,142 +46,214 @@ def bad_request(request, message):
     return errors.bad_request(request, message, _("返回最新年度"))
 
 
-def _year(request):
-    """The ``year`` of the query string, else the year of the latest round, else this year;
-    or an error message."""
+def _year(request, pieces):
+    """The ``year`` of the query string, else the year of the latest round (cached), else
+    this year; or an error message."""
     raw = request.GET.get("year", "").strip()
     if not raw:
-        latest = SurveyRound.objects.order_by("-year").values_list("year", flat=True).first()
-        return latest or timezone.localdate().year, None
+        latest = pieces.get(
+            "latest",
+            None,
+            lambda: str(SurveyRound.objects.order_by("-year").values_list("year", flat=True).first() or ""),
+        )
+        return int(latest) if latest else timezone.localdate().year, None
     form = YearForm({"year": raw})
     if not form.is_valid():
         return None, _("年度无效：%(errors)s") % {"errors": " ".join(form.errors["year"])}
     return form.cleaned_data["year"], None
 
 
-def _export_or_format(request, year, tables, data, name):
-    """The JSON, an export, or None for the HTML page; or a 400 for bad parameters."""
+# The page shows the first TOP_ROWS rows of each table and, when it has more, a link to the
+# whole table (``&table=NAME``), PAGE_ROWS rows a page (``cadres-page=2``): a county has
+# thousands of helping cadres. The exports and the JSON carry every row.
+TOP_ROWS = 20
+PAGE_ROWS = 50
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    table: Callable  # (rows, round numbers) -> a table
+    rows: Callable  # data dict -> list of rows
+    title: Promise
+
+
+def _villages(data):
+    return [{**v, "township": tw["name"]} for tw in data["townships"] for v in tw["villages"]]
+
+
+def _round_numbers(data):
+    return [r["number"] for r in data["rounds"]]
+
+
+def _outreach_table(rows, data):
+    outreach = data["outreach"]
+    return t.OutreachTable(rows, outreach["event_kinds"], outreach["outcome_kinds"])
+
+
+RESULT_TABLES = {
+    "rounds": TableSpec(
+        lambda rows, data: t.RoundTable(rows), lambda d: d["rounds"], gettext_lazy("各轮测评")
+    ),
+    "items": TableSpec(
+        lambda rows, data: t.ItemTable(rows, rounds=_round_numbers(data)),
+        lambda d: d["items"],
+        gettext_lazy("各民生项目满意度"),
+    ),
+    "townships": TableSpec(
+        lambda rows, data: t.TownshipTable(rows, rounds=_round_numbers(data)),
+        lambda d: d["townships"],
+        gettext_lazy("各乡镇满意度"),
+    ),
+    "villages": TableSpec(
+        lambda rows, data: t.VillageTable(rows, rounds=_round_numbers(data)),
+        _villages,
+        gettext_lazy("各村满意度"),
+    ),
+    "outreach": TableSpec(
+        _outreach_table, lambda d: d["outreach"]["townships"], gettext_lazy("宣传培训与就业创业（按乡镇）")
+    ),
+}
+UNIT_TABLES = {
+    "units": TableSpec(lambda rows, data: t.UnitTable(rows), lambda d: d["units"], gettext_lazy("挂帮单位")),
+    "cadres": TableSpec(
+        lambda rows, data: t.CadreTable(rows), lambda d: d["cadres"], gettext_lazy("帮扶责任人")
+    ),
+}
+
+
+def _table_name(request, specs):
+    """The table asked for in full: ``&table=NAME``, or a table's own paging parameter
+    (``cadres-page=2``, the links of the pages before they showed the first rows only)."""
+    if "table" in request.GET:
+        return request.GET["table"]
+    for name in specs:
+        if f"{name}-page" in request.GET or f"{name}-per_page" in request.GET:
+            return name
+    return None
+
+
+def _entry(request, year, specs, name, table):
+    return {
+        "title": specs[name].title,
+        "table": table,
+        "csv": f"{request.path}?year={year}&export=csv&table={name}",
+        "xlsx": f"{request.path}?year={year}&export=xlsx&table={name}",
+    }
+
+
+def _body(request, year, specs, data, template, charts_of=None):
+    """The charts and the first rows of each table: the costly part of the page, the same
+    for everyone who reads it (cached)."""
+    tables = []
+    for name, spec in specs.items():
+        rows = spec.rows(data)
+        entry = _entry(request, year, specs, name, spec.table(rows[:TOP_ROWS], data))
+        if len(rows) > TOP_ROWS:
+            entry["total"] = len(rows)
+            entry["full_url"] = f"{request.path}?year={year}&table={name}"
+        tables.append((name, entry))
+    figures = charts_of(data) if charts_of else []
+    context = {
+        "tables": tables,
+        "charts": [{"id": element, "json": mark_safe(charts.figure_json(fig))} for element, fig in figures],
+    }
+    return render_to_string(template, context, request=request)
+
+
+def _result_charts(data):
+    if not (data["rounds"] and data["answers"]):
+        return []
+    return [
+        ("chart-satisfaction-rounds", charts.round_trend(data["rounds"])),
+        ("chart-satisfaction-items", charts.item_shares(data["items"])),
+        ("chart-satisfaction-townships", charts.township_shares(data["townships"], _round_numbers(data))),
+    ]
+
+
+def _serve(request, page, specs, build, template, title, charts_of=None):
+    """The flow both result pages share: year → the selector's dict (cached per year and
+    language) → an export, the JSON, one table in full, or the page (its body cached)."""
+    pieces = cache.Pieces(page)
+    year, error = _year(request, pieces)
+    if error:
+        return bad_request(request, error)
     fmt = request.GET.get("format", "html")
     if fmt not in ("html", "json"):
         return bad_request(request, _("不支持的格式：%(format)s（可用 html 或 json）。") % {"format": fmt})
     export = request.GET.get("export")
+    if export is not None and export not in FORMATS:
+        return bad_request(
+            request, _("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export}
+        )
+    name = _table_name(request, specs) if fmt == "html" or export is not None else None
+    if name is not None and name not in specs:
+        return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": name})
+    if export is not None and name is None:
+        return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": ""})
+
+    data = pieces.get("data", year, lambda: build(year))
     if export is not None:
-        if export not in FORMATS:
-            return bad_request(
-                request, _("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export}
-            )
-        table = request.GET.get("table", "")
-        if table not in tables:
-            return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": table})
-        return export_response(tables[table]["table"], export, f"{name}-{year}-{table}")
+        spec = specs[name]
+        return export_response(spec.table(spec.rows(data), data), export, f"{page}-{year}-{name}")
     if fmt == "json":
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    return None
-
-
-# Rows per page of a table on the page (a county has thousands of helping cadres); each
-# table pages on its own (``cadres-page=2``); the exports and the JSON carry every row.
-PAGE_ROWS = 50
-
-
-def _paginate(request, entries):
-    for name, entry in entries.items():
-        entry["table"].prefix = f"{name}-"
-        paginate(request, entry["table"], PAGE_ROWS)
-    return list(entries.items())  # a list: a table named "items" would shadow dict.items
-
-
-def _table_entries(request, year, specs):
-    return {
-        name: {
-            "title": title,
-            "table": table,
-            "csv": f"{request.path}?year={year}&export=csv&table={name}",
-            "xlsx": f"{request.path}?year={year}&export=xlsx&table={name}",
-        }
-        for name, (title, table) in specs.items()
+    context = {
+        "year": year,
+        "data": data,
+        "json_url": f"{request.path}?year={year}&format=json",
+        "previous_url": f"{request.path}?year={year - 1}",
+        "next_url": f"{request.path}?year={year + 1}",
+        "generated_at": timezone.localtime(),
     }
+    if name is not None:
+        spec = specs[name]
+        table = spec.table(spec.rows(data), data)
+        table.prefix = f"{name}-"
+        paginate(request, table, PAGE_ROWS)
+        context.update(
+            name=name,
+            entry=_entry(request, year, specs, name, table),
+            title=title,
+            back_url=f"{request.path}?year={year}",
+        )
+        return render(request, "villages/satisfaction/full_table.html", context)
+    body = pieces.get(
+        "body", year, lambda: _body(request, year, specs, data, "villages/satisfaction/body.html", charts_of)
+    )
+    context["body"] = mark_safe(body)  # rendered by our templates, escaped there
+    if page == "satisfaction":
+        items = {i["code"]: i for i in data["items"]}
+        context["lagging"] = [items[code] for code in data["lagging_items"]]
+    return render(request, template, context)
 
 
 @result_roles
 @require_GET
 def results(request):
     """群众满意度 of a year: rounds (trend), items, townships → villages, outreach (C2, C5)."""
-    year, error = _year(request)
-    if error:
-        return bad_request(request, error)
-    data = selectors.results(year)
-    numbers = [r["number"] for r in data["rounds"]]
-    villages = [{**v, "township": tw["name"]} for tw in data["townships"] for v in tw["villages"]]
-    outreach = data["outreach"]
-    tables = _table_entries(
+    return _serve(
         request,
-        year,
-        {
-            "rounds": (_("各轮测评"), t.RoundTable(data["rounds"])),
-            "items": (_("各民生项目满意度"), t.ItemTable(data["items"], rounds=numbers)),
-            "townships": (_("各乡镇满意度"), t.TownshipTable(data["townships"], rounds=numbers)),
-            "villages": (_("各村满意度"), t.VillageTable(villages, rounds=numbers)),
-            "outreach": (
-                _("宣传培训与就业创业（按乡镇）"),
-                t.OutreachTable(outreach["townships"], outreach["event_kinds"], outreach["outcome_kinds"]),
-            ),
-        },
+        "satisfaction",
+        RESULT_TABLES,
+        selectors.results,
+        "villages/satisfaction/results.html",
+        _("群众满意度"),
+        charts_of=_result_charts,
     )
-    response = _export_or_format(request, year, tables, data, "satisfaction")
-    if response is not None:
-        return response
-    figures = []
-    if data["rounds"] and data["answers"]:
-        figures = [
-            ("chart-satisfaction-rounds", charts.round_trend(data["rounds"])),
-            ("chart-satisfaction-items", charts.item_shares(data["items"])),
-            ("chart-satisfaction-townships", charts.township_shares(data["townships"], numbers)),
-        ]
-    items = {i["code"]: i for i in data["items"]}
-    context = {
-        "year": year,
-        "data": data,
-        "tables": _paginate(request, tables),
-        "lagging": [items[code] for code in data["lagging_items"]],
-        "charts": [{"id": element, "json": mark_safe(charts.figure_json(fig))} for element, fig in figures],
-        "json_url": f"{request.path}?year={year}&format=json",
-        "previous_url": f"{request.path}?year={year - 1}",
-        "next_url": f"{request.path}?year={year + 1}",
-        "generated_at": timezone.localtime(),
-    }
-    return render(request, "villages/satisfaction/results.html", context)
 
 
 @result_roles
 @require_GET
 def unit_results(request):
     """C1: results per assisting unit (挂帮单位) and helping cadre (帮扶责任人)."""
-    year, error = _year(request)
-    if error:
-        return bad_request(request, error)
-    data = selectors.unit_results(year)
-    tables = _table_entries(
+    return _serve(
         request,
-        year,
-        {
-            "units": (_("挂帮单位"), t.UnitTable(data["units"])),
-            "cadres": (_("帮扶责任人"), t.CadreTable(data["cadres"])),
-        },
+        "satisfaction-units",
+        UNIT_TABLES,
+        selectors.unit_results,
+        "villages/satisfaction/units.html",
+        _("挂帮单位和帮扶责任人成效"),
     )
-    response = _export_or_format(request, year, tables, data, "satisfaction-units")
-    if response is not None:
-        return response
-    context = {
-        "year": year,
-        "data": data,
-        "tables": _paginate(request, tables),
-        "json_url": f"{request.path}?year={year}&format=json",
-        "previous_url": f"{request.path}?year={year - 1}",
-        "next_url": f"{request.path}?year={year + 1}",
-        "generated_at": timezone.localtime(),
-    }
-    return render(request, "villages/satisfaction/units.html", context)
 
 
 @result_roles
@@ -326,7 +404,7 @@ def _record(request, form_class, title):
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
-            record = form.save()
+            record = services.save_record(form)
             messages.success(request, _("已保存：%(record)s") % {"record": record})
             return redirect(f"{reverse('villages:satisfaction')}?year={_record_year(record)}")
         status = 400

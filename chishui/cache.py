@@ -1,0 +1,90 @@
+"""The pages' cache (docs/performance.md "Cache what is the same for everyone").
+
+A page's figures, tables and charts depend on what it shows (the period or year, the place,
+the language and, for some pieces, the viewer's rights), not on who asks. So each piece — the
+latest period, a selector's dict (the page's figures and its JSON), the rendered tables and
+charts — is kept in Django's cache under ``(data version, page, piece, period, place,
+language)``; only the page around it (menu, breadcrumbs, the user's name, the CSRF token) is
+rendered per request.
+
+One data version serves every cached page of both apps: every write that can change a
+cached figure calls :func:`invalidate` — accountability's ``summaries.changed`` (its
+services, admin and registry loads), villages' own writes (survey answers and rounds,
+outreach and outcomes, organization records, registry loads, the admin of villages' models).
+Entries of older versions are never read again and expire. ``DASHBOARD_CACHE_SECONDS`` bounds
+how long a figure changed behind the app's back (SQL, ``loaddata``) can stay on a page.
+
+The version lives in the cache itself, so every app server sharing the cache (a file cache
+on one machine, Redis for several: docs/deployment.md) sees a bump at once.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import get_language
+
+# The key predates the villages pages' use of it: the dashboards' cache kept it first.
+VERSION_KEY = "dashboards:version"
+
+
+def _new_version():
+    return time.time_ns()
+
+
+def version():
+    """The current data version; a fresh one when the cache lost it (eviction, restart of a
+    memory cache), so nothing cached before is read."""
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        cache.add(VERSION_KEY, _new_version(), timeout=None)
+        current = cache.get(VERSION_KEY)
+    return current
+
+
+def _bump():
+    cache.set(VERSION_KEY, _new_version(), timeout=None)
+
+
+def invalidate():
+    """Figures changed: every cached page is stale. Bumped at once and again when the
+    writer's transaction commits — a page built from the old rows between the two bumps
+    (a reader that did not see the write yet) is stored under a version nobody reads."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def key(current, *parts):
+    """A short, ASCII-only key (memcached's rules) for ``parts`` under version ``current``."""
+    text = "|".join("-" if part is None else str(part) for part in parts)
+    digest = hashlib.sha1(text.encode()).hexdigest()
+    return f"dashboards:{current}:{digest}"
+
+
+class Pieces:
+    """The cached pieces of one page request: ``get(piece, period, build)`` returns the
+    cached value or builds, stores and returns it. The version is read once, before any
+    figure is read (a write after that bumps it: what we store is never read again).
+
+    ``page`` names the page; ``place`` is a tuple naming what it shows beyond the period
+    (township and village codes); ``viewer`` what of the rendered pieces depends on the user
+    beyond the place, so viewers differing there never share a piece."""
+
+    def __init__(self, page, place=(), viewer=()):
+        self.page = page
+        self.place = (*place, *viewer)
+        self.language = get_language()
+        self.enabled = settings.DASHBOARD_CACHE_SECONDS > 0
+        self.current = version() if self.enabled else None
+
+    def get(self, piece, period, build):
+        if not self.enabled:
+            return build()
+        name = key(self.current, self.page, piece, period, *self.place, self.language)
+        value = cache.get(name)
+        if value is None:
+            value = build()
+            cache.set(name, value, timeout=settings.DASHBOARD_CACHE_SECONDS)
+        return value
