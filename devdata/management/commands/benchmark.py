@@ -4,9 +4,9 @@ Builds a synthetic county (devdata/synthetic.py) in a database of its own — fo
 PostgreSQL ``<NAME>_bench``, for SQLite a temporary file — never the user's data; serves each
 page through Django's test client (at least 20 times) with production settings (DEBUG off,
 template debugging off, the file cache of settings.py in a temporary directory) and reports
-median and p95 server time and SQL queries per page. The dashboards are measured as users
-meet them, from the cache after the first request, and cold (``<name>_cold``: the cache
-emptied before every request).
+median and p95 server time and SQL queries per page. The dashboards, the satisfaction results
+and the organization overview are measured as users meet them, from the cache after the
+first request, and cold (``<name>_cold``: the cache emptied before every request).
 
 ``--load`` then starts gunicorn (3 workers, on 127.0.0.1 only, a free port, DEBUG off)
 against the same database, drives ``--clients`` concurrent clients (threads of the standard
@@ -40,8 +40,9 @@ from devdata import import_benchmark, load, synthetic
 from villages import roles
 
 MIN_RUNS = 20
-# The dashboards also measured cold (the cache emptied before each request).
-COLD = ("weekly", "monthly", "quarterly", "yearly")
+# The cached pages also measured cold (the cache emptied before each request: the first
+# visitor after a write).
+COLD = ("weekly", "monthly", "quarterly", "yearly", "satisfaction", "organization")
 
 
 def percentile(values, fraction):
