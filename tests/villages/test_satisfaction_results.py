@@ -171,13 +171,14 @@ def grow(village, n, items, first):
         answer_all(first, h, items, 3)
 
 
-# Session, user and groups, then the selector's grouped queries: the results ten (rounds,
-# answers per village with each round in the same row, answers per item and round, items,
-# villages with their registered households, townships, the assisting units' answers and
-# households, outreach and outcomes), the units page four; without ?year the latest round's
-# year is one more. Afterwards the figures and the rendered body come from the cache
+# Session, user and groups, then the selector's grouped queries: the results nine (rounds,
+# answers per village and assisting unit with each round in the same row, answers per item
+# and round, items, villages with their registered households, townships, the units' linked
+# households, outreach and outcomes), the units page three (answers per unit and cadre, the
+# units' and the cadres' linked households); without ?year the latest round's year is one
+# more. Afterwards the figures and the rendered body come from the cache
 # (chishui/cache.py): session, user and groups only. Exports read the cached figures too.
-QUERIES = {URL: 13, "/satisfaction/units/": 7}
+QUERIES = {URL: 12, "/satisfaction/units/": 6}
 A_TABLE = {URL: "villages", "/satisfaction/units/": "cadres"}
 
 

@@ -198,17 +198,22 @@ def results(year):
     """The 群众满意度 page of ``year``: rounds (trend), items, townships → villages, the
     assisting units and outreach. Shares are percents; None where nobody was surveyed.
 
-    Two grouped queries read the answers: per village (the year and each round in the same
-    row) and per (item, round). A household lives in one village, so the households
-    surveyed in a round, in a township or in the county are sums of the villages'; across
-    rounds they are not (a household answers in several rounds), hence the village row's own
-    distinct count over the year."""
+    Two grouped queries read the answers: per (village, assisting unit) — the year and each
+    round in the same row — and per (item, round). A household belongs to one village and one
+    unit, so the households surveyed in a round, a village, a township, the county or a unit
+    are sums of those groups'; across rounds they are not (a household answers in several
+    rounds), hence each group's own distinct count over the year."""
     rounds = list(SurveyRound.objects.filter(year=year).order_by("number"))
     round_ids = [r.pk for r in rounds]
     answers = SurveyAnswer.objects.filter(round__year=year).order_by()
-    by_village = {}
-    for r in answers.values("household__village_id").annotate(**_per_round(round_ids)):
-        by_village[r["household__village_id"]] = _split(r, round_ids)
+    by_village, by_unit = {}, {}
+    for r in answers.values("household__village_id", "household__unit_id").annotate(**_per_round(round_ids)):
+        year_counts, per_round = _split(r, round_ids)
+        village = by_village.setdefault(r["household__village_id"], ({}, {pk: {} for pk in round_ids}))
+        _add(village[0], year_counts)
+        for pk in round_ids:
+            _add(village[1][pk], per_round[pk])
+        _add(by_unit.setdefault(r["household__unit_id"], {}), year_counts)
     by_item_round = {
         (r["item_id"], r["round_id"]): r
         for r in answers.values("item_id", "round_id").annotate(**{k: ANSWER_AGGS[k] for k in LEVEL_KEYS})
@@ -290,7 +295,7 @@ def results(year):
         "items": item_out,
         "lagging_items": [i["code"] for i in lagging],
         "townships": township_out,
-        "assisting_units": unit_results(year, cadres=False)["units"],
+        "assisting_units": unit_results(year, cadres=False, unit_answers=by_unit)["units"],
         "outreach": outreach(year, townships),
     }
 
@@ -314,12 +319,13 @@ def _linked(year, key, names):
     )
 
 
-def unit_results(year, cadres=True):
+def unit_results(year, cadres=True, unit_answers=None):
     """C1: for each assisting unit (挂帮单位) and each helping cadre (帮扶责任人), the households
     and people linked, those out of poverty in ``year``, those still poor, and the
-    satisfaction of their households in the year's rounds (two queries each: the linked
-    households with the unit's or cadre's name, and the answers of their households)."""
-    answers = SurveyAnswer.objects.filter(round__year=year).order_by()
+    satisfaction of their households in the year's rounds. Three queries: the answers per
+    (unit, cadre) — a household has one of each, so units' and cadres' figures are sums of
+    those groups —, the linked households with the unit's name, with the cadre's.
+    ``unit_answers``: the units' answer counts, when the caller has them already."""
 
     def row(base, linked, answered):
         return {
@@ -333,18 +339,19 @@ def unit_results(year, cadres=True):
             **_shares(answered),
         }
 
-    unit_answers = {
-        r["household__unit_id"]: r for r in answers.values("household__unit_id").annotate(**ANSWER_AGGS)
-    }
+    cadre_answers = {}
+    if unit_answers is None or cadres:
+        unit_answers = {}
+        answers = SurveyAnswer.objects.filter(round__year=year).order_by()
+        for r in answers.values("household__unit_id", "household__cadre_id").annotate(**ANSWER_AGGS):
+            _add(unit_answers.setdefault(r["household__unit_id"], {}), r)
+            _add(cadre_answers.setdefault(r["household__cadre_id"], {}), r)
     units = [
         row({"name": u["unit__name"]}, u, unit_answers.get(u["unit_id"], {}))
         for u in _linked(year, "unit", ["unit__name"])
     ]
     if not cadres:
         return {"year": year, "units": units}
-    cadre_answers = {
-        r["household__cadre_id"]: r for r in answers.values("household__cadre_id").annotate(**ANSWER_AGGS)
-    }
     cadres = [
         row(
             {"code": c["cadre__code"], "name": c["cadre__name"], "unit": c["cadre__unit__name"] or ""},
