@@ -215,3 +215,19 @@ def test_overview_query_count_does_not_grow_with_data(
         assert response.status_code == 200, url
         with django_assert_num_queries(cached):
             assert client.get(url).status_code == 200, url
+
+
+def test_long_tables_show_their_first_rows_and_link_the_whole_table(client, supervisor, township_a):
+    factories.build(township_a, 25)
+    client.force_login(supervisor)
+
+    page = client.get(f"{URL}?year=2016&township=T-A").content.decode()
+    assert "组织19村" in page and "组织20村" not in page  # the units table: 20 of 25 villages
+    assert "全部 25 条" in page
+    assert 'href="/organization/?year=2016&amp;township=T-A&amp;table=units"' in page
+
+    whole = client.get(f"{URL}?year=2016&township=T-A&table=units").content.decode()
+    assert "组织24村" in whole and 'id="table-units"' in whole and 'id="table-teams"' not in whole
+    assert len(get_json(client, supervisor, "year=2016&township=T-A")["units"]) == 25
+    csv = client.get(f"{URL}?year=2016&township=T-A&export=csv&table=units").content.decode("utf-8-sig")
+    assert len(csv.splitlines()) == 1 + 25
