@@ -264,7 +264,7 @@ def test_a_report_kept_past_its_week_is_offered_as_this_weeks(phone, live_server
     page.route(
         "**/tasks/*/", lambda route: route.abort() if route.request.method == "POST" else route.continue_()
     )
-    page.reload()
+    page.goto(page.url)  # opened again (a reload would restore the old scroll position)
     pending = page.locator("#draft-status")
     expect(pending).to_contain_text(
         f"暂存在本机的是{last_week.year}年第{last_week.number}周的进度，该周已经结束"
