@@ -4,7 +4,7 @@ of a task's weekly reports is visible from its change page). Changelists name th
 relations in ``list_select_related``; cadres, households and tasks use autocomplete."""
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -113,7 +113,7 @@ class ProgressReportInline(admin.TabularInline):
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):
-        return False  # reports are filed on the weekly report page, with conflict checks
+        return False  # reports are filed on the task page only: FiledOnThePageAdmin
 
 
 @admin.register(Task)
@@ -138,23 +138,44 @@ class WeekLockAdmin(admin.ModelAdmin):
     autocomplete_fields = ["locked_by"]
 
 
+class FiledOnThePageAdmin:
+    """Weekly reports and their evidence are filed on the task page only, through
+    ``tasks.services.file_report``: this week's report, by its township secretary or owner,
+    with the over-target confirmation, the file checks (type, size, Pillow's downscale of
+    photos, the PDF limit), the week lock, the version check, the history and the summary
+    refresh. An admin is none of those reporters and a past week is read-only there, so the
+    admin only reads these rows (and their history): adding, changing, reverting or
+    deleting one here would be a back door for a report the product refuses."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history saves a posted old version even when the admin may only view it
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(ProgressReport)
-class ProgressReportAdmin(KeepsSummariesExact, SimpleHistoryAdmin):
+class ProgressReportAdmin(FiledOnThePageAdmin, SimpleHistoryAdmin):
     list_display = ["task", "week", "value", "percent", "reporter", "updated_at", "version"]
     list_filter = ["week", "task__township"]
     list_select_related = ["task", "reporter"]
     search_fields = ["task__code", "task__title", "note"]
-    autocomplete_fields = ["task", "reporter"]
-    readonly_fields = ["created_at", "updated_at"]
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(FiledOnThePageAdmin, admin.ModelAdmin):
     list_display = ["name", "report", "size", "uploaded_by", "uploaded_at"]
     list_select_related = ["report__task", "uploaded_by"]
     search_fields = ["name", "report__task__code"]
-    raw_id_fields = ["report"]
-    autocomplete_fields = ["uploaded_by"]
 
 
 @admin.register(Evaluation)

@@ -28,8 +28,11 @@ ADD_PAGE_MAX_QUERIES = 7
 # Written by the registry import, never by hand.
 # derived or logged rows: nobody adds them by hand
 # logs, summary tables and the computed year-end versions and scores (frozen once published)
+# weekly reports and their evidence: filed on the task page only (FiledOnThePageAdmin)
 READ_ONLY_MODELS = {
     vil.ImportLog,
+    acc.ProgressReport,
+    acc.Evidence,
     acc.Reminder,
     acc.SummaryPeriod,
     acc.WeeklySummary,

@@ -195,7 +195,7 @@ def test_nav_links_depend_on_role(client, db, request, user_fixture, expected):
     client.force_login(request.getfixturevalue(user_fixture))
 
     html = client.get(LOGIN).content.decode()
-    nav = html.split('<ul class="nav-links">', 1)[1].split("</ul>", 1)[0]
+    nav = html.split('<ul class="nav-groups">', 1)[1].split('<div class="nav-tools">', 1)[0]
 
     shown = {label for label, url in NAV_LINKS.items() if f'href="{url}"' in nav and label in nav}
     assert shown == expected

@@ -107,6 +107,16 @@ def role_required(*allowed):
                 raise PermissionDenied(_("您的角色不能查看此页面。"))
             return view(request, *args, **kwargs)
 
+        # the rule, for whoever links to the view (chishui/menu.py shows a link only to
+        # those it admits); functools.wraps carries it through the decorators around this one
+        wrapper.allowed_roles = tuple(allowed or CADRE_ROLES)
         return wrapper
 
     return decorator
+
+
+def may_open(user, view):
+    """Whether ``role_required`` on ``view`` admits ``user``; a view that checks roles its own
+    way (the dashboards' scopes) is taken for what ``role_required()`` admits: the
+    ``CADRE_ROLES``."""
+    return role_of(user) in getattr(view, "allowed_roles", CADRE_ROLES)

@@ -24,7 +24,7 @@ from accountability.models import (
 )
 from accountability.records.pickers import use_pickers
 from villages.dates import FIRST_YEAR, LAST_YEAR, validate_year
-from villages.models import Cadre, Township, Village
+from villages.models import Township, Village
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 INVALID_CHOICE = _("选择无效：请从列表中选择。")
@@ -351,14 +351,8 @@ class AnnualReportForm(forms.ModelForm):
     def __init__(self, *args, year, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.year = year
-        self.fields["cadre"].queryset = (
-            Cadre.objects.filter(role__in=AnnualReport.REPORTING_ROLES)
-            .select_related("township", "village")
-            .order_by("code")
-        )
-        self.fields["cadre"].label_from_instance = lambda c: (
-            f"{c.code} {c.name}（{c.get_role_display()}，{c.village or c.township or ''}）"
-        )
+        # searchable among the backbone cadres only (the model's rule, AnnualReport.clean)
+        use_pickers(self, cadres=["cadre"], cadre_roles=AnnualReport.REPORTING_ROLES)
         for field in self.fields.values():
             if hasattr(field, "error_messages"):
                 field.error_messages["invalid_choice"] = INVALID_CHOICE

@@ -4,7 +4,8 @@ a dropdown of every cadre of the county (881 in the demo).
 - ``/pickers/cadres/?q=`` and ``/pickers/tasks/?q=``: JSON search, scoped to what the user
   may see (``UserScope``: the county sees every cadre; a township secretary his township's;
   a village cadre his village's), at least one character, at most ``PAGE_SIZE`` results a
-  page (``&page=2`` for the next ones).
+  page (``&page=2`` for the next ones); ``&role=`` (repeated) keeps cadres of those roles
+  (the annual report's backbone cadres).
 - ``PickerSelect``: the form's ordinary ``<select>`` with the search URL on it; static
   js/picker.js puts a search box in front of it. Without JavaScript the select still
   works: its options are grouped by township (``<optgroup>``), by name within each.
@@ -17,6 +18,8 @@ from django.db.models import F, Q
 from django.forms.models import ModelChoiceIterator
 from django.http import JsonResponse
 from django.urls import reverse_lazy
+from django.utils.http import urlencode
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -44,9 +47,11 @@ def task_label(task):
 CADRE_ORDER = (F("township__code").asc(nulls_last=True), "name", "code")
 
 
-def picker_cadres():
-    """Every cadre, for the select behind the cadre picker (county-wide recording forms)."""
-    return Cadre.objects.select_related("township", "village").order_by(*CADRE_ORDER)
+def picker_cadres(roles=()):
+    """Every cadre (of ``roles``, when given), for the select behind the cadre picker
+    (county-wide recording forms)."""
+    cadres = Cadre.objects.select_related("township", "village").order_by(*CADRE_ORDER)
+    return cadres.filter(role__in=roles) if roles else cadres
 
 
 def picker_tasks():
@@ -86,14 +91,19 @@ class PickerSelect(forms.Select):
         return context
 
 
-def use_pickers(form, cadres=(), tasks=()):
-    """Give ``form``'s cadre fields and task fields their pickers (and labels)."""
+def use_pickers(form, cadres=(), tasks=(), cadre_roles=()):
+    """Give ``form``'s cadre fields and task fields their pickers (and labels). With
+    ``cadre_roles``, the cadre fields offer, and their search finds, cadres of those roles
+    only (``?role=…``)."""
+    url = reverse_lazy("accountability:picker_cadres")
+    if cadre_roles:
+        url = format_lazy("{}?{}", url, urlencode([("role", role) for role in cadre_roles]))
     for name in cadres:
         field = form.fields[name]
-        field.queryset = picker_cadres()
+        field.queryset = picker_cadres(cadre_roles)
         field.label_from_instance = cadre_label
         field.iterator = ByTownshipIterator
-        field.widget = PickerSelect(reverse_lazy("accountability:picker_cadres"), field.widget.attrs)
+        field.widget = PickerSelect(url, field.widget.attrs)
         field.widget.choices = field.choices
     for name in tasks:
         field = form.fields[name]
@@ -132,9 +142,15 @@ def _search(request, rows, label):
 @require_GET
 @roles.role_required()
 def cadres(request):
-    """Cadres whose name or code matches ``q``, among those the user may see."""
+    """Cadres whose name or code matches ``q``, among those the user may see; of the roles
+    named by ``role`` (repeated) when given."""
+    roles_asked = request.GET.getlist("role")
+    if any(role not in Cadre.Role.values for role in roles_asked):
+        return JsonResponse({"error": _("干部类别无效。")}, status=400)
     scope = UserScope.of(request.user)
     visible = scope.filter(Cadre.objects.all(), township=["township_id"], village=["village_id"])
+    if roles_asked:
+        visible = visible.filter(role__in=roles_asked)
 
     def rows(query):
         return (

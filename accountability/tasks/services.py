@@ -68,7 +68,10 @@ def check_report_week(week):
     if week > this_week:
         raise ValidationError({"week": _("不能填报未来周的进度。")})
     if week < this_week:
-        raise ValidationError({"week": _("往周进度只读，只能填报或修改本周进度。")})
+        # code "closed_week": the task page offers the refused values as this week's report
+        raise ValidationError(
+            {"week": ValidationError(_("往周进度只读，只能填报或修改本周进度。"), code="closed_week")}
+        )
     if is_week_locked(week):
         raise ValidationError({"week": _("本周已锁定（周报已发布），进度不能再修改。")})
 
@@ -157,8 +160,7 @@ def _collect(errors, check, *args):
     try:
         return check(*args)
     except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
+        exc.update_error_dict(errors)  # the errors themselves, with their codes
     return None
 
 

@@ -59,6 +59,33 @@ def task_list(request):
     )
 
 
+def closed_week(error):
+    """The service refused the report because its week has ended (``check_report_week``)."""
+    return any(e.code == "closed_week" for e in getattr(error, "error_dict", {}).get("week", []))
+
+
+def report_for_this_week(post, task, week, this_week):
+    """A report typed for a week that ended before it was sent (a form left open over the
+    weekend, or kept without signal by report-form.js): past weeks are read-only, so nothing
+    was saved; what the reporter typed comes back as this week's form (on this week's report
+    version), with the reason, for him to check and submit, or to change."""
+    fresh = post.copy()
+    fresh["week"] = str(periods.Week.of(this_week))
+    current = task.reports.filter(week=this_week).values_list("version", flat=True).first()
+    fresh["version"] = current or 0
+    form = ReportForm(fresh)
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "没有保存：这份进度是%(week)s填写的，该周已经结束，往周进度不能再填报或修改。"
+            "您填写的内容已放入本周的表单，请核对后作为本周进度提交（佐证材料请重新选择）。"
+        )
+        % {"week": periods.Week.of(week).label},
+    )
+    return form
+
+
 @require_http_methods(["GET", "POST"])
 @roles.role_required()
 def task_detail(request, pk):
@@ -96,7 +123,10 @@ def task_detail(request, pk):
                 form.add_error(None, str(conflict))
                 status = 409
             except ValidationError as error:
-                add_service_errors(form, error)
+                if closed_week(error) and not services.is_week_locked(this_week):
+                    form = report_for_this_week(request.POST, task, data["week"], this_week)
+                else:
+                    add_service_errors(form, error)
                 status = 400
             else:
                 # back to the top of the page, where the confirmation is shown

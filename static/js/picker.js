@@ -1,5 +1,6 @@
 /* Searchable pickers (accountability/records/pickers.py): a search box in front of each
-   <select data-picker="URL">. Typing asks URL?q=… for at most 20 matches among what the
+   <select data-picker="URL">. Typing asks URL?q=… (URL&q=… when URL has a query: the
+   annual report's ?role=…) for at most 20 matches among what the
    user may see; choosing one selects it in the select, which the form submits as before.
    Without this script the select works on its own. */
 (function () {
@@ -90,7 +91,7 @@
       if (!query) { close(); status.textContent = ""; return; }
       timer = setTimeout(function () {
         var mine = ++asked;
-        fetch(url + "?q=" + encodeURIComponent(query), {
+        fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query), {
           credentials: "same-origin",
           headers: { Accept: "application/json" }
         })

@@ -10,7 +10,10 @@
    - The form is sent with fetch. When that fails because there is no signal, the values are
      kept in this browser (localStorage, by user, task and week), shown as 未发送, and sent
      again when the connection returns (the "online" event, or the next visit of the page);
-     the page then shows the server's confirmation, and the copy is dropped. */
+     the page then shows the server's confirmation, and the copy is dropped. A copy whose
+     week ended before it could be sent is said to be for that week, and is sent all the
+     same: the server keeps past weeks read-only and answers with the values in this week's
+     form and the reason, for the secretary to check and submit (tasks/views.py). */
 (function () {
   "use strict";
 
@@ -161,8 +164,40 @@
     showDraft(form, draft);
   }
 
+  /* A report kept for another week of this task (typed without signal in a week that has
+     ended since): moved under this page's key, still for its own week, so that it is shown
+     and sent like any kept report; the server, whose rule it is, refuses the closed week and
+     gives the values back as this week's form with the reason. Never dropped unseen. */
+  function adoptOtherWeek(form) {
+    var storage = store();
+    var key = form.dataset.draftKey;
+    if (!storage) { return null; }
+    var prefix = key.slice(0, key.lastIndexOf(":") + 1);
+    for (var i = 0; i < storage.length; i++) {
+      var other = storage.key(i);
+      if (other !== key && other.indexOf(prefix) === 0) {
+        var text = storage.getItem(other);
+        try { JSON.parse(text); } catch (error) { continue; }
+        storage.setItem(key, text);
+        storage.removeItem(other);
+        return JSON.parse(text);
+      }
+    }
+    return null;
+  }
+
+  function weekLabel(form, week) {
+    var match = /^(\d{4})-W(\d{2})$/.exec(week || "");
+    if (!match) { return week; }
+    return form.dataset.weekLabel.replace("%(year)s", match[1]).replace("%(number)s", String(parseInt(match[2], 10)));
+  }
+
   function showDraft(form, draft) {
-    status(form, form.dataset.pendingMessage + (draft.files ? " " + form.dataset.filesMessage : ""));
+    var message = form.dataset.pendingMessage;
+    if (draft.week && draft.week !== field(form, "week").value) {
+      message = form.dataset.closedMessage.replace("%(week)s", weekLabel(form, draft.week));
+    }
+    status(form, message + (draft.files ? " " + form.dataset.filesMessage : ""));
   }
 
   function pageUrl() {
@@ -257,7 +292,7 @@
     var files = field(form, "evidence");
     files.addEventListener("change", function () { checkFiles(files); });
     form.addEventListener("submit", onSubmit);
-    var draft = readDraft(form);
+    var draft = readDraft(form) || adoptOtherWeek(form);
     if (draft) {
       // typed earlier without signal: back into the form, then sent
       value.value = draft.value;

@@ -122,3 +122,39 @@ def test_without_javascript_the_cadre_select_is_grouped_by_township(
     assert select.index('<optgroup label="乙乡">') < select.index("secretary_b · 乙乡")
     assert select.index("secretary_b · 乙乡") < select.index('<optgroup label="未属乡镇">')
     assert select.index('<optgroup label="未属乡镇">') < select.index("supervisor")
+
+
+ANNUAL_REPORT_ROLES = "?role=township_secretary&role=village_secretary&role=resident_cadre"
+
+
+def test_the_annual_report_picks_among_backbone_cadres_only(
+    client, supervisor, secretary_a, village_secretary, resident_cadre, township_a
+):
+    """全年述职 is given by township secretaries, village secretaries and resident cadres
+    (AnnualReport.REPORTING_ROLES): the select offers them only, and so does the search."""
+    Cadre.objects.create(
+        code="K-ORD", name="普通干部secretary", role=Cadre.Role.ORDINARY, township=township_a
+    )
+    client.force_login(supervisor)
+
+    page = client.get(reverse("accountability:annual_report_new", args=[2015])).content.decode()
+    select = page[page.index('name="cadre"') : page.index("</select>", page.index('name="cadre"'))]
+    assert f'data-picker="{CADRES}{ANNUAL_REPORT_ROLES.replace("&", "&amp;")}"' in select
+    assert "js/picker" in page
+    assert '<optgroup label="甲镇">' in select  # grouped by township without JavaScript
+    assert "secretary_a · 甲镇" in select and "resident_cadre · 甲镇 甲一村" in select
+    assert "普通干部" not in select and "supervisor" not in select
+
+    response = client.get(CADRES + ANNUAL_REPORT_ROLES + "&q=secretary")
+    assert [row["label"] for row in response.json()["results"]] == [
+        "secretary_a · 甲镇 · C-secretary_a",
+        "village_secretary · 甲镇 甲一村 · C-village_secretary",
+    ]
+    assert "普通干部secretary · 甲镇 · K-ORD" in found(client, CADRES, q="secretary")
+
+
+def test_an_unknown_cadre_role_is_refused_in_chinese(client, supervisor):
+    client.force_login(supervisor)
+    response = client.get(CADRES, {"q": "x", "role": "emperor"})
+    assert response.status_code == 400
+    assert response.json() == {"error": "干部类别无效。"}

@@ -152,7 +152,7 @@ def test_value_of_exactly_ten_times_the_target_is_accepted(client, secretary_a, 
     ("week", "message"),
     [
         ("2016-W24", "不能填报未来周的进度。"),
-        ("2016-W22", "往周进度只读"),
+        ("2016-W22", "该周已经结束，往周进度不能再填报或修改"),
         ("2016-W99", "2016年没有第99周。"),
         ("next week", "周的格式应为"),
     ],

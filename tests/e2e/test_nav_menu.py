@@ -1,14 +1,23 @@
-"""The header on a phone: the links, the user's name, the language switcher and 退出 fold
-behind 菜单 (a <details>, opened by a tap or the keyboard); on a wide screen they are
-always shown and 菜单 is not."""
+"""The header menu: the pages in labelled groups (干部定责, 组织定位, 群众定效, 督查问责, 看板与数据;
+chishui/menu.py), each a disclosure (<details>) opened by a click, a tap or the keyboard,
+with the current page's group marked. On a phone the groups, the user's name, the language
+switcher and 退出 fold behind 菜单, and the current page's group is open in it; on a wide
+screen the groups are one row, each opening a list below it."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
+
+SHOTS = "/tmp/chishui-e2e-menu-{who}-{size}.png"
 
 
 def menu(page):
     return page.locator(".site-header summary", has_text="菜单")
+
+
+def group(page, label):
+    return page.locator(".site-nav .nav-group summary", has_text=label)
 
 
 def test_phone_header_is_one_row_until_the_menu_opens(phone_page, live_server, login, secretary_a):
@@ -25,7 +34,10 @@ def test_phone_header_is_one_row_until_the_menu_opens(phone_page, live_server, l
 
     menu(phone_page).click()
 
+    # the current page's group is open, its link marked; the other groups are closed
     expect(nav.get_by_role("link", name="我的任务")).to_have_attribute("aria-current", "page")
+    expect(nav.locator(".nav-group.is-current summary")).to_contain_text("干部定责")
+    expect(nav.get_by_role("link", name="周看板")).to_be_hidden()
     expect(nav.get_by_role("button", name="退出")).to_be_visible()
     phone_page.screenshot(path="/tmp/chishui-e2e-menu-phone-open.png")
     nav.get_by_role("link", name="问题清单").click()
@@ -34,40 +46,73 @@ def test_phone_header_is_one_row_until_the_menu_opens(phone_page, live_server, l
     expect(nav.get_by_role("link", name="问题清单")).to_be_hidden()  # closed again on the new page
 
 
-def test_menu_opens_and_closes_from_the_keyboard(phone_page, live_server, login, secretary_a):
+def test_menu_and_groups_open_and_close_from_the_keyboard(phone_page, live_server, login, secretary_a):
     login(phone_page, live_server, secretary_a)
-    phone_page.wait_for_load_state()  # the page after the login redirect, with its script run
+    phone_page.goto(f"{live_server.url}/tasks/")
     nav = phone_page.locator(".site-nav")
 
     menu(phone_page).focus()
     phone_page.keyboard.press("Enter")
-    expect(nav.get_by_role("link", name="周看板")).to_be_visible()
+    expect(nav.get_by_role("link", name="我的任务")).to_be_visible()
+    phone_page.keyboard.press("Tab")
+    expect(group(phone_page, "干部定责")).to_be_focused()
     phone_page.keyboard.press("Tab")
     expect(nav.get_by_role("link", name="我的任务")).to_be_focused()
+
+    group(phone_page, "看板与数据").focus()
+    phone_page.keyboard.press("Enter")
+    expect(nav.get_by_role("link", name="周看板")).to_be_visible()
+    expect(nav.get_by_role("link", name="我的任务")).to_be_hidden()  # one group open at a time
+    phone_page.keyboard.press("Tab")
+    expect(nav.get_by_role("link", name="周看板")).to_be_focused()
 
     phone_page.keyboard.press("Escape")
     expect(nav.get_by_role("link", name="周看板")).to_be_hidden()
     expect(menu(phone_page)).to_be_focused()
     phone_page.keyboard.press("Space")
-    expect(nav.get_by_role("link", name="周看板")).to_be_visible()
+    expect(group(phone_page, "看板与数据")).to_be_visible()
 
 
-def test_wide_screen_shows_the_links_without_a_menu_button(page, live_server, login, secretary_a):
+def test_wide_screen_shows_the_groups_in_one_row(page, live_server, login, supervisor):
+    """The county supervisor's twenty pages: five groups in one row, each a list below it;
+    Escape or a click elsewhere closes it."""
     page.set_viewport_size({"width": 1366, "height": 900})
-    login(page, live_server, secretary_a)
-    page.wait_for_load_state()
+    login(page, live_server, supervisor)
+    page.goto(f"{live_server.url}/inspections/")
+    nav = page.locator(".site-nav")
 
     expect(menu(page)).to_be_hidden()
-    expect(page.locator(".site-nav").get_by_role("link", name="周看板")).to_be_visible()
-    expect(page.locator(".site-nav").get_by_role("button", name="退出")).to_be_visible()
+    labels = ["干部定责", "组织定位", "群众定效", "督查问责", "看板与数据"]
+    expect(nav.locator(".nav-group > details > summary, .nav-group > a")).to_contain_text(labels)
+    tops = {round(nav.locator(".nav-group").nth(i).bounding_box()["y"]) for i in range(5)}
+    assert len(tops) == 1, "the groups wrap to a second row"
+    expect(nav.locator(".nav-group.is-current")).to_contain_text("督查问责")
+    expect(nav.get_by_role("link", name="督查记录")).to_be_hidden()
+    expect(nav.get_by_role("button", name="退出")).to_be_visible()
+
+    group(page, "督查问责").click()
+    expect(nav.get_by_role("link", name="督查记录")).to_have_attribute("aria-current", "page")
+    expect(nav.get_by_role("link", name="年终考评")).to_be_visible()
+    page.screenshot(path=SHOTS.format(who="supervisor", size="1366-open"))
+    group(page, "看板与数据").click()
+    expect(nav.get_by_role("link", name="周看板")).to_be_visible()
+    expect(nav.get_by_role("link", name="督查记录")).to_be_hidden()
+    page.keyboard.press("Escape")
+    expect(nav.get_by_role("link", name="周看板")).to_be_hidden()
+    expect(group(page, "看板与数据")).to_be_focused()
+    group(page, "干部定责").click()
+    expect(nav.get_by_role("link", name="任务进度")).to_be_visible()
+    page.locator("main h1").click()
+    expect(nav.get_by_role("link", name="任务进度")).to_be_hidden()
+    nav.get_by_role("link", name="组织定位").click()  # a group of one page is its link
+    expect(page).to_have_url(re.compile(r"/organization/$"))
 
     page.set_viewport_size({"width": 390, "height": 844})  # a window narrowed to phone width
     expect(menu(page)).to_be_visible()
-    expect(page.locator(".site-nav").get_by_role("link", name="周看板")).to_be_hidden()
-
+    expect(group(page, "干部定责")).to_be_hidden()
     page.set_viewport_size({"width": 1024, "height": 768})  # and widened again
     expect(menu(page)).to_be_hidden()
-    expect(page.locator(".site-nav").get_by_role("link", name="周看板")).to_be_visible()
+    expect(group(page, "干部定责")).to_be_visible()
 
 
 def test_menu_label_is_translated(phone_page, live_server, login, secretary_a):
@@ -80,3 +125,26 @@ def test_menu_label_is_translated(phone_page, live_server, login, secretary_a):
     expect(phone_page.locator("html")).to_have_attribute("lang", "en")
     expect(phone_page.locator(".site-menu > summary")).to_have_text("Menu")
     expect(phone_page.locator(".site-nav")).to_have_attribute("aria-label", "Main menu")
+    phone_page.locator(".site-menu > summary").click()
+    expect(group(phone_page, "Cadre duty")).to_be_visible()
+
+
+@pytest.mark.parametrize("who", ["supervisor", "secretary_a", "survey_worker", "admin_user"])
+def test_screenshots_of_each_roles_menu(new_context, live_server, login, request, who):
+    """Each role's menu on a wide screen and on a phone (the screenshots are for review)."""
+    user = request.getfixturevalue(who)
+    if who == "admin_user":
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    for size, viewport in [("1366", {"width": 1366, "height": 768}), ("390", {"width": 390, "height": 844})]:
+        page = new_context(viewport=viewport).new_page()
+        login(page, live_server, user)
+        page.goto(f"{live_server.url}/dashboard/weekly/" if who != "survey_worker" else live_server.url)
+        if size == "390":
+            menu(page).click()
+        current = page.locator(".site-nav .nav-group.is-current summary")
+        if size == "1366" and current.count():
+            current.click()
+        page.screenshot(path=SHOTS.format(who=who, size=size))
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, f"{who}'s menu is wider than the {size}px screen"

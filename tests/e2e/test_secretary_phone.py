@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from accountability import periods
 from accountability.models import Evidence, ProgressReport, Task
 from tests.accountability.tasks_factories import JPEG
 from tests.conftest import PASSWORD
@@ -226,3 +227,100 @@ def test_a_refused_send_that_is_not_the_task_page_keeps_the_report(
     page.get_by_role("button", name="登录").click()
     assert_on_screen(page.get_by_text("本周进度已保存。"))
     assert ProgressReport.objects.get(task=task).value == 70
+
+
+def last_weeks_copy(page, week):
+    """What the browser would hold had the report been typed in ``week`` (since ended):
+    the kept copy, moved to that week's key and marked for it."""
+    page.evaluate(
+        """(week) => {
+            const key = Object.keys(localStorage)[0];
+            const draft = JSON.parse(localStorage.getItem(key));
+            draft.week = week;
+            localStorage.removeItem(key);
+            localStorage.setItem(key.slice(0, key.lastIndexOf(":") + 1) + week, JSON.stringify(draft));
+        }""",
+        week,
+    )
+
+
+def test_a_report_kept_past_its_week_is_offered_as_this_weeks(phone, live_server, login, secretary_a, task):
+    """Typed without signal last week, and the page opened again this week: the copy is not
+    lost under last week's key. While it cannot be sent the page says it is for a closed
+    week; once sent, the server (past weeks are read-only) saves nothing and gives the values
+    back in this week's form with the reason; the secretary checks them and submits."""
+    context, page = phone
+    open_task(page, live_server, login, secretary_a, task)
+    context.set_offline(True)
+    page.get_by_label("累计完成值").fill("130")
+    page.get_by_label("进展与困难").fill("上周在山里填的")
+    page.get_by_role("button", name="提交本周进度").click()
+    expect(page.locator("#draft-status")).to_contain_text("未发送")
+    last_week = periods.Week.of(timezone.localdate() - dt.timedelta(days=7))
+    last_weeks_copy(page, str(last_week))
+    context.set_offline(False)
+
+    # the page opened again with the signal still too weak to send (the POST fails)
+    page.route(
+        "**/tasks/*/", lambda route: route.abort() if route.request.method == "POST" else route.continue_()
+    )
+    page.goto(page.url)  # opened again (a reload would restore the old scroll position)
+    pending = page.locator("#draft-status")
+    expect(pending).to_contain_text(
+        f"暂存在本机的是{last_week.year}年第{last_week.number}周的进度，该周已经结束"
+    )
+    assert_on_screen(pending)
+    expect(page.get_by_label("累计完成值")).to_have_value("130")
+    assert page.evaluate("Object.keys(localStorage).length") == 1
+
+    page.unroute("**/tasks/*/")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text(f"这份进度是{last_week.year}年第{last_week.number}周填写的，该周已经结束")
+    assert_on_screen(summary)
+    expect(page.get_by_label("累计完成值")).to_have_value("130")
+    expect(page.get_by_label("进展与困难")).to_have_value("上周在山里填的")
+    assert not ProgressReport.objects.filter(task=task).exists()
+
+    page.get_by_role("button", name="提交本周进度").click()
+    assert_on_screen(page.get_by_text("本周进度已保存。"))
+    report = ProgressReport.objects.get(task=task)
+    assert (report.week, report.value, report.note) == (
+        periods.week_start(timezone.localdate()),
+        130,
+        "上周在山里填的",
+    )
+    assert page.evaluate("Object.keys(localStorage).length") == 0
+
+
+def test_a_page_left_open_past_its_week_sends_into_this_weeks_form(
+    phone, live_server, login, secretary_a, task
+):
+    """The page stays open offline over the week's end: when the signal returns the copy is
+    sent for its week, refused as closed, and its values come back as this week's form."""
+    context, page = phone
+    open_task(page, live_server, login, secretary_a, task)
+    context.set_offline(True)
+    page.get_by_label("累计完成值").fill("60")
+    page.get_by_label("进展与困难").fill("周日晚上填的")
+    page.get_by_role("button", name="提交本周进度").click()
+    expect(page.locator("#draft-status")).to_contain_text("未发送")
+    last_week = periods.Week.of(timezone.localdate() - dt.timedelta(days=7))
+    # the form's week has ended: the kept copy (and the form) are for last week
+    page.evaluate(
+        """(week) => {
+            const key = Object.keys(localStorage)[0];
+            const draft = JSON.parse(localStorage.getItem(key));
+            draft.week = week;
+            localStorage.setItem(key, JSON.stringify(draft));
+        }""",
+        str(last_week),
+    )
+
+    context.set_offline(False)
+    expect(page.locator("#error-summary")).to_contain_text("该周已经结束，往周进度不能再填报或修改")
+    expect(page.get_by_label("累计完成值")).to_have_value("60")
+    assert not ProgressReport.objects.filter(task=task).exists()
+    page.get_by_role("button", name="提交本周进度").click()
+    assert_on_screen(page.get_by_text("本周进度已保存。"))
+    assert ProgressReport.objects.get(task=task).note == "周日晚上填的"
