@@ -28,12 +28,12 @@ def test_every_charts_layout_cycles_through_the_palette():
 
 def test_reported_is_green_not_reported_red_and_findings_by_severity():
     units = [{"name": "甲镇", "reported": 3, "not_reported": 1}]
-    reported, missing = charts.weekly_units(units).to_dict()["data"]
+    reported, missing = charts.weekly_units(units)["data"]
     assert (reported["marker"]["color"], missing["marker"]["color"]) == (PALETTE["good"], PALETTE["bad"])
     findings = {
         "categories": [{"label": "任务推进", "ok": 2, "minor": 1, "serious": 1}],
         "severities": [{"key": k, "label": k} for k in ("ok", "minor", "serious")],
     }
-    colours = [trace["marker"]["color"] for trace in charts.findings_by_category(findings).to_dict()["data"]]
+    colours = [trace["marker"]["color"] for trace in charts.findings_by_category(findings)["data"]]
     assert colours == [SEVERITY_COLORS["ok"], SEVERITY_COLORS["minor"], SEVERITY_COLORS["serious"]]
     assert colours == [PALETTE["good"], PALETTE["warn"], PALETTE["bad"]]

@@ -1,11 +1,13 @@
 """Plotly figures for the dashboards: pure functions from the lists the selectors return.
 
-Each builder returns a ``plotly.graph_objects.Figure``; views serialise it with
-:func:`figure_json` into a ``<script type="application/json" class="plotly-figure">``
-element that static/js/charts.js renders. Titles and labels go through gettext.
+Each builder returns a plotly figure as a plain dict (chishui.charts.figure: no per-request
+validation by plotly's graph objects, which cost more than the rest of a cold province
+page's charts); views serialise it with :func:`figure_json` into a
+``<script type="application/json" class="plotly-figure">`` element that static/js/charts.js
+renders. tests/accountability/test_charts.py proves each is the figure
+``plotly.graph_objects.Figure`` would make. Titles and labels go through gettext.
 """
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from chishui.charts import (
@@ -13,6 +15,7 @@ from chishui.charts import (
     PALETTE,
     SEVERITY_COLORS,
     SHARE_SCALE,
+    figure,
     figure_json,  # noqa: F401
 )
 
@@ -25,7 +28,22 @@ LAYOUT = {
 
 
 def _figure(data, title, **layout):
-    return go.Figure(data=data, layout={**LAYOUT, "title": {"text": title}, **layout})
+    return figure(data, {**LAYOUT, "title": {"text": title}, **layout})
+
+
+def _trace(kind, marker_color=None, **properties):
+    """One trace as plotly.js reads it (``marker_color`` is ``marker.color``, as in plotly)."""
+    if marker_color is not None:
+        properties["marker"] = {"color": marker_color}
+    return {"type": kind, **properties}
+
+
+def _bar(**properties):
+    return _trace("bar", **properties)
+
+
+def _scatter(**properties):
+    return _trace("scatter", **properties)
 
 
 def weekly_trend(trend):
@@ -33,8 +51,8 @@ def weekly_trend(trend):
     weeks = [row["week"] for row in trend]
     return _figure(
         [
-            go.Bar(x=weeks, y=[row["reported_share"] for row in trend], name=_("按时填报率（%）")),
-            go.Scatter(
+            _bar(x=weeks, y=[row["reported_share"] for row in trend], name=_("按时填报率（%）")),
+            _scatter(
                 x=weeks,
                 y=[row["average_percent"] for row in trend],
                 name=_("平均进度（%）"),
@@ -54,10 +72,10 @@ def weekly_units(units):
     names = [row["name"] for row in units]
     return _figure(
         [
-            go.Bar(
+            _bar(
                 x=names, y=[row["reported"] for row in units], name=_("已填报"), marker_color=PALETTE["good"]
             ),
-            go.Bar(
+            _bar(
                 x=names,
                 y=[row["not_reported"] for row in units],
                 name=_("未填报"),
@@ -75,12 +93,12 @@ def monthly_exits(units):
     names = [row["name"] for row in units]
     return _figure(
         [
-            go.Bar(
+            _bar(
                 x=names,
                 y=[row["year_to_date"]["households_exited"] for row in units],
                 name=_("年度累计脱贫户数"),
             ),
-            go.Bar(
+            _bar(
                 x=names,
                 y=[row["targets"]["target_households"] for row in units],
                 name=_("目标脱贫户数"),
@@ -98,10 +116,8 @@ def monthly_funds(units):
     names = [row["name"] for row in units]
     return _figure(
         [
-            go.Bar(
-                x=names, y=[row["year_to_date"]["pairing_funds"] for row in units], name=_("结对帮扶资金")
-            ),
-            go.Bar(
+            _bar(x=names, y=[row["year_to_date"]["pairing_funds"] for row in units], name=_("结对帮扶资金")),
+            _bar(
                 x=names,
                 y=[row["year_to_date"]["collective_funds"] for row in units],
                 name=_("集体经济项目资金"),
@@ -118,8 +134,8 @@ def monthly_curve(by_month):
     months = [row["month"] for row in by_month]
     return _figure(
         [
-            go.Bar(x=months, y=[row["households_exited"] for row in by_month], name=_("脱贫户数")),
-            go.Scatter(
+            _bar(x=months, y=[row["households_exited"] for row in by_month], name=_("脱贫户数")),
+            _scatter(
                 x=months,
                 y=[row["people_exited"] for row in by_month],
                 name=_("脱贫人数"),
@@ -142,7 +158,8 @@ def satisfaction_heatmap(satisfaction):
     units = [row["name"] for row in satisfaction["units"]]
     return _figure(
         [
-            go.Heatmap(
+            _trace(
+                "heatmap",
                 x=items,
                 y=units,
                 z=[row["items"] for row in satisfaction["units"]],
@@ -164,7 +181,7 @@ def findings_by_category(findings):
     labels = [row["label"] for row in findings["categories"]]
     return _figure(
         [
-            go.Bar(
+            _bar(
                 x=labels,
                 y=[row[sev["key"]] for row in findings["categories"]],
                 name=sev["label"],
@@ -183,7 +200,7 @@ def league_scores(league):
     rows = list(reversed(league))
     return _figure(
         [
-            go.Bar(
+            _bar(
                 x=[row["score"] for row in rows],
                 y=[row["name"] for row in rows],
                 orientation="h",
@@ -204,10 +221,10 @@ def incidence_by_year(by_year):
     for row in by_year:
         for township in row["townships"]:
             lines.setdefault(township["name"], []).append(township["percent"])
-    data = [go.Scatter(x=years, y=values, name=name, mode="lines+markers") for name, values in lines.items()]
+    data = [_scatter(x=years, y=values, name=name, mode="lines+markers") for name, values in lines.items()]
     if len(lines) > 1:
         data.append(
-            go.Scatter(
+            _scatter(
                 x=years,
                 y=[row["total"] for row in by_year],
                 name=_("合计"),
@@ -228,7 +245,7 @@ def yearly_income(units, line):
     names = [row["name"] for row in units]
     return _figure(
         [
-            go.Bar(
+            _bar(
                 x=names,
                 y=[row["rural_income_per_head_yuan"] for row in units],
                 name=_("农村居民人均可支配收入（元）"),

@@ -20,6 +20,7 @@ from django.db.models import (
     Max,
     Q,
     Sum,
+    Window,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
@@ -46,7 +47,6 @@ from villages.models import (
     PairingProject,
     SurveyAnswer,
     SurveyRound,
-    Township,
     TownshipStatistics,
     Village,
 )
@@ -203,6 +203,12 @@ def weekly_dashboard(scope, week, limit=LIST_LIMIT, use_summaries=True):
 
     listed = active.annotate(latest_percent=measures.latest_percent(week.start))
     not_reported = listed.filter(~measures.reported_in(week)).order_by("township__code", "due_on", "code")
+    if limit is not None and scope.level == "county":
+        # listed by township code: the first ``limit`` lie in the first townships whose
+        # counts (the units' rows) reach it, so only their tasks are read, not the province's
+        not_reported = not_reported.filter(
+            township__code__lte=_last_code_needed(units, "not_reported", limit)
+        )
     overdue = listed.filter(measures.overdue_q(week)).order_by("due_on", "latest_percent", "code")
     if limit is not None:
         not_reported, overdue = not_reported[:limit], overdue[:limit]
@@ -237,6 +243,18 @@ def weekly_dashboard(scope, week, limit=LIST_LIMIT, use_summaries=True):
         "exposure": {"most_delayed": overdue[:EXPOSURE_LIMIT], "aired": aired},
         "trend": [_trend_row(w, by_week.get(w.start, {})) for w in weeks],
     }
+
+
+def _last_code_needed(units, count, limit):
+    """The code of the last unit (in code order) needed for the first ``limit`` rows of a list
+    ordered by unit code, from the units' ``count`` of rows; "" (no unit) when none has any."""
+    last, total = "", 0
+    for unit in units:
+        if unit[count]:
+            last, total = unit["code"], total + unit[count]
+        if total >= limit:
+            break
+    return last
 
 
 def _trend_row(week, row):
@@ -323,10 +341,13 @@ def monthly_dashboard(scope, month, use_summaries=True):
         m_villages=Count("pk", filter=Q(**in_month)), y_villages=Count("pk")
     )
 
-    townships = (
-        Township.objects.all() if scope.township is None else Township.objects.filter(pk=scope.township.pk)
-    )
-    t_counts = townships.aggregate(m=Count("pk", filter=Q(**in_month)), y=Count("pk", filter=Q(**in_ytd)))
+    units = scope.units()
+    # townships out of poverty (摘帽): the county's are its units, a township's its own
+    exited_days = [u["exited_on"] for u in units] if level == "county" else [scope.township.exited_on]
+    t_counts = {
+        "m": sum(1 for day in exited_days if day is not None and mon[0] <= day <= mon[1]),
+        "y": sum(1 for day in exited_days if day is not None and ytd[0] <= day <= ytd[1]),
+    }
 
     # Targets: township committees' contracts at county level, village branches' below.
     unit_party = Contract.Party.TOWNSHIP_COMMITTEE if level == "county" else Contract.Party.VILLAGE_BRANCH
@@ -337,10 +358,14 @@ def monthly_dashboard(scope, month, use_summaries=True):
         "target_villages": Sum("target_villages"),
         "target_townships": Count("pk", filter=Q(township_exit=True)),
     }
-    contracts = Contract.objects.filter(scope.q("township_id", "village_id"), year=month.year).order_by()
-    targets = contracts.filter(party=summary_party).aggregate(**target_aggs)
+    # one grouped query for both: the totals are the sums of the summary party's groups
+    contracts = Contract.objects.filter(
+        scope.q("township_id", "village_id"), year=month.year, party__in={unit_party, summary_party}
+    ).order_by()
     c_key = scope.unit_path("township_id", "village_id")
-    c_rows = contracts.filter(party=unit_party).values(c_key).annotate(**target_aggs)
+    c_groups = list(contracts.values(c_key, "party").annotate(**target_aggs))
+    targets = {k: sum(r[k] or 0 for r in c_groups if r["party"] == summary_party) for k in target_aggs}
+    c_rows = [r for r in c_groups if r["party"] == unit_party]
 
     pairing = PairingProject.objects.filter(
         scope.q("village__township_id", "village_id"), started_on__gte=ytd[0], started_on__lte=ytd[1]
@@ -353,7 +378,6 @@ def monthly_dashboard(scope, month, use_summaries=True):
     ).order_by()
     col_rows = collective.values(hh_key).annotate(y_collective=Sum(F("fiscal_funds") + F("loan_subsidy")))
 
-    units = scope.units()
     _merge(units, hh_rows, hh_key, {"m_households": 0, "m_people": 0, "y_households": 0, "y_people": 0})
     _merge(units, v_rows, v_key, {"m_villages": 0, "y_villages": 0})
     _merge(units, c_rows, c_key, dict.fromkeys(target_aggs, 0))
@@ -413,7 +437,6 @@ def monthly_dashboard(scope, month, use_summaries=True):
         "pairing_funds": money("year_to_date", "pairing_funds"),
         "collective_funds": money("year_to_date", "collective_funds"),
     }
-    targets = {k: v or 0 for k, v in targets.items()}
     rates = headline_for(scope, month.end, units)
     if rates is not None:
         for u, out in zip(units, out_units, strict=True):
@@ -552,6 +575,25 @@ def survey_rounds_for(quarter):
     return inside or rounds[:1]
 
 
+def _sum_groups(rows, key, fields):
+    """Rows of a finer grouped query summed per ``key``: ``[{key, *fields}]`` (None counts as
+    0), in the order the keys first appear."""
+    sums = {}
+    for row in rows:
+        total = sums.setdefault(row[key], {key: row[key], **dict.fromkeys(fields, 0)})
+        for name in fields:
+            total[name] += row[name] or 0
+    return list(sums.values())
+
+
+SURVEY_SUMS = ("answers", "content", "level_sum")
+
+
+def _with_mean(row):
+    """A survey row with its mean level (``level_sum / answers``)."""
+    return {**row, "mean": row["level_sum"] / row["answers"] if row["answers"] else None}
+
+
 def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_LIMIT):
     span = {"gte": quarter.start, "lte": quarter.end}
     level = scope.level
@@ -565,33 +607,40 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
     ).order_by()
     e_key = scope.unit_path("village__township_id", "village_id")
     grade_aggs = {g: Count("pk", filter=Q(grade=g)) for g in Evaluation.Grade.values}
-    e_rows = evaluations.values(e_key).annotate(
-        evaluations=Count("pk"), average_score=Avg("score"), **grade_aggs
+    # one grouped query per (unit, level); the units' and the levels' rows are its sums
+    e_groups = list(
+        evaluations.values(e_key, "level").annotate(n=Count("pk"), score_sum=Sum("score"), **grade_aggs)
     )
-    e_levels = {
-        r["level"]: r
-        for r in evaluations.values("level").annotate(n=Count("pk"), average_score=Avg("score"), **grade_aggs)
-    }
+    e_rows = _sum_groups(e_groups, e_key, ("n", "score_sum", *grade_aggs))
+    e_levels = {r["level"]: r for r in _sum_groups(e_groups, "level", ("n", "score_sum", *grade_aggs))}
+    for row in (*e_rows, *e_levels.values()):
+        row["evaluations"] = row["n"]
+        row["average_score"] = row["score_sum"] / row["n"] if row["n"] else None
 
     # inspections and findings (A7–A9)
     inspections = Inspection.objects.filter(
         scope.q("township_id", "village_id"), held_on__gte=span["gte"], held_on__lte=span["lte"]
     ).order_by()
     i_key = scope.unit_path("township_id", "village_id")
-    i_rows = inspections.values(i_key).annotate(
-        inspections=Count("pk", distinct=True),
-        serious_findings=Count("findings", filter=Q(findings__severity=Finding.Severity.SERIOUS)),
+    # one grouped query per (unit, kind) over the inspections and their findings: the
+    # inspections, and the findings per category and severity (an inspection has one unit
+    # and one kind, so the groups' sums count each once)
+    cells = [(c, sev) for c in Finding.Category.values for sev in Finding.Severity.values]
+    i_groups = list(
+        inspections.values(i_key, "kind").annotate(
+            inspections=Count("pk", distinct=True),
+            **{
+                f"f_{n}": Count("findings", filter=Q(findings__category=c, findings__severity=sev))
+                for n, (c, sev) in enumerate(cells)
+            },
+        )
     )
-    i_kinds = dict(inspections.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
-    findings = Finding.objects.filter(
-        scope.q("inspection__township_id", "inspection__village_id"),
-        inspection__held_on__gte=span["gte"],
-        inspection__held_on__lte=span["lte"],
-    ).order_by()
-    f_cells = {
-        (r["category"], r["severity"]): r["n"]
-        for r in findings.values("category", "severity").annotate(n=Count("pk"))
-    }
+    serious = [f"f_{n}" for n, (_c, sev) in enumerate(cells) if sev == Finding.Severity.SERIOUS]
+    for row in i_groups:
+        row["serious_findings"] = sum(row[f] for f in serious)
+    i_rows = _sum_groups(i_groups, i_key, ("inspections", "serious_findings"))
+    i_kinds = {r["kind"]: r["inspections"] for r in _sum_groups(i_groups, "kind", ("inspections",))}
+    f_cells = {cell: sum(row[f"f_{n}"] for row in i_groups) for n, cell in enumerate(cells)}
 
     # accountability actions (A10, C4); a cadre's township is his own or his village's
     actions = (
@@ -606,14 +655,18 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
         .order_by()
     )
     a_key = scope.unit_path("township_ref", "cadre__village_id")
-    a_rows = actions.values(a_key).annotate(actions=Count("pk"))
-    # per kind and rank class: the records, and the distinct cadres (a cadre talked to twice
-    # in the quarter counts once in ``distinct_cadres``)
-    a_groups = actions.values("kind", "rank").annotate(n=Count("pk"), cadres=Count("cadre", distinct=True))
+    # per unit, kind and rank class: the records, and the distinct cadres (a cadre talked to
+    # twice in the quarter counts once in ``distinct_cadres``; a cadre has one unit, so the
+    # units' sums count him once)
+    a_groups = list(
+        actions.values(a_key, "kind", "rank").annotate(n=Count("pk"), cadres=Count("cadre", distinct=True))
+    )
+    a_rows = [{a_key: r[a_key], "actions": r["n"]} for r in _sum_groups(a_groups, a_key, ("n",))]
     a_cells, a_cadres = {}, {}
     for r in a_groups:
-        a_cells[(r["kind"], r["rank"])] = r["n"]
-        a_cadres[(r["kind"], r["rank"])] = r["cadres"]
+        cell = (r["kind"], r["rank"])
+        a_cells[cell] = a_cells.get(cell, 0) + r["n"]
+        a_cadres[cell] = a_cadres.get(cell, 0) + r["cadres"]
 
     # 逾期未整改 (A9): problems found by any inspection in scope whose deadline passed before
     # the quarter's end (or today, in the current quarter) and that were not rectified by then
@@ -621,12 +674,16 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
     overdue = Finding.objects.filter(scope.q("inspection__township_id", "inspection__village_id")).overdue_on(
         as_of
     )
-    overdue_total = overdue.count()
-    overdue_rows = overdue.select_related("inspection__township", "inspection__village").order_by(
-        "rectify_by", "inspection__held_on", "pk"
+    # the rows shown and how many there are, in one query (the count is a window over all)
+    overdue_rows = (
+        overdue.select_related("inspection__township", "inspection__village")
+        .annotate(total=Window(Count("pk")))
+        .order_by("rectify_by", "inspection__held_on", "pk")
     )
     if overdue_limit is not None:
         overdue_rows = overdue_rows[:overdue_limit]
+    overdue_rows = list(overdue_rows)
+    overdue_total = overdue_rows[0].total if overdue_rows else 0
 
     # satisfaction (C2): township × item
     rounds = survey_rounds_for(quarter)
@@ -636,21 +693,23 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
     ).order_by()
     s_key = scope.unit_path("household__village__township_id", "household__village_id")
     county = use_summaries and level == "county"
-    stored = summaries.survey(rounds) if county else None
+    year_months = [Month(quarter.year, n) for n in range(1, 3 * quarter.number + 1)]
+    stored, stored_exits = summaries.for_quarter(rounds, year_months) if county else (None, None)
     if stored is not None:
         cells, item_rows, unit_rows = stored
         s_cells = {(r["township_id"], r["item_id"]): r for r in cells}
         s_items = {r["item_id"]: r for r in item_rows}
         s_rows = [{**r, s_key: r["township_id"]} for r in unit_rows]
     else:
-        s_aggs = {
-            "answers": Count("pk"),
-            "content": Count("pk", filter=Q(level__gte=2)),
-            "mean": Avg("level"),
-        }
-        s_cells = {(r[s_key], r["item_id"]): r for r in answers.values(s_key, "item_id").annotate(**s_aggs)}
-        s_items = {r["item_id"]: r for r in answers.values("item_id").annotate(**s_aggs)}
-        s_rows = answers.values(s_key).annotate(**s_aggs)
+        # one grouped query per (unit, item); the items' and the units' rows are its sums
+        s_groups = list(
+            answers.values(s_key, "item_id").annotate(
+                answers=Count("pk"), content=Count("pk", filter=Q(level__gte=2)), level_sum=Sum("level")
+            )
+        )
+        s_cells = {(r[s_key], r["item_id"]): _with_mean(r) for r in s_groups}
+        s_items = {r["item_id"]: r for r in map(_with_mean, _sum_groups(s_groups, "item_id", SURVEY_SUMS))}
+        s_rows = [_with_mean(r) for r in _sum_groups(s_groups, s_key, SURVEY_SUMS)]
     items = list(LivelihoodItem.objects.order_by("order").values("id", "code", "name"))
 
     # league inputs: progress at the quarter's end, exits of the year to the quarter's end, targets
@@ -664,13 +723,10 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
         .annotate(progress=Avg("latest_percent"))
     )
     h_key = scope.unit_path("village__township_id", "village_id")
-    stored = (
-        summaries.exits([Month(quarter.year, n) for n in range(1, 3 * quarter.number + 1)], by_month=False)
-        if county
-        else None
-    )
-    if stored is not None:
-        exit_rows = [{h_key: r["township_id"], "households_exited": r["y_households"]} for r in stored[0]]
+    if stored_exits is not None:
+        exit_rows = [
+            {h_key: r["township_id"], "households_exited": r["y_households"]} for r in stored_exits[0]
+        ]
     else:
         exit_rows = (
             Household.objects.filter(

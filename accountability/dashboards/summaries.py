@@ -82,6 +82,18 @@ def weekly(weeks):
     return by_week, units
 
 
+def _built_kinds(periods):
+    """The kinds among ``periods`` ({kind: keys}) whose every period is built: one query."""
+    wanted = {kind: {str(k) for k in keys} for kind, keys in periods.items()}
+    q = Q()
+    for kind, keys in wanted.items():
+        q |= Q(kind=kind, key__in=keys)
+    have = {}
+    for kind, key in SummaryPeriod.objects.filter(q).values_list("kind", "key"):
+        have.setdefault(kind, set()).add(key)
+    return {kind for kind, keys in wanted.items() if keys <= have.get(kind, set())}
+
+
 def exits(months, by_month=True):
     """For ``months`` (consecutive, the last one the month asked for): per-township rows
     ``{township_id, m_households, m_people, y_households, y_people}`` (m: the last month,
@@ -89,6 +101,10 @@ def exits(months, by_month=True):
     month is built."""
     if not _built(MONTH, months):
         return None
+    return _exit_rows(months, by_month)
+
+
+def _exit_rows(months, by_month):
     rows = ExitSummary.objects.filter(month__gte=months[0].start, month__lte=months[-1].start).order_by()
     last = Q(month=months[-1].start)
     units = list(
@@ -115,17 +131,34 @@ def survey(rounds):
     round is built."""
     if not rounds or not _built(ROUND, [_round_key(r["year"], r["number"]) for r in rounds]):
         return None
+    return _survey_rows(rounds)
+
+
+def for_quarter(rounds, months):
+    """What the quarterly page reads: ``(survey(rounds), exits(months, by_month=False))``, each
+    None unless built, with one query for which periods are built."""
+    built = _built_kinds({ROUND: [_round_key(r["year"], r["number"]) for r in rounds], MONTH: months})
+    survey_rows = _survey_rows(rounds) if rounds and ROUND in built else None
+    exit_rows = _exit_rows(months, by_month=False) if MONTH in built else None
+    return survey_rows, exit_rows
+
+
+def _survey_rows(rounds):
     rows = SurveySummary.objects.filter(round_id__in=[r["id"] for r in rounds]).order_by()
     aggregates = {"answers": Sum("answers"), "content": Sum("content"), "level_sum": Sum("level_sum")}
+    # one query per (township, item); the items' and the townships' rows are its sums
+    cells = list(rows.values("township_id", "item_id").annotate(**aggregates))
+    items, townships = {}, {}
+    for cell in cells:
+        for sums, key in ((items, "item_id"), (townships, "township_id")):
+            total = sums.setdefault(cell[key], {key: cell[key], **dict.fromkeys(aggregates, 0)})
+            for name in aggregates:
+                total[name] += cell[name] or 0
 
-    def with_mean(queryset):
-        return [{**r, "mean": r["level_sum"] / r["answers"] if r["answers"] else None} for r in queryset]
+    def with_mean(rows):
+        return [{**r, "mean": r["level_sum"] / r["answers"] if r["answers"] else None} for r in rows]
 
-    return (
-        with_mean(rows.values("township_id", "item_id").annotate(**aggregates)),
-        with_mean(rows.values("item_id").annotate(**aggregates)),
-        with_mean(rows.values("township_id").annotate(**aggregates)),
-    )
+    return with_mean(cells), with_mean(items.values()), with_mean(townships.values())
 
 
 # ---- building -----------------------------------------------------------------------------

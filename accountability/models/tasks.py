@@ -328,6 +328,9 @@ class Task(models.Model):
         indexes = [
             # my tasks: a township's tasks by deadline
             models.Index(fields=["township", "due_on"], name="task_township_due_idx"),
+            # the weekly dashboard's 逾期 list, earliest deadline first: read in this order,
+            # its first rows are found without sorting every overdue task of a province
+            models.Index(fields=["due_on"], name="task_due_idx"),
         ]
 
     def __str__(self):
@@ -424,6 +427,11 @@ class ProgressReport(models.Model):
         indexes = [
             # weekly dashboard: all reports of one week
             models.Index(fields=["week"], name="progress_week_idx"),
+            # "complete by a week" (a report reached 100%: dashboards/measures.complete_by):
+            # the few complete reports, not every report of the year
+            models.Index(
+                fields=["task", "week"], condition=Q(percent__gte=100), name="progress_complete_idx"
+            ),
         ]
 
     def __str__(self):
