@@ -2,10 +2,9 @@
 ``selectors.overview`` returns. Views serialise them with chishui.charts.figure_json for
 static/js/charts.js; titles and labels go through gettext."""
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from chishui.charts import COLORWAY, PALETTE
+from chishui.charts import COLORWAY, PALETTE, figure
 
 LAYOUT = {
     "margin": {"l": 50, "r": 20, "t": 50, "b": 80},
@@ -16,7 +15,7 @@ LAYOUT = {
 
 
 def _figure(data, title, **layout):
-    return go.Figure(data=data, layout={**LAYOUT, "title": {"text": title}, **layout})
+    return figure(data, {**LAYOUT, "title": {"text": title}, **layout})
 
 
 def coverage_by_kind(economic):
@@ -30,7 +29,7 @@ def coverage_by_kind(economic):
         ("none", _("未覆盖")),
     ]
     return _figure(
-        [go.Bar(x=labels, y=[row[key] for row in kinds], name=name) for key, name in modes],
+        [{"type": "bar", "x": labels, "y": [row[key] for row in kinds], "name": name} for key, name in modes],
         _("经济组织党建覆盖情况"),
         barmode="stack",
         xaxis={"type": "category", "automargin": True},
@@ -43,8 +42,18 @@ def funds_by_unit(units):
     names = [row["name"] for row in units]
     return _figure(
         [
-            go.Bar(x=names, y=[row["pairing_funds"] for row in units], name=_("结对帮扶资金")),
-            go.Bar(x=names, y=[row["collective_funds"] for row in units], name=_("集体经济项目资金")),
+            {
+                "type": "bar",
+                "x": names,
+                "y": [row["pairing_funds"] for row in units],
+                "name": _("结对帮扶资金"),
+            },
+            {
+                "type": "bar",
+                "x": names,
+                "y": [row["collective_funds"] for row in units],
+                "name": _("集体经济项目资金"),
+            },
         ],
         _("结对帮扶与集体经济资金（元）"),
         barmode="group",
@@ -58,18 +67,20 @@ def work_teams(units):
     names = [row["name"] for row in units]
     return _figure(
         [
-            go.Bar(
-                x=names,
-                y=[row["work_teams_compliant"] for row in units],
-                name=_("符合2111要求"),
-                marker_color=PALETTE["good"],
-            ),
-            go.Bar(
-                x=names,
-                y=[row["work_teams"] - row["work_teams_compliant"] for row in units],
-                name=_("未达要求"),
-                marker_color=PALETTE["bad"],
-            ),
+            {
+                "type": "bar",
+                "x": names,
+                "y": [row["work_teams_compliant"] for row in units],
+                "name": _("符合2111要求"),
+                "marker": {"color": PALETTE["good"]},
+            },
+            {
+                "type": "bar",
+                "x": names,
+                "y": [row["work_teams"] - row["work_teams_compliant"] for row in units],
+                "name": _("未达要求"),
+                "marker": {"color": PALETTE["bad"]},
+            },
         ],
         _("驻村工作组“2111”配置"),
         barmode="stack",
@@ -83,14 +94,20 @@ def finance_by_year(finance):
     years = [str(row["year"]) for row in finance]
     return _figure(
         [
-            go.Bar(x=years, y=[row["office_funds"] for row in finance], name=_("村均办公经费（元/年）")),
-            go.Scatter(
-                x=years,
-                y=[row["cadre_pay_monthly"] for row in finance],
-                name=_("村干部月均报酬（元）"),
-                mode="lines+markers",
-                yaxis="y2",
-            ),
+            {
+                "type": "bar",
+                "x": years,
+                "y": [row["office_funds"] for row in finance],
+                "name": _("村均办公经费（元/年）"),
+            },
+            {
+                "type": "scatter",
+                "x": years,
+                "y": [row["cadre_pay_monthly"] for row in finance],
+                "name": _("村干部月均报酬（元）"),
+                "mode": "lines+markers",
+                "yaxis": "y2",
+            },
         ],
         _("村级保障逐年变化"),
         xaxis={"type": "category"},

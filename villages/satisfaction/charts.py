@@ -2,10 +2,9 @@
 template passes them with json_script; static/js/charts.js renders them). A figure is only
 built when there is something to draw: the page says 无测评 instead of an empty chart."""
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from chishui.charts import COLORWAY, PALETTE
+from chishui.charts import COLORWAY, PALETTE, figure
 
 LAYOUT = {
     "margin": {"l": 50, "r": 20, "t": 50, "b": 80},
@@ -15,13 +14,8 @@ LAYOUT = {
 }
 
 
-def figure_json(fig):
-    """The figure as JSON safe to place inside a <script> element."""
-    return fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def _figure(data, title, **layout):
-    return go.Figure(data=data, layout={**LAYOUT, "title": {"text": title}, **layout})
+    return figure(data, {**LAYOUT, "title": {"text": title}, **layout})
 
 
 def round_trend(rounds):
@@ -29,15 +23,20 @@ def round_trend(rounds):
     names = [_("第%(number)s轮") % {"number": r["number"]} for r in rounds]
     return _figure(
         [
-            go.Bar(
-                name=_("满意"),
-                x=names,
-                y=[r["satisfied_share"] for r in rounds],
-                marker_color=PALETTE["good"],
-            ),
-            go.Bar(
-                name=_("基本满意"), x=names, y=[r["fair_share"] for r in rounds], marker_color=PALETTE["warn"]
-            ),
+            {
+                "type": "bar",
+                "name": _("满意"),
+                "x": names,
+                "y": [r["satisfied_share"] for r in rounds],
+                "marker": {"color": PALETTE["good"]},
+            },
+            {
+                "type": "bar",
+                "name": _("基本满意"),
+                "x": names,
+                "y": [r["fair_share"] for r in rounds],
+                "marker": {"color": PALETTE["warn"]},
+            },
         ],
         _("各轮满意度（%）"),
         barmode="stack",
@@ -50,12 +49,13 @@ def item_shares(items):
     answered = sorted((i for i in items if i["content_share"] is not None), key=lambda i: i["content_share"])
     return _figure(
         [
-            go.Bar(
-                x=[i["content_share"] for i in answered],
-                y=[i["name"] for i in answered],
-                orientation="h",
-                name=_("满意及基本满意"),
-            )
+            {
+                "type": "bar",
+                "x": [i["content_share"] for i in answered],
+                "y": [i["name"] for i in answered],
+                "orientation": "h",
+                "name": _("满意及基本满意"),
+            }
         ],
         _("各民生项目满意率（%）"),
         xaxis={"range": [0, 100]},
@@ -69,11 +69,12 @@ def township_shares(townships, round_numbers):
     surveyed = [t for t in townships if t["content_share"] is not None]
     return _figure(
         [
-            go.Bar(
-                name=_("第%(number)s轮") % {"number": number},
-                x=[t["name"] for t in surveyed],
-                y=[t["rounds"][index] for t in surveyed],
-            )
+            {
+                "type": "bar",
+                "name": _("第%(number)s轮") % {"number": number},
+                "x": [t["name"] for t in surveyed],
+                "y": [t["rounds"][index] for t in surveyed],
+            }
             for index, number in enumerate(round_numbers)
         ],
         _("各乡镇满意率（%）"),

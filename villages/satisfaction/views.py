@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chishui import cache, errors
+from chishui.charts import figure_json
 from chishui.exports import FORMATS, export_response
 from chishui.pagination import paginate
 from villages import roles
@@ -155,7 +156,7 @@ def _body(request, year, specs, data, template, charts_of=None):
     figures = charts_of(data) if charts_of else []
     context = {
         "tables": tables,
-        "charts": [{"id": element, "json": mark_safe(charts.figure_json(fig))} for element, fig in figures],
+        "charts": [{"id": element, "json": mark_safe(figure_json(fig))} for element, fig in figures],
     }
     return render_to_string(template, context, request=request)
 
