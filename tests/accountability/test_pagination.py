@@ -8,14 +8,14 @@ worker) and removed after it, so other tests start from an empty database."""
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth.models import User
 
 from accountability.dashboards.views import DASHBOARDS
 from accountability.models import Factor, Problem, Task
 from accountability.oversight import scoring
 from chishui import pagination
-from devdata import demo, synthetic
-from villages.models import LivelihoodItem, Township
+from devdata import synthetic
+from tests.committed import committed_county
+from villages.models import Township
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("pagination-county")]
 
@@ -29,18 +29,18 @@ SMALL = synthetic.Scale(
 )
 
 
+def build_county():
+    synthetic.build(SMALL)
+    township = Township.objects.order_by("code").first()
+    for n in range(3):
+        Problem.objects.create(township=township, factor=Factor.INDUSTRY, description=f"问题{n}")
+    scoring.compute_year_end(2016)
+
+
 @pytest.fixture(scope="module")
 def built_county(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        synthetic.build(SMALL)
-        township = Township.objects.order_by("code").first()
-        for n in range(3):
-            Problem.objects.create(township=township, factor=Factor.INDUSTRY, description=f"问题{n}")
-        scoring.compute_year_end(2016)
+    with committed_county(django_db_blocker, build_county):
         yield
-        demo.clear()
-        User.objects.filter(username__endswith="-synthetic-reporter").delete()
-        LivelihoodItem.objects.all().delete()
 
 
 @pytest.fixture
