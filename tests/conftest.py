@@ -25,6 +25,35 @@ settings.PASSWORD_HASHERS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory, worker_id):
+    """The run's migrated SQLite database, a file shared by the xdist workers of the run (in
+    the parent of their temporary directories), kept by the first worker that migrates (see
+    tests/migrated.py)."""
+    base = tmp_path_factory.getbasetemp()
+    return (base if worker_id == "master" else base.parent) / "migrated.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def _migrate_once(migrated_sqlite):
+    import contextlib
+
+    from tests.migrated import shared_migrations
+
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(shared_migrations(migrated_sqlite))
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_migrate_once, django_db_setup):
+    """pytest-django's test databases; on SQLite the migrations run once per run, not once
+    per worker (tests/migrated.py). Only while the databases are created: a test's own
+    ``migrate`` runs as it is."""
+    _migrate_once.close()
+    return django_db_setup
+
+
 @pytest.fixture(autouse=True)
 def _memory_cache(settings):
     """Each test its own empty in-memory cache: the file cache of settings.py is shared by

@@ -4,9 +4,12 @@ and, through a cookie, for the writer's next requests.
 
 The routing rules are tested in-process; the real thing — two database aliases, two SQLite
 files, the replica a stale copy of the primary — runs in a subprocess, because the replica
-alias is configured from the environment when the settings load."""
+alias is configured from the environment when the settings load. The primary starts as a
+copy of the run's migrated SQLite database (tests/migrated.py) rather than migrating again;
+without one (a PostgreSQL run) the subprocess migrates it."""
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -86,8 +89,9 @@ SCRIPT = textwrap.dedent(
     from chishui import db_router
     from villages import roles
 
-    primary, replica = sys.argv[1], sys.argv[2]
-    call_command("migrate", verbosity=0)
+    primary, replica, migrated = sys.argv[1], sys.argv[2], sys.argv[3] == "migrated"
+    if not migrated:
+        call_command("migrate", verbosity=0)
     user = User.objects.create_user(username="router-supervisor")
     user.groups.add(Group.objects.get(name=roles.COUNTY_SUPERVISOR))
     client = Client()
@@ -128,8 +132,13 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def test_two_database_aliases_reads_from_the_replica_and_reads_after_a_write_from_the_primary(tmp_path):
+def test_two_database_aliases_reads_from_the_replica_and_reads_after_a_write_from_the_primary(
+    tmp_path, django_db_setup, migrated_sqlite
+):
     primary, replica = tmp_path / "primary.sqlite3", tmp_path / "replica.sqlite3"
+    migrated = migrated_sqlite.exists()  # made when the SQLite test databases were created
+    if migrated:
+        shutil.copyfile(migrated_sqlite, primary)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "chishui.settings",
@@ -139,7 +148,7 @@ def test_two_database_aliases_reads_from_the_replica_and_reads_after_a_write_fro
         "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
     }
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(primary), str(replica)],
+        [sys.executable, "-c", SCRIPT, str(primary), str(replica), "migrated" if migrated else "empty"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -20,19 +20,27 @@ from accountability.tasks import services
 from devdata import synthetic
 from tests.accountability.tasks_factories import freeze_today
 from tests.accountability.test_summaries import secretary_of
+from tests.committed import committed_county
 from villages.models import Cadre, EconomicOrganization, Township, Village
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("cache-county")]
 
 WEEK = Week(2016, 23)
 WEEKLY = f"/dashboard/weekly/?week={WEEK}"
 QUARTERLY = "/dashboard/quarterly/?quarter=2016-Q2"
 
 
-@pytest.fixture
-def county():
+def build_county():
     synthetic.build("small")
     summaries.rebuild()
+
+
+@pytest.fixture(scope="module")
+def county(django_db_setup, django_db_blocker):
+    """The small county with its summary tables, built once for the module (committed; each
+    test's writes are rolled back; the module's other tests do not read the data)."""
+    with committed_county(django_db_blocker, build_county):
+        yield
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """Every table pages through one helper (accountability.pagination): ``per_page`` from the
 query string is clamped to 1–MAX_PER_PAGE rows, and a page number that is not a number, or
-is past either end, shows a page instead of an error."""
+is past either end, shows a page instead of an error.
+
+The tests only read: the county is built once for the module (committed, on one xdist
+worker) and removed after it, so other tests start from an empty database."""
 
 from urllib.parse import urlencode
 
@@ -11,9 +14,10 @@ from accountability.models import Factor, Problem, Task
 from accountability.oversight import scoring
 from chishui import pagination
 from devdata import synthetic
+from tests.committed import committed_county
 from villages.models import Township
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("pagination-county")]
 
 SMALL = synthetic.Scale(
     townships=3,
@@ -25,13 +29,22 @@ SMALL = synthetic.Scale(
 )
 
 
-@pytest.fixture
-def county(client, supervisor):
+def build_county():
     synthetic.build(SMALL)
     township = Township.objects.order_by("code").first()
     for n in range(3):
         Problem.objects.create(township=township, factor=Factor.INDUSTRY, description=f"问题{n}")
     scoring.compute_year_end(2016)
+
+
+@pytest.fixture(scope="module")
+def built_county(django_db_setup, django_db_blocker):
+    with committed_county(django_db_blocker, build_county):
+        yield
+
+
+@pytest.fixture
+def county(built_county, client, supervisor):
     client.force_login(supervisor)
     return client
 

@@ -29,11 +29,12 @@ from accountability.periods import Month, Quarter, Week
 from accountability.tasks import services
 from devdata import synthetic
 from tests.accountability.tasks_factories import freeze_today
+from tests.committed import committed_county
 from tests.villages.files import write_csv
 from villages import registry, roles
 from villages.models import Cadre, Household, SurveyAnswer, Township
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("summaries-county")]
 
 COUNTY = selectors.Scope(None, None)
 WEEKS = [Week(2016, n) for n in (2, 9, 23, 30, 40)]
@@ -41,10 +42,17 @@ MONTHS = [Month(2016, n) for n in (1, 4, 6, 9, 12)]
 QUARTERS = [Quarter(2016, n) for n in (1, 2, 3, 4)]
 
 
-@pytest.fixture
-def county():
+def build_county():
     synthetic.build("small")
     summaries.rebuild()
+
+
+@pytest.fixture(scope="module")
+def county(django_db_setup, django_db_blocker):
+    """The small county with its summary tables, built once for the module (committed; each
+    test's writes are rolled back; the module's other tests do not read the data)."""
+    with committed_county(django_db_blocker, build_county):
+        yield
 
 
 def assert_summaries_equal_live(weeks=WEEKS, months=MONTHS, quarters=QUARTERS):

@@ -1,11 +1,16 @@
 """Scores stored before year-end versions existed are not lost: the migration makes each
-year's rows its published version 1."""
+year's rows its published version 1.
+
+The migrations run inside the test's transaction (both databases roll DDL back), so the
+rollback at the end of the test leaves the schema at the latest migration again: no
+migrating forward afterwards, no flush."""
 
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
 
 BEFORE = [("accountability", "0011_contract_constraint_messages")]
 AFTER = [("accountability", "0014_yearend_run_required_and_permissions")]
@@ -18,17 +23,31 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.fixture(autouse=True)
-def back_to_the_latest_schema():
-    """Leave the database migrated to the end again: the next tests on this worker need every
-    later migration (a schema left at AFTER lacks their columns)."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+@pytest.fixture(scope="module", autouse=True)
+def foreign_keys_off_outside_the_transaction(django_db_setup, django_db_blocker):
+    """SQLite's schema editor needs foreign key checks off, and SQLite turns them off only
+    outside a transaction: before the test's transaction begins (the check of the rows that
+    Django's test case runs before its rollback still applies)."""
+    with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            assert connection.disable_constraint_checking()
+        applied = set(MigrationRecorder(connection).applied_migrations())
+        yield
+        connection.enable_constraint_checking()
+        # the rollback took the migrations back: the recorder lists what it listed before
+        assert set(MigrationRecorder(connection).applied_migrations()) == applied
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.fixture
+def constraints_checked_at_once(db):
+    """PostgreSQL refuses to alter a table with deferred foreign key checks pending (rows
+    written by the test or a data migration in the same transaction): check them at once."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.mark.usefixtures("constraints_checked_at_once")
 def test_existing_scores_become_the_published_version_1_of_their_year():
     old = migrate(BEFORE)
     Township = old.get_model("villages", "Township")
