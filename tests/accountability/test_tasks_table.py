@@ -1,16 +1,18 @@
 """The task list's rows are built by ``TaskTable.body_rows`` instead of django-tables2's
-per-cell template (issue 15): the page must stay exactly what django-tables2 renders, cell
-for cell, in every state a task can be in."""
+per-cell template, and its village filter by ``JoinedSelect`` instead of a template an option
+(issue 15): the page must stay exactly what django-tables2 and Django render, in every state."""
 
 import datetime as dt
 import re
 
 import pytest
+from django import forms
 from django.conf import settings
 from django.test import RequestFactory
 from django_tables2 import RequestConfig
 
 from accountability.tasks import selectors
+from accountability.tasks.filters import JoinedSelect, TaskFilter
 from accountability.tasks.tables import TaskTable
 from tests.accountability.tasks_factories import LAST_WEEK, THIS_WEEK, freeze_today, make_report, make_task
 
@@ -84,3 +86,35 @@ def test_an_empty_page_says_so(secretary_a, fixed_today):
 
     assert tags(fast) == tags(generic)
     assert "没有符合条件的任务。" in tbody(fast)
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [
+        [("", "全部"), (1, "甲村"), (2, '乙村 <"&">')],
+        [("", "全部"), ("一组", [(3, "丙村"), (4, "丁村")]), (5, "戊村")],
+    ],
+)
+@pytest.mark.parametrize("value", [None, "", 2, "4"])
+def test_the_village_select_is_what_django_renders(choices, value):
+    attrs = {"id": "id_village", "aria-invalid": "true", "required": True, "disabled": False}
+    joined = JoinedSelect(choices=choices).render("village", value, attrs)
+    django = forms.Select(choices=choices).render("village", value, attrs)
+
+    assert joined == django
+    offered = set()
+    for choice, label in choices:
+        offered |= {str(v) for v, _label in label} if isinstance(label, list) else {str(choice)}
+    chosen = "" if value is None else str(value)  # None chooses the empty option
+    assert (" selected>" in joined) == (chosen in offered)
+
+
+def test_the_task_filter_offers_the_villages_through_it(rf, secretary_a, village_a, tasks):
+    request = rf.get("/tasks/", {"village": village_a.pk})
+    request.user = secretary_a
+    field = TaskFilter(request.GET, queryset=selectors.tasks_for_list(secretary_a), request=request).form[
+        "village"
+    ]
+
+    assert isinstance(field.field.widget, JoinedSelect)
+    assert f'<option value="{village_a.pk}" selected>{village_a}</option>' in str(field)
