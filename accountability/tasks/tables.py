@@ -12,6 +12,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import Accessor, signature
 
+from accountability.tasks import selectors
 from accountability.tasks.selectors import NEWEST_PROBLEMS, OPEN_FIRST, Status, Urgency
 
 
@@ -77,6 +78,14 @@ class TaskTable(tables.Table):
         row_attrs = {"class": lambda record: ROW_CLASSES.get(record.urgency, "")}
         # django-tables2's template, but the rows of the page come from ``body_rows``
         template_name = "accountability/task_table.html"
+
+    def paginate(self, *args, **kwargs):
+        """The page's rows are read by ``selectors.page_of``: ordered and sliced over the tasks
+        alone, joined and annotated for the page's rows only."""
+        super().paginate(*args, **kwargs)
+        rows = self.page.object_list
+        rows.data = selectors.page_of(self.data.data, rows.data)
+        return self
 
     def body_rows(self):
         """The page's rows as HTML, cell for cell what django-tables2's own template renders

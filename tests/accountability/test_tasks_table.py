@@ -70,6 +70,21 @@ def test_the_rows_are_what_django_tables2_renders(secretary_a, tasks, query):
     assert tbody(fast).count("<tr ") == (2 if "page=2" in query else 3)
 
 
+@pytest.mark.parametrize("sort", ["", "-latest_percent", "latest_percent", "village", "-owner", "-due_on"])
+def test_each_page_holds_the_rows_of_the_lists_order(secretary_a, tasks, sort):
+    """The page's rows are read by ``selectors.page_of`` (sliced over the tasks alone, then
+    joined): the same rows in the same order as the plain slice of the ordered list."""
+    for page in (1, 2):
+        request = RequestFactory().get("/tasks/", {"sort": sort, "page": page})
+        request.user = secretary_a
+        table = TaskTable(selectors.tasks_for_list(secretary_a))
+        RequestConfig(request, paginate={"per_page": 3}).configure(table)
+        shown = [row.record.code for row in table.page.object_list]
+        bottom = (page - 1) * 3
+        assert shown == [task.code for task in table.data.data[bottom : bottom + 3]]
+        assert len(shown) == (3 if page == 1 else 2)
+
+
 def test_the_cells_carry_every_state(secretary_a, tasks):
     fast, _generic = render_both(secretary_a, "per_page=5")
     body = tbody(fast)
