@@ -41,7 +41,7 @@ def attrs_html(attrs):
 class JoinedSelect(forms.Select):
     """A select whose options are joined in Python: the HTML of Django's ``select.html``
     (tests/accountability/test_tasks_table.py compares them) without a template include an
-    option, which cost a county supervisor's task list more than its rows (122 villages)."""
+    option, which cost a county supervisor's task list (122 villages) as much as its rows."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
