@@ -175,11 +175,12 @@ def weekly_dues(week):
 # ---- the 提醒 panel of a user's start page -----------------------------------------------
 
 
-def panel(user):
+def panel(user, list_tasks=True):
     """What ``user`` owes this week, for the 提醒 panel of his start page: his unreported and
     overdue tasks (as their owner), the overdue rectifications he answers for (a township
     secretary his township's; a county supervisor, who records 整改完成, the county's), and a
-    link to the reminders' record for those who read it. At most three queries."""
+    link to the reminders' record for those who read it. At most three queries; two without
+    ``list_tasks`` (the compact panel of the task list counts his tasks but names none)."""
     week = periods.Week.of(periods.today())
     scope = UserScope.of(user)
     data = {"week": week, "tasks": None, "findings": None, "findings_url_query": ""}
@@ -190,13 +191,15 @@ def panel(user):
             unreported=Count("pk", filter=~measures.reported_in(week)),
             overdue=Count("pk", filter=measures.overdue_q(week)),
         )
-        listed = (
-            mine.filter(measures.active_q(week))
-            .filter(~measures.reported_in(week) | measures.overdue_q(week))
-            .annotate(reported=measures.reported_in(week), is_overdue=Q(measures.overdue_q(week)))
-            .order_by("due_on", "code")
-            .values("pk", "code", "title", "due_on", "reported", "is_overdue")[:PANEL_LIMIT]
-        )
+        listed = []
+        if list_tasks:
+            listed = (
+                mine.filter(measures.active_q(week))
+                .filter(~measures.reported_in(week) | measures.overdue_q(week))
+                .annotate(reported=measures.reported_in(week), is_overdue=Q(measures.overdue_q(week)))
+                .order_by("due_on", "code")
+                .values("pk", "code", "title", "due_on", "reported", "is_overdue")[:PANEL_LIMIT]
+            )
         data["tasks"] = {**counts, "listed": list(listed)}
     day = periods.today()
     if scope.role == roles.TOWNSHIP_SECRETARY and scope.township_id:

@@ -3,12 +3,16 @@ already joined and annotated everything a column shows: no column reaches across
 by itself."""
 
 import django_tables2 as tables
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_tables2.utils import Accessor, signature
 
+from accountability.tasks import selectors
 from accountability.tasks.selectors import NEWEST_PROBLEMS, OPEN_FIRST, Status, Urgency
 
 
@@ -72,6 +76,76 @@ class TaskTable(tables.Table):
         attrs = {"class": "table task-table"}
         empty_text = _("没有符合条件的任务。")
         row_attrs = {"class": lambda record: ROW_CLASSES.get(record.urgency, "")}
+        # django-tables2's template, but the rows of the page come from ``body_rows``
+        template_name = "accountability/task_table.html"
+
+    def paginate(self, *args, **kwargs):
+        """The page's rows are read by ``selectors.page_of``: ordered and sliced over the tasks
+        alone, joined and annotated for the page's rows only."""
+        super().paginate(*args, **kwargs)
+        rows = self.page.object_list
+        rows.data = selectors.page_of(self.data.data, rows.data)
+        return self
+
+    def body_rows(self):
+        """The page's rows as HTML, cell for cell what django-tables2's own template renders
+        (tests/accountability/test_tasks_table.py compares the two) at a fraction of its cost
+        (docs/performance.md): each column's cell attributes are worked out once a page, not
+        once a cell, and each cell calls its column's render method directly instead of
+        inspecting its signature and going through the template engine."""
+        plans = [(column.attrs["td"].as_html(), self.cell_plan(column)) for column in self.columns]
+        for row in self.paginated_rows:
+            record = row.record
+            cells = format_html_join(
+                "", "<td {}>{}</td>", ((attrs, cell(row, record)) for attrs, cell in plans)
+            )
+            yield format_html("<tr {}>{}</tr>", row.attrs.as_html(), cells)
+
+    def cell_plan(self, bound_column):
+        """A function ``(row, record) -> HTML`` of one column's cell, doing what
+        ``BoundRow.get_cell`` and ``{{ cell }}`` do: the accessor's value (a field's choice
+        label), the column's default when empty, its render method, its link, then localised
+        and escaped. A render method that asks for more than value, record, column,
+        bound_column and table goes through ``get_cell`` itself."""
+        column = bound_column.column
+        accessor = Accessor(bound_column.accessor)
+        render = bound_column.render
+        wanted, catch_all = signature(render)
+        if catch_all or not set(wanted) <= {"value", "record", "column", "bound_column", "table"}:
+            return lambda row, record: conditional_escape(localize(row.get_cell(bound_column.name)))
+        try:
+            field = self.data.model._meta.get_field(str(bound_column.accessor))
+            choices = bool(field.choices)
+        except (AttributeError, FieldDoesNotExist):
+            choices = False
+        display = f"get_{bound_column.accessor}_display"
+        default, link, empty = bound_column.default, bound_column.link, column.empty_values
+        if link and not link.attrs and callable(link.url) and signature(link.url) == (("record",), None):
+            # linkify=lambda record: ...: the <a> LinkTransform builds, without working out
+            # its attributes and the url's signature a cell
+            url = link.url
+
+            def link(content, record, **kwargs):
+                return format_html('<a href="{}">{}</a>', url(record), content)
+
+        def cell(row, record):
+            value = getattr(record, display)() if choices else accessor.resolve(record, quiet=True)
+            if value in empty:
+                content = default
+            else:
+                kwargs = {
+                    "value": value,
+                    "record": record,
+                    "column": column,
+                    "bound_column": bound_column,
+                    "table": self,
+                }
+                content = render(**{name: kwargs[name] for name in wanted})
+                if link:
+                    content = link(content, **kwargs, bound_row=row)
+            return conditional_escape(localize(content))
+
+        return cell
 
     def order_latest_percent(self, queryset, is_descending):
         """Tasks without any report sort last either way (databases disagree on NULLs)."""
@@ -84,6 +158,10 @@ class TaskTable(tables.Table):
 
     def render_factor(self, record):
         return record.get_factor_display()
+
+    def render_due_on(self, value):
+        """What the column's ``date:"Y-m-d"`` template renders, without a template a cell."""
+        return value.strftime("%Y-%m-%d")
 
     def render_latest_percent(self, value, record):
         return format_html(

@@ -12,6 +12,7 @@ register = template.Library()
 def reminder_panel(context, compact=False):
     """``compact`` (the task list, where the tasks themselves follow right below, this week's
     first): the counts and the findings without repeating the tasks, so that on a phone the
-    first task is still on the first screen."""
+    first task is still on the first screen; the tasks it would name are not even read."""
     request = context["request"]
-    return {"panel": selectors.panel(request.user), "request": request, "compact": compact}
+    panel = selectors.panel(request.user, list_tasks=not compact)
+    return {"panel": panel, "request": request, "compact": compact}

@@ -72,6 +72,7 @@ def test_benchmark_small_prints_one_json_object_with_import_figures_and_leaves_t
         "satisfaction",
         "year_end",
         "task_list",
+        "task_list_secretary",  # the task list as a township secretary meets it
         "task",
         "weekly_cold",
         "satisfaction_cold",

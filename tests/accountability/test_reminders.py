@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accountability.models import Finding, Inspection, Reminder
-from accountability.reminders import channels, services
+from accountability.reminders import channels, selectors, services
 from tests import access
 from tests.accountability.tasks_factories import LAST_WEEK, THIS_WEEK, freeze_today, make_report, make_task
 from tests.villages import satisfaction_factories as sf
@@ -472,6 +472,17 @@ def test_the_panel_shows_what_the_user_owes_this_week(
 
     survey = panel_of(client, survey_worker, "/satisfaction/survey/")
     assert "2016年第1轮：还有 2 户未测评" in survey
+
+
+def test_the_compact_panel_counts_the_same_tasks_without_reading_them(
+    county, secretary_a, django_assert_num_queries
+):
+    full = selectors.panel(secretary_a)
+    assert len(full["tasks"]["listed"]) == 2  # his unreported and overdue tasks, named
+    # his cadre (read once a request, kept on the user), his tasks' counts, his township's findings
+    with django_assert_num_queries(2):
+        compact = selectors.panel(secretary_a, list_tasks=False)
+    assert compact["tasks"] == {**full["tasks"], "listed": []}
 
 
 def test_the_panel_is_in_english_for_english_users(client, county, secretary_a, compiled_translations):

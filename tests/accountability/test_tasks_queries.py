@@ -18,9 +18,9 @@ def fixed_today(monkeypatch, today):
 
 
 # session, user, groups (role), cadre, then the page's own queries (with the counts of this
-# week's work at the top: one aggregate), + the 提醒 panel: his tasks' counts, the listed
-# ones, his township's overdue findings
-TASK_LIST_QUERIES = 12
+# week's work at the top: one aggregate), + the compact 提醒 panel: his tasks' counts and his
+# township's overdue findings (it names no task, so it reads none)
+TASK_LIST_QUERIES = 11
 TASK_PAGE_QUERIES = 10
 # + count, page of rows, villages of the raise form, villages of the filter
 PROBLEM_LIST_QUERIES = 8

@@ -38,6 +38,7 @@ from accountability.dashboards.selectors import Scope
 from accountability.models import Task
 from devdata import import_benchmark, load, synthetic
 from villages import roles
+from villages.models import Cadre
 
 MIN_RUNS = 20
 # The cached pages also measured cold (the cache emptied before each request: the first
@@ -213,7 +214,24 @@ class Command(BaseCommand):
             pages[name] = self.measure_page(client, url, runs)
         for name in COLD:
             pages[f"{name}_cold"] = self.measure_page(client, urls[name], runs, cold=True)
+        # the task list as the first township's secretary meets it (his tasks, his 提醒 panel)
+        secretary = Client()
+        secretary.force_login(self.township_secretary())
+        pages["task_list_secretary"] = self.measure_page(secretary, urls["task_list"], runs)
         return user, pages, urls
+
+    def township_secretary(self):
+        """A login for the first township's secretary (the synthetic cadres have none)."""
+        cadre = (
+            Cadre.objects.filter(role=Cadre.Role.TOWNSHIP_SECRETARY)
+            .order_by("township__code", "code")
+            .first()
+        )
+        user = User.objects.create_user(username="benchmark-secretary")
+        user.groups.add(Group.objects.get_or_create(name=roles.TOWNSHIP_SECRETARY)[0])
+        cadre.user = user
+        cadre.save(update_fields=["user"])
+        return user
 
     def profile(self, urls, name):
         if name not in urls:

@@ -1,0 +1,135 @@
+"""The task list's rows are built by ``TaskTable.body_rows`` instead of django-tables2's
+per-cell template, and its village filter by ``JoinedSelect`` instead of a template an option
+(issue 15): the page must stay exactly what django-tables2 and Django render, in every state."""
+
+import datetime as dt
+import re
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.test import RequestFactory
+from django_tables2 import RequestConfig
+
+from accountability.tasks import selectors
+from accountability.tasks.filters import JoinedSelect, TaskFilter
+from accountability.tasks.tables import TaskTable
+from tests.accountability.tasks_factories import LAST_WEEK, THIS_WEEK, freeze_today, make_report, make_task
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fixed_today(monkeypatch, today):
+    return freeze_today(monkeypatch, today)
+
+
+@pytest.fixture
+def tasks(secretary_a, village_a, fixed_today):
+    """Done, in progress and reported this week, overdue and never reported, not started,
+    and a title that needs escaping."""
+    done = make_task(secretary_a, "A-01", village=village_a, title="修通组路", target=10)
+    make_report(done, LAST_WEEK, "10", secretary_a)
+    going = make_task(secretary_a, "A-02", title="产业覆盖", target=100)
+    make_report(going, LAST_WEEK, "20", secretary_a)
+    make_report(going, THIS_WEEK, "35.5", secretary_a)
+    make_task(secretary_a, "A-03", title="危房改造", due_on=dt.date(2016, 6, 1))
+    make_task(secretary_a, "A-04", title='培训 <b>"夜校"</b> & 考核', village=village_a, factor="talent")
+    zero = make_task(secretary_a, "A-05", title="起步", due_on=dt.date(2016, 5, 1))
+    make_report(zero, LAST_WEEK, "0", secretary_a)
+
+
+def tags(html):
+    """The HTML without the whitespace between tags (the templates indent differently)."""
+    return re.sub(r">\s+<", "><", html).strip()
+
+
+def tbody(html):
+    return tags(html.split("<tbody", 1)[1].split("</tbody>", 1)[0])
+
+
+def render_both(user, query=""):
+    request = RequestFactory().get(f"/tasks/?{query}")
+    request.user = user
+    tables = []
+    for template in ("accountability/task_table.html", settings.DJANGO_TABLES2_TEMPLATE):
+        rows = selectors.tasks_for_list(user)
+        if "status=done" in query:
+            rows = rows.filter(status=selectors.Status.DONE)
+        table = TaskTable(rows, template_name=template)
+        RequestConfig(request, paginate={"per_page": 3}).configure(table)
+        tables.append(table.as_html(request))
+    return tables
+
+
+@pytest.mark.parametrize("query", ["", "page=2", "sort=-latest_percent", "sort=village&page=2"])
+def test_the_rows_are_what_django_tables2_renders(secretary_a, tasks, query):
+    fast, generic = render_both(secretary_a, query)
+
+    assert tags(fast) == tags(generic)  # the rows, and the header and pages around them
+    assert tbody(fast).count("<tr ") == (2 if "page=2" in query else 3)
+
+
+@pytest.mark.parametrize("sort", ["", "-latest_percent", "latest_percent", "village", "-owner", "-due_on"])
+def test_each_page_holds_the_rows_of_the_lists_order(secretary_a, tasks, sort):
+    """The page's rows are read by ``selectors.page_of`` (sliced over the tasks alone, then
+    joined): the same rows in the same order as the plain slice of the ordered list."""
+    for page in (1, 2):
+        request = RequestFactory().get("/tasks/", {"sort": sort, "page": page})
+        request.user = secretary_a
+        table = TaskTable(selectors.tasks_for_list(secretary_a))
+        RequestConfig(request, paginate={"per_page": 3}).configure(table)
+        shown = [row.record.code for row in table.page.object_list]
+        bottom = (page - 1) * 3
+        assert shown == [task.code for task in table.data.data[bottom : bottom + 3]]
+        assert len(shown) == (3 if page == 1 else 2)
+
+
+def test_the_cells_carry_every_state(secretary_a, tasks):
+    fast, _generic = render_both(secretary_a, "per_page=5")
+    body = tbody(fast)
+
+    assert "培训 &lt;b&gt;&quot;夜校&quot;&lt;/b&gt; &amp; 考核" in body  # escaped, once
+    assert 'data-label="最新进度">—</td>' in body  # never reported
+    assert "35.5%" in body and "0.0%" in body
+    assert '<td class="cell-due" data-label="完成时限">2016-06-01</td>' in body
+    assert 'class="to-report even"' in body or 'class="to-report odd"' in body
+
+
+def test_an_empty_page_says_so(secretary_a, fixed_today):
+    fast, generic = render_both(secretary_a, "status=done")
+
+    assert tags(fast) == tags(generic)
+    assert "没有符合条件的任务。" in tbody(fast)
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [
+        [("", "全部"), (1, "甲村"), (2, '乙村 <"&">')],
+        [("", "全部"), ("一组", [(3, "丙村"), (4, "丁村")]), (5, "戊村")],
+    ],
+)
+@pytest.mark.parametrize("value", [None, "", 2, "4"])
+def test_the_village_select_is_what_django_renders(choices, value):
+    attrs = {"id": "id_village", "aria-invalid": "true", "required": True, "disabled": False}
+    joined = JoinedSelect(choices=choices).render("village", value, attrs)
+    django = forms.Select(choices=choices).render("village", value, attrs)
+
+    assert joined == django
+    offered = set()
+    for choice, label in choices:
+        offered |= {str(v) for v, _label in label} if isinstance(label, list) else {str(choice)}
+    chosen = "" if value is None else str(value)  # None chooses the empty option
+    assert (" selected>" in joined) == (chosen in offered)
+
+
+def test_the_task_filter_offers_the_villages_through_it(rf, secretary_a, village_a, tasks):
+    request = rf.get("/tasks/", {"village": village_a.pk})
+    request.user = secretary_a
+    field = TaskFilter(request.GET, queryset=selectors.tasks_for_list(secretary_a), request=request).form[
+        "village"
+    ]
+
+    assert isinstance(field.field.widget, JoinedSelect)
+    assert f'<option value="{village_a.pk}" selected>{village_a}</option>' in str(field)
