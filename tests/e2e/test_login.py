@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.shots import shot
+
 
 def test_user_logs_in_sees_chinese_page_and_logs_out(page, live_server, login, no_role_user):
     login(page, live_server, no_role_user)
@@ -12,7 +14,7 @@ def test_user_logs_in_sees_chinese_page_and_logs_out(page, live_server, login, n
     expect(page.get_by_role("heading", name="尚未分配角色")).to_be_visible()
     expect(page.locator(".site-header")).to_contain_text("赤水市三定责任管理")
     expect(page.locator(".site-nav")).to_contain_text(no_role_user.get_username())
-    page.screenshot(path="/tmp/chishui-e2e-no-role.png", full_page=True)
+    shot(page, "/tmp/chishui-e2e-no-role.png", full_page=True)
 
     page.locator(".site-nav").get_by_role("button", name="退出").click()
 
@@ -46,7 +48,7 @@ def test_login_form_fits_a_phone_and_switches_to_english(phone_page, live_server
     expect(phone_page.get_by_role("button", name="登录")).to_be_visible()
     overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, "the login page scrolls sideways on a 390px phone"
-    phone_page.screenshot(path="/tmp/chishui-e2e-login-phone.png", full_page=True)
+    shot(phone_page, "/tmp/chishui-e2e-login-phone.png", full_page=True)
 
     phone_page.locator(".language-switcher select").select_option("en")
     phone_page.locator(".language-switcher").get_by_role("button").click()

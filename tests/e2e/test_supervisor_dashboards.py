@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from devdata import synthetic
+from tests.e2e.shots import shot
 
 DASHBOARDS = [
     ("weekly", "2016-W23", "2016-W22", "每周晒任务进度", "units"),
@@ -67,5 +68,5 @@ def test_supervisor_opens_dashboards_changes_period_drills_down_and_exports(
     expect(overdue.locator("th.secondary").first).to_be_hidden()
     expect(overdue.locator("td a[href^='/tasks/']").first).to_be_visible()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    page.screenshot(path="/tmp/chishui-e2e-weekly-phone.png", full_page=True)
+    shot(page, "/tmp/chishui-e2e-weekly-phone.png", full_page=True)
     assert overflow <= 0, "the weekly dashboard scrolls sideways on a 390px phone"

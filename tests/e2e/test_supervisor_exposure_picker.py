@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from accountability.models import Exposure
 from tests.accountability.tasks_factories import make_task
+from tests.e2e.shots import shot
 
 pytestmark = pytest.mark.e2e
 
@@ -57,4 +58,4 @@ def test_supervisor_records_an_exposure_with_the_task_picker(
     page.locator("table.exposure-table").get_by_role("link", name="修改").click()
     expect(page.locator("table.record-history")).to_contain_text("标题：产业路进度滞后 → 产业路进度严重滞后")
     expect(page.locator("table.record-history")).to_contain_text("supervisor")
-    page.screenshot(path="/tmp/chishui-e2e-exposure.png", full_page=True)
+    shot(page, "/tmp/chishui-e2e-exposure.png", full_page=True)

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accountability.models import AccountabilityAction, Evaluation, Finding, Inspection
+from tests.e2e.shots import shot
 from villages.models import Village
 
 pytestmark = pytest.mark.e2e
@@ -62,7 +63,7 @@ def test_supervisor_records_an_inspection_with_two_findings_and_an_action(
     expect(page.locator(".totals")).to_contain_text("警示约谈干部人数")
     action = AccountabilityAction.objects.get()
     assert (action.inspection, action.cadre, action.rank) == (inspection, resident_cadre.cadre, "ordinary")
-    page.screenshot(path="/tmp/chishui-e2e-actions.png", full_page=True)
+    shot(page, "/tmp/chishui-e2e-actions.png", full_page=True)
 
 
 def test_township_secretary_rates_his_villages_for_a_quarter(
@@ -91,4 +92,4 @@ def test_township_secretary_rates_his_villages_for_a_quarter(
     expect(page.locator("table")).to_contain_text("合格")
     grades = dict(Evaluation.objects.values_list("village__name", "grade"))
     assert grades == {"甲一村": "excellent", "甲二村": "qualified"}
-    page.screenshot(path="/tmp/chishui-e2e-ratings.png", full_page=True)
+    shot(page, "/tmp/chishui-e2e-ratings.png", full_page=True)

@@ -5,6 +5,7 @@ see it gone from the households not yet surveyed."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.shots import shot
 from tests.villages.satisfaction_factories import ITEMS, household, load_items, survey_round
 from villages.models import SurveyAnswer
 
@@ -43,7 +44,7 @@ def test_survey_worker_enters_one_household_on_a_phone(phone_page, live_server, 
     groups.nth(0).get_by_text("不满意", exact=True).click()  # a second thought
     # one screen wide: nothing sticks out sideways
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.screenshot(path=SCREENSHOT, full_page=True)
+    shot(page, SCREENSHOT, full_page=True)
     page.get_by_role("button", name="保存").click()
 
     expect(page.get_by_text("已保存 H-E2E 罗大山 的测评（2016年第1轮）。")).to_be_visible()

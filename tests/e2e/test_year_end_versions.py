@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accountability.models import Evaluation, YearEndRun
+from tests.e2e.shots import shot
 
 pytestmark = pytest.mark.e2e
 
@@ -54,7 +55,7 @@ def test_supervisor_publishes_recomputes_and_compares(
     expect(changes).to_contain_text("乙乡")
     expect(changes).to_contain_text("+23.0")
     expect(changes).to_contain_text("优秀")
-    page.screenshot(path="/tmp/chishui-e2e-year-end-compare.png", full_page=True)
+    shot(page, "/tmp/chishui-e2e-year-end-compare.png", full_page=True)
 
     # the published league has not moved; both versions are listed with who computed them
     page.goto(f"{live_server.url}/year-end/2016/")
