@@ -23,6 +23,11 @@ settings.PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# WhiteNoise serves the static files in the tests as in production, but finds each file when
+# it is asked for instead of listing every file of STATIC_ROOT (hundreds, once ``collectstatic``
+# has run) whenever its middleware is built: the test client builds it for every client, that
+# is for nearly every test.
+settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture(scope="session")
