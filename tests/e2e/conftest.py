@@ -9,6 +9,9 @@ Fixtures for tests:
 
 - ``login``: ``login(page, live_server, user)`` logs ``user`` in through the Chinese login
   form (users of tests/conftest.py all have the password ``tests.conftest.PASSWORD``).
+- ``sign_in``: ``sign_in(page, live_server, user, path)`` opens ``path`` as ``user`` already
+  signed in (a session made by Django's test client, its cookie given to the browser): for
+  tests about what comes after the login, which the form would only slow down.
 - ``phone_page``: a page with a phone's viewport (390×844, touch), for the township
   secretaries who report from the field.
 """
@@ -94,6 +97,26 @@ def log_in(page, live_server, user, password=PASSWORD):
     page.get_by_role("button", name="登录").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     return page
+
+
+def signed_in(page, live_server, user, path="/"):
+    """Open ``path`` as ``user``, signed in without the form: the session cookie of Django's
+    test client's login is given to the browser's context."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    page.goto(f"{live_server.url}{path}")
+    return page
+
+
+@pytest.fixture
+def sign_in():
+    """``sign_in(page, live_server, user, path)``: ``path`` opened as ``user``, signed in."""
+    return signed_in
 
 
 @pytest.fixture

@@ -16,11 +16,9 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_admin_uploads_workbook_previews_and_confirms(page, live_server, login, admin_user, tmp_path):
+def test_admin_uploads_workbook_previews_and_confirms(page, live_server, sign_in, admin_user, tmp_path):
     workbook = write_xlsx(tmp_path / "赤水登记表.xlsx", SAMPLE)
-    login(page, live_server, admin_user)
-
-    page.goto(f"{live_server.url}/registry/import/")  # admins land on the Django admin
+    sign_in(page, live_server, admin_user, "/registry/import/")  # not the admin, where admins land
     page.locator(".site-nav summary", has_text="看板与数据").click()  # the current group
     expect(page.locator(".site-nav").get_by_role("link", name="登记导入")).to_have_attribute(
         "aria-current", "page"
@@ -45,7 +43,7 @@ def test_admin_uploads_workbook_previews_and_confirms(page, live_server, login, 
 
 
 def test_admin_upload_with_errors_sees_every_problem_and_nothing_is_written(
-    page, live_server, login, admin_user, tmp_path
+    page, live_server, sign_in, admin_user, tmp_path
 ):
     bad = {
         "乡镇": [
@@ -54,8 +52,7 @@ def test_admin_upload_with_errors_sees_every_problem_and_nothing_is_written(
             ["T2", "", "乡", None],
         ]
     }
-    login(page, live_server, admin_user)
-    page.goto(f"{live_server.url}/registry/import/")
+    sign_in(page, live_server, admin_user, "/registry/import/")
     page.get_by_label("登记表文件").set_input_files(str(write_xlsx(tmp_path / "bad.xlsx", bad)))
     page.get_by_role("button", name="上传并预览").click()
 

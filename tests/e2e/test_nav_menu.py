@@ -22,9 +22,8 @@ def group(page, label):
     return page.locator(".site-nav .nav-group summary", has_text=label)
 
 
-def test_phone_header_is_one_row_until_the_menu_opens(phone_page, live_server, login, secretary_a):
-    login(phone_page, live_server, secretary_a)
-    phone_page.goto(f"{live_server.url}/tasks/")
+def test_phone_header_is_one_row_until_the_menu_opens(phone_page, live_server, sign_in, secretary_a):
+    sign_in(phone_page, live_server, secretary_a, "/tasks/")
 
     nav = phone_page.locator(".site-nav")
     expect(menu(phone_page)).to_be_visible()
@@ -48,9 +47,8 @@ def test_phone_header_is_one_row_until_the_menu_opens(phone_page, live_server, l
     expect(nav.get_by_role("link", name="问题清单")).to_be_hidden()  # closed again on the new page
 
 
-def test_menu_and_groups_open_and_close_from_the_keyboard(phone_page, live_server, login, secretary_a):
-    login(phone_page, live_server, secretary_a)
-    phone_page.goto(f"{live_server.url}/tasks/")
+def test_menu_and_groups_open_and_close_from_the_keyboard(phone_page, live_server, sign_in, secretary_a):
+    sign_in(phone_page, live_server, secretary_a, "/tasks/")
     nav = phone_page.locator(".site-nav")
 
     menu(phone_page).focus()
@@ -75,12 +73,11 @@ def test_menu_and_groups_open_and_close_from_the_keyboard(phone_page, live_serve
     expect(group(phone_page, "看板与数据")).to_be_visible()
 
 
-def test_wide_screen_shows_the_groups_in_one_row(page, live_server, login, supervisor):
+def test_wide_screen_shows_the_groups_in_one_row(page, live_server, sign_in, supervisor):
     """The county supervisor's twenty pages: five groups in one row, each a list below it;
     Escape or a click elsewhere closes it."""
     page.set_viewport_size({"width": 1366, "height": 900})
-    login(page, live_server, supervisor)
-    page.goto(f"{live_server.url}/inspections/")
+    sign_in(page, live_server, supervisor, "/inspections/")
     nav = page.locator(".site-nav")
 
     expect(menu(page)).to_be_hidden()

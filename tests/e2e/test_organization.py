@@ -43,7 +43,7 @@ def test_supervisor_reads_the_overview_on_a_phone(phone_page, live_server, login
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_admin_adds_a_pairing_project(page, live_server, login, admin_user, village_a):
+def test_admin_adds_a_pairing_project(page, live_server, sign_in, admin_user, village_a):
     EconomicOrganization.objects.create(name="赤水竹业有限公司", kind="private_enterprise")
     Household.objects.create(
         code="H1",
@@ -53,9 +53,7 @@ def test_admin_adds_a_pairing_project(page, live_server, login, admin_user, vill
         assistance="industry",
         registered_on=dt.date(2015, 1, 1),
     )
-    login(page, live_server, admin_user)
-
-    page.goto(f"{live_server.url}/organization/pairing/")
+    sign_in(page, live_server, admin_user, "/organization/pairing/")
     page.get_by_role("link", name="新增结对帮扶项目").click()
     page.get_by_label("项目编号").fill("X1")
     page.get_by_label("项目名称").fill("竹笋订单收购")

@@ -15,6 +15,7 @@ from accountability import periods
 from accountability.models import Evidence, ProgressReport, Task
 from tests.accountability.tasks_factories import JPEG
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import signed_in
 
 HEIGHT = 844
 
@@ -54,14 +55,13 @@ def assert_on_screen(locator):
     assert box["y"] >= 0 and box["y"] + box["height"] <= HEIGHT, box
 
 
-def open_task(page, live_server, login, secretary, task):
-    login(page, live_server, secretary)
-    page.goto(f"{live_server.url}/tasks/{task.pk}/")
+def open_task(page, live_server, secretary, task):
+    signed_in(page, live_server, secretary, f"/tasks/{task.pk}/")
     expect(page.get_by_role("heading", name=task.title)).to_be_visible()
 
 
 def test_first_screen_of_my_tasks_lists_the_task_due_this_week(
-    phone, live_server, login, secretary_a, village_a
+    phone, live_server, sign_in, secretary_a, village_a
 ):
     today = timezone.localdate()
     for n in range(11):  # long overdue: they come after this week's work
@@ -71,8 +71,7 @@ def test_first_screen_of_my_tasks_lists_the_task_due_this_week(
     sunday = today + dt.timedelta(days=6 - today.weekday())
     due = make_task(secretary_a, village_a, "E2E-DUE", "本周到期：甲一村饮水工程", sunday)
     _, page = phone
-    login(page, live_server, secretary_a)
-    page.goto(f"{live_server.url}/tasks/")
+    sign_in(page, live_server, secretary_a, "/tasks/")
     expect(page.get_by_text("本周待填报 1 项")).to_be_visible()
     card = page.locator("tr", has=page.get_by_role("link", name=due.title))
     assert_on_screen(page.get_by_role("link", name=due.title))
@@ -87,9 +86,9 @@ def test_first_screen_of_my_tasks_lists_the_task_due_this_week(
     expect(page.get_by_label("脱贫要素")).to_be_visible()
 
 
-def test_after_saving_the_confirmation_is_on_the_screen(phone, live_server, login, secretary_a, task):
+def test_after_saving_the_confirmation_is_on_the_screen(phone, live_server, secretary_a, task):
     _, page = phone
-    open_task(page, live_server, login, secretary_a, task)
+    open_task(page, live_server, secretary_a, task)
     page.get_by_label("累计完成值").fill("80")
     page.get_by_label("进展与困难").fill("路基完成80米")
     page.get_by_role("button", name="提交本周进度").click()
@@ -97,9 +96,9 @@ def test_after_saving_the_confirmation_is_on_the_screen(phone, live_server, logi
     assert ProgressReport.objects.get(task=task).value == 80
 
 
-def test_a_value_over_the_target_asks_for_confirmation(phone, live_server, login, secretary_a, task):
+def test_a_value_over_the_target_asks_for_confirmation(phone, live_server, secretary_a, task):
     _, page = phone
-    open_task(page, live_server, login, secretary_a, task)
+    open_task(page, live_server, secretary_a, task)
     confirm = page.get_by_label("确认超过目标")
     expect(confirm).not_to_be_visible()
     page.get_by_label("累计完成值").fill("300")
@@ -114,12 +113,10 @@ def test_a_value_over_the_target_asks_for_confirmation(phone, live_server, login
     assert ProgressReport.objects.get(task=task).percent == 100
 
 
-def test_a_refused_upload_says_so_on_the_screen(
-    phone, live_server, login, secretary_a, task, settings, tmp_path
-):
+def test_a_refused_upload_says_so_on_the_screen(phone, live_server, secretary_a, task, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     _, page = phone
-    open_task(page, live_server, login, secretary_a, task)
+    open_task(page, live_server, secretary_a, task)
     page.get_by_label("累计完成值").fill("50")
     page.get_by_label("进展与困难").fill("附现场照片")
     # looks like a JPEG (its first bytes), but is no picture: the server refuses it
@@ -137,11 +134,9 @@ def test_a_refused_upload_says_so_on_the_screen(
     assert not ProgressReport.objects.filter(task=task).exists() and not Evidence.objects.exists()
 
 
-def test_a_wrong_file_is_refused_in_the_browser_before_the_upload(
-    phone, live_server, login, secretary_a, task
-):
+def test_a_wrong_file_is_refused_in_the_browser_before_the_upload(phone, live_server, secretary_a, task):
     context, page = phone
-    open_task(page, live_server, login, secretary_a, task)
+    open_task(page, live_server, secretary_a, task)
     posts = []
     page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
     page.get_by_label("累计完成值").fill("50")
@@ -156,9 +151,9 @@ def test_a_wrong_file_is_refused_in_the_browser_before_the_upload(
     assert posts == [] and not ProgressReport.objects.filter(task=task).exists()
 
 
-def test_a_report_typed_offline_is_sent_after_reconnecting(phone, live_server, login, secretary_a, task):
+def test_a_report_typed_offline_is_sent_after_reconnecting(phone, live_server, secretary_a, task):
     context, page = phone
-    open_task(page, live_server, login, secretary_a, task)
+    open_task(page, live_server, secretary_a, task)
     context.set_offline(True)
     page.get_by_label("累计完成值").fill("120")
     page.get_by_label("进展与困难").fill("山里没信号，先记下：完成120米")
@@ -181,11 +176,11 @@ def test_a_report_typed_offline_is_sent_after_reconnecting(phone, live_server, l
     assert ProgressReport.history.filter(task_id=task.pk).count() == 1
 
 
-def test_a_report_kept_offline_survives_an_expired_login(phone, live_server, login, secretary_a, task):
+def test_a_report_kept_offline_survives_an_expired_login(phone, live_server, secretary_a, task):
     """Offline long enough for the session to end: sending it meets the login page, not a
     save. The values stay in the browser, and after logging in again they are sent."""
     context, page = phone
-    open_task(page, live_server, login, secretary_a, task)
+    open_task(page, live_server, secretary_a, task)
     context.set_offline(True)
     page.get_by_label("累计完成值").fill("90")
     page.get_by_label("进展与困难").fill("离线填写，登录已过期")
@@ -205,13 +200,11 @@ def test_a_report_kept_offline_survives_an_expired_login(phone, live_server, log
     assert (report.value, report.note) == (90, "离线填写，登录已过期")
 
 
-def test_a_refused_send_that_is_not_the_task_page_keeps_the_report(
-    phone, live_server, login, secretary_a, task
-):
+def test_a_refused_send_that_is_not_the_task_page_keeps_the_report(phone, live_server, secretary_a, task):
     """Every cookie gone (CSRF too): the server answers 403, not the task page. The values
     stay in the browser, the status line says so, and after logging in they are sent."""
     context, page = phone
-    open_task(page, live_server, login, secretary_a, task)
+    open_task(page, live_server, secretary_a, task)
     context.set_offline(True)
     page.get_by_label("累计完成值").fill("70")
     page.get_by_role("button", name="提交本周进度").click()
@@ -244,13 +237,13 @@ def last_weeks_copy(page, week):
     )
 
 
-def test_a_report_kept_past_its_week_is_offered_as_this_weeks(phone, live_server, login, secretary_a, task):
+def test_a_report_kept_past_its_week_is_offered_as_this_weeks(phone, live_server, secretary_a, task):
     """Typed without signal last week, and the page opened again this week: the copy is not
     lost under last week's key. While it cannot be sent the page says it is for a closed
     week; once sent, the server (past weeks are read-only) saves nothing and gives the values
     back in this week's form with the reason; the secretary checks them and submits."""
     context, page = phone
-    open_task(page, live_server, login, secretary_a, task)
+    open_task(page, live_server, secretary_a, task)
     context.set_offline(True)
     page.get_by_label("累计完成值").fill("130")
     page.get_by_label("进展与困难").fill("上周在山里填的")
@@ -293,13 +286,11 @@ def test_a_report_kept_past_its_week_is_offered_as_this_weeks(phone, live_server
     assert page.evaluate("Object.keys(localStorage).length") == 0
 
 
-def test_a_page_left_open_past_its_week_sends_into_this_weeks_form(
-    phone, live_server, login, secretary_a, task
-):
+def test_a_page_left_open_past_its_week_sends_into_this_weeks_form(phone, live_server, secretary_a, task):
     """The page stays open offline over the week's end: when the signal returns the copy is
     sent for its week, refused as closed, and its values come back as this week's form."""
     context, page = phone
-    open_task(page, live_server, login, secretary_a, task)
+    open_task(page, live_server, secretary_a, task)
     context.set_offline(True)
     page.get_by_label("累计完成值").fill("60")
     page.get_by_label("进展与困难").fill("周日晚上填的")

@@ -14,13 +14,12 @@ pytestmark = pytest.mark.e2e
 
 
 def test_supervisor_records_an_annual_report_with_the_cadre_picker(
-    page, live_server, login, supervisor, secretary_a, village_secretary, township_a
+    page, live_server, sign_in, supervisor, secretary_a, village_secretary, township_a
 ):
     Cadre.objects.create(
         code="K-ORD", name="普通干部secretary", role=Cadre.Role.ORDINARY, township=township_a
     )
-    login(page, live_server, supervisor)
-    page.goto(f"{live_server.url}/year-end/2015/annual-reports/new/")
+    sign_in(page, live_server, supervisor, "/year-end/2015/annual-reports/new/")
 
     picker = page.get_by_label("干部")
     expect(page.locator("select[name=cadre]")).to_be_hidden()

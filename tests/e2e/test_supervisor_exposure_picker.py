@@ -16,12 +16,11 @@ pytestmark = pytest.mark.e2e
 
 
 def test_supervisor_records_an_exposure_with_the_task_picker(
-    page, live_server, login, supervisor, secretary_a, secretary_b, township_a
+    page, live_server, sign_in, supervisor, secretary_a, secretary_b, township_a
 ):
     task = make_task(secretary_a, "T-A-7", title="修建产业路2公里")
     make_task(secretary_b, "T-B-7", title="修建产业园")
-    login(page, live_server, supervisor)
-    page.goto(f"{live_server.url}/exposures/")
+    sign_in(page, live_server, supervisor, "/exposures/")
     page.get_by_role("link", name="录入电视问政").click()
 
     page.get_by_label("类型").select_option(label="曝光滞后")

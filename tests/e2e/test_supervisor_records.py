@@ -16,10 +16,9 @@ pytestmark = pytest.mark.e2e
 
 
 def test_supervisor_records_an_inspection_with_two_findings_and_an_action(
-    page, live_server, login, supervisor, resident_cadre, village_a
+    page, live_server, sign_in, supervisor, resident_cadre, village_a
 ):
-    login(page, live_server, supervisor)
-    page.goto(f"{live_server.url}/inspections/")
+    sign_in(page, live_server, supervisor, "/inspections/")
     page.get_by_role("link", name="录入督查").click()
 
     page.get_by_label("督查类型").select_option(label="五必查")
@@ -67,11 +66,10 @@ def test_supervisor_records_an_inspection_with_two_findings_and_an_action(
 
 
 def test_township_secretary_rates_his_villages_for_a_quarter(
-    page, live_server, login, secretary_a, village_a
+    page, live_server, sign_in, secretary_a, village_a
 ):
     Village.objects.create(code="V-A2", township=village_a.township, name="甲二村")
-    login(page, live_server, secretary_a)
-    page.goto(f"{live_server.url}/evaluations/")
+    sign_in(page, live_server, secretary_a, "/evaluations/")
     page.get_by_role("link", name="进行评定").click()
     page.get_by_label("测评类型").select_option(label="季度测评")
     page.get_by_role("button", name="打开评定表").click()

@@ -29,12 +29,11 @@ def rate(village, score, evaluator):
 
 
 def test_supervisor_publishes_recomputes_and_compares(
-    page, live_server, login, supervisor, secretary_a, secretary_b, village_a, village_b
+    page, live_server, sign_in, supervisor, secretary_a, secretary_b, village_a, village_b
 ):
     rate(village_a, "85", secretary_a.cadre)
     rate(village_b, "72", secretary_b.cadre)
-    login(page, live_server, supervisor)
-    page.goto(f"{live_server.url}/year-end/2016/")
+    sign_in(page, live_server, supervisor, "/year-end/2016/")
     expect(page.locator("h1")).to_have_text("2016年年终考评")
 
     page.get_by_role("button", name="计算2016年年终考评").click()
