@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability import periods
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
-from accountability.models.tasks import overdue_q
+from accountability.models.tasks import open_on_q, overdue_q
 
 
 class Status(models.TextChoices):
@@ -44,12 +44,14 @@ class Urgency(models.IntegerChoices):
     OVERDUE = 1, _("已逾期")
     OTHER = 2, _("其他")  # reported this week already, or not started yet
     DONE = 3, _("已完成")
+    CLOSED = 4, _("已结项")  # closed out unfinished at a year's end (Task.closure): nothing to report
 
 
 def tasks_for_list(user, today=None):
     """The user's tasks with latest progress, this week's report status, status, the overdue
     flag and the urgency, computed in the database, in the order of this week's work: to
-    report this week first, then overdue, then the rest, finished last (each by deadline)."""
+    report this week first, then overdue, then the rest, finished and then closed-out tasks
+    last (each by deadline)."""
     today = today or periods.today()
     this_week = periods.week_start(today)
     week_end = this_week + dt.timedelta(days=6)
@@ -75,6 +77,7 @@ def tasks_for_list(user, today=None):
         .annotate(
             urgency=Case(
                 When(latest_percent__gte=100, then=Value(Urgency.DONE)),
+                When(~open_on_q(today), then=Value(Urgency.CLOSED)),
                 When(is_overdue=True, then=Value(Urgency.OVERDUE)),
                 When(
                     Q(reported_this_week=False) & (Q(starts_on__isnull=True) | Q(starts_on__lte=week_end)),

@@ -25,7 +25,12 @@ def card(name, label=None, css=""):
     return {"td": attrs}
 
 
-ROW_CLASSES = {Urgency.TO_REPORT: "to-report", Urgency.OVERDUE: "overdue", Urgency.DONE: "done"}
+ROW_CLASSES = {
+    Urgency.TO_REPORT: "to-report",
+    Urgency.OVERDUE: "overdue",
+    Urgency.DONE: "done",
+    Urgency.CLOSED: "done",
+}
 
 
 class TaskTable(tables.Table):
@@ -178,9 +183,13 @@ class TaskTable(tables.Table):
             return format_html('<span class="badge ok">{}</span>', _("已填报"))
         if record.status == Status.DONE:  # nothing left to report
             return format_html('<span class="badge ok">{}</span>', Status.DONE.label)
+        if record.urgency == Urgency.CLOSED:  # closed out at a year's end: nothing to report
+            return format_html('<span class="badge">{}</span>', record.get_closure_display())
         return format_html('<span class="badge warn">{}</span>', _("未填报"))
 
-    def value_reported_this_week(self, value):
+    def value_reported_this_week(self, value, record):
+        if not value and record.urgency == Urgency.CLOSED:
+            return record.get_closure_display()
         return _("已填报") if value else _("未填报")
 
     def render_is_overdue(self, value):

@@ -244,3 +244,20 @@ def test_filters_fold_on_a_phone_unless_one_is_in_use(client, secretary_a, tasks
     assert 'data-fold-narrow="yes"' in client.get(URL, {"sort": "code", "page": 1}).content.decode()
     filtered = client.get(URL, {"factor": "talent"}).content.decode()
     assert 'data-fold-narrow="no"' in filtered and "已筛选" in filtered
+
+
+def test_a_task_closed_out_at_the_years_end_is_not_this_weeks_work(client, secretary_a, tasks, fixed_today):
+    """A task closed out unfinished (Task.closure) is neither to report nor overdue: it is
+    listed after the finished ones, says how it was closed, and is not in the counts."""
+    closed = make_task(secretary_a, "A-05", title="往年未完成", due_on=dt.date(2015, 6, 30))
+    make_report(closed, LAST_WEEK, "60", secretary_a)
+    closed.closure, closed.closed_on = "unfinished", dt.date(2016, 1, 6)
+    closed.save(update_fields=["closure", "closed_on"])
+    client.force_login(secretary_a)
+    response = client.get(URL)
+    page = response.content.decode()
+    assert codes(response)[-2:] == ["A-01", "A-05"]  # finished, then closed out
+    assert response.context["counts"] == {"to_report": 1, "overdue": 1}  # as without it
+    assert "未完成结项" in cell(page, "A-05", "week") and "未填报" not in cell(page, "A-05", "week")
+    rows = list(csv.reader(io.StringIO(client.get(URL, {"export": "csv"}).content.decode("utf-8-sig"))))
+    assert any(row[0] == "A-05" and "未完成结项" in row for row in rows)
