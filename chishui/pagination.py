@@ -27,3 +27,22 @@ def paginate(request, table, per_page):
         table
     )
     return table
+
+
+# A summary page (the dashboards, the organization overview, the satisfaction results) shows
+# the first TOP_ROWS rows of each table and, when it has more, links to the whole table
+# (``&table=NAME``), PAGE_ROWS rows a page; the exports and the JSON carry every row.
+TOP_ROWS = 20
+PAGE_ROWS = 50
+
+
+def table_in_full(request, names):
+    """The table of a summary page asked for in full: ``&table=NAME``, or one of ``names``
+    by its own paging parameter (``units-page=2``: links made when the page showed every
+    row). None: the page itself."""
+    if "table" in request.GET:
+        return request.GET["table"]
+    for name in names:
+        if f"{name}-page" in request.GET or f"{name}-per_page" in request.GET:
+            return name
+    return None

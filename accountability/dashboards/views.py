@@ -36,13 +36,8 @@ from accountability.pagination import paginate
 from accountability.periods import Month, PeriodError, Quarter, Week, Year
 from accountability.reminders import tables as reminder_tables
 from chishui import errors
+from chishui.pagination import PAGE_ROWS, TOP_ROWS
 from villages.scope import UserScope
-
-# Rows of each table on a dashboard (all of a county's townships); a longer table links to
-# itself in full (``&table=units``), PAGE_ROWS rows a page (``units-page=2``): a province has
-# hundreds of townships. The exports and the JSON carry every row.
-TOP_ROWS = 20
-PAGE_ROWS = 50
 
 
 @dataclass(frozen=True)

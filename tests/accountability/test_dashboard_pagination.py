@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from accountability.dashboards.views import PAGE_ROWS, TOP_ROWS
+from chishui.pagination import PAGE_ROWS, TOP_ROWS
 from devdata import synthetic
 
 pytestmark = pytest.mark.django_db

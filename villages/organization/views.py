@@ -32,7 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chishui import cache, errors
 from chishui.charts import figure_json
 from chishui.exports import FORMATS, export_response
-from chishui.pagination import paginate
+from chishui.pagination import PAGE_ROWS, TOP_ROWS, paginate, table_in_full
 from villages import roles
 from villages.models import (
     CollectiveProject,
@@ -47,11 +47,6 @@ from villages.organization import tables as t
 from villages.scope import scope_for
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
-# The overview shows the first TOP_ROWS rows of each table and, when it has more, a link to
-# the whole table (``&table=NAME``), PAGE_ROWS rows a page; the exports and the JSON carry
-# every row. The record lists page PAGE_ROWS rows too.
-TOP_ROWS = 20
-PAGE_ROWS = 50
 
 
 # ---- the overview -------------------------------------------------------------------------
@@ -133,17 +128,6 @@ def _year(request, scope, pieces):
     return int(raw)
 
 
-def _table_name(request):
-    """The table asked for in full: ``&table=NAME``, or a table's own paging parameter
-    (``units-page=2``, the links of the page before it showed the first rows only)."""
-    if "table" in request.GET:
-        return request.GET["table"]
-    for name in TABLES:
-        if f"{name}-page" in request.GET or f"{name}-per_page" in request.GET:
-            return name
-    return None
-
-
 def _here(scope):
     return {
         "township": scope.township.code if scope.township else None,
@@ -202,7 +186,7 @@ def overview(request):
         return bad_request(
             request, _("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export}
         )
-    name = _table_name(request) if fmt == "html" or export is not None else None
+    name = table_in_full(request, TABLES) if fmt == "html" or export is not None else None
     if (export is not None or name is not None) and name not in TABLES:
         return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": name or ""})
 

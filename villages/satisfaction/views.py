@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chishui import cache, errors
 from chishui.charts import figure_json
 from chishui.exports import FORMATS, export_response
-from chishui.pagination import paginate
+from chishui.pagination import PAGE_ROWS, TOP_ROWS, paginate, table_in_full
 from villages import roles
 from villages.models import SurveyAnswer, SurveyRound, Township
 
@@ -62,13 +62,6 @@ def _year(request, pieces):
     if not form.is_valid():
         return None, _("年度无效：%(errors)s") % {"errors": " ".join(form.errors["year"])}
     return form.cleaned_data["year"], None
-
-
-# The page shows the first TOP_ROWS rows of each table and, when it has more, a link to the
-# whole table (``&table=NAME``), PAGE_ROWS rows a page (``cadres-page=2``): a county has
-# thousands of helping cadres. The exports and the JSON carry every row.
-TOP_ROWS = 20
-PAGE_ROWS = 50
 
 
 @dataclass(frozen=True)
@@ -120,17 +113,6 @@ UNIT_TABLES = {
         lambda rows, data: t.CadreTable(rows), lambda d: d["cadres"], gettext_lazy("帮扶责任人")
     ),
 }
-
-
-def _table_name(request, specs):
-    """The table asked for in full: ``&table=NAME``, or a table's own paging parameter
-    (``cadres-page=2``, the links of the pages before they showed the first rows only)."""
-    if "table" in request.GET:
-        return request.GET["table"]
-    for name in specs:
-        if f"{name}-page" in request.GET or f"{name}-per_page" in request.GET:
-            return name
-    return None
 
 
 def _entry(request, year, specs, name, table):
@@ -186,7 +168,7 @@ def _serve(request, page, specs, build, template, title, charts_of=None):
         return bad_request(
             request, _("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export}
         )
-    name = _table_name(request, specs) if fmt == "html" or export is not None else None
+    name = table_in_full(request, specs) if fmt == "html" or export is not None else None
     if name is not None and name not in specs:
         return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": name})
     if export is not None and name is None:
