@@ -13,7 +13,10 @@
      the page then shows the server's confirmation, and the copy is dropped. A copy whose
      week ended before it could be sent is said to be for that week, and is sent all the
      same: the server keeps past weeks read-only and answers with the values in this week's
-     form and the reason, for the secretary to check and submit (tasks/views.py). */
+     form and the reason, for the secretary to check and submit (tasks/views.py). A kept copy
+     the server refused (that closed week, a value over the target not confirmed…) is kept
+     as this week's form until a submit is saved, so leaving the page does not lose it; it
+     is shown again on the next visit and never sent by itself. */
 (function () {
   "use strict";
 
@@ -142,16 +145,16 @@
     if (storage) { storage.removeItem(key); }
   }
 
-  function status(form, message) {
+  function status(form, message, stay) {
     var line = document.getElementById("draft-status");
     line.textContent = message;
     line.hidden = !message;
     form.classList.toggle("is-pending", !!message);
-    if (message && !onScreen(line)) { line.scrollIntoView({ block: "center" }); }
+    if (message && !stay && !onScreen(line)) { line.scrollIntoView({ block: "center" }); }
   }
 
-  function keepDraft(form) {
-    var draft = {
+  function formValues(form) {
+    return {
       week: field(form, "week").value,
       version: field(form, "version").value,
       value: field(form, "value").value,
@@ -159,9 +162,23 @@
       confirm_over: field(form, "confirm_over").checked,
       files: (field(form, "evidence").files || []).length
     };
+  }
+
+  function keepDraft(form) {
+    var draft = formValues(form);
     var storage = store();
     if (storage) { storage.setItem(form.dataset.draftKey, JSON.stringify(draft)); }
     showDraft(form, draft);
+  }
+
+  /* A kept copy the server refused, edited on this page: kept as edited, still not sent. */
+  function keepReturned(form) {
+    var storage = store();
+    if (!storage || sending) { return; }
+    var draft = formValues(form);
+    draft.files = 0;
+    draft.returned = true;
+    storage.setItem(form.dataset.draftKey, JSON.stringify(draft));
   }
 
   /* A report kept for another week of this task (typed without signal in a week that has
@@ -219,7 +236,8 @@
      502): the values are kept and the status line says it failed. Redirected elsewhere (the login page, the session having expired while
      offline): nothing was saved, so the values are kept (``keep``) and the browser follows;
      after logging in it comes back here and sends them. */
-  function send(form, data, keep) {
+  function send(form, data, keep, draft) {
+    var fromDraft = !!draft;
     var key = form.dataset.draftKey;
     var button = form.querySelector("button[type=submit]");
     sending = true;
@@ -239,7 +257,16 @@
             status(form, form.dataset.failedMessage + " (HTTP " + response.status + ")");
             return;
           }
-          dropDraft(key);  // the server has the report, or shows the values and why not
+          var refused = page.querySelector("main #error-summary");
+          var next = page.querySelector("main .report-form");
+          dropDraft(key);
+          if (fromDraft && refused && next && store()) {
+            // not saved: the values the secretary typed without signal stay in this browser,
+            // now as this week's form, until a submit is saved (never sent again by itself)
+            draft.week = field(next, "week").value;
+            draft.returned = true;
+            store().setItem(next.dataset.draftKey, JSON.stringify(draft));
+          }
           showServerPage(page);
         });
       })
@@ -259,7 +286,7 @@
     if (draft.confirm_over) { data.append("confirm_over", "on"); }
     status(form, form.dataset.sendingMessage);
     var keep = function () { showDraft(form, draft); };
-    send(form, data, keep).catch(keep);
+    send(form, data, keep, draft).catch(keep);
   }
 
   function onSubmit(event) {
@@ -279,7 +306,10 @@
     }
     status(form, "");
     var keep = function () { keepDraft(form); };
-    send(form, new FormData(form), keep).catch(keep);
+    var kept = readDraft(form);
+    // a refused copy submitted again: kept until the server saves it
+    var returned = kept && kept.returned ? formValues(form) : null;
+    send(form, new FormData(form), keep, returned).catch(keep);
   }
 
   function start() {
@@ -293,7 +323,18 @@
     files.addEventListener("change", function () { checkFiles(files); });
     form.addEventListener("submit", onSubmit);
     var draft = readDraft(form) || adoptOtherWeek(form);
-    if (draft) {
+    if (draft && draft.returned) {
+      // sent once and refused (a closed week, a value to confirm…): shown, kept as it is
+      // typed, and sent only when the secretary submits
+      value.value = draft.value;
+      field(form, "note").value = draft.note;
+      field(form, "confirm_over").checked = !!draft.confirm_over;
+      updatePercent(form);
+      // right after the refusal, its summary keeps the screen
+      status(form, form.dataset.returnedMessage, !!document.getElementById("error-summary"));
+      form.addEventListener("input", function () { keepReturned(form); });
+      form.addEventListener("change", function () { keepReturned(form); });
+    } else if (draft) {
       // typed earlier without signal: back into the form, then sent
       value.value = draft.value;
       field(form, "note").value = draft.note;

@@ -275,13 +275,24 @@ def test_a_report_kept_past_its_week_is_offered_as_this_weeks(phone, live_server
     expect(page.get_by_label("进展与困难")).to_have_value("上周在山里填的")
     assert not ProgressReport.objects.filter(task=task).exists()
 
+    # not saved, so not forgotten: leaving the page and coming back shows the values again,
+    # with what happened, and sends nothing by itself
+    assert page.evaluate("Object.keys(localStorage).length") == 1
+    page.get_by_label("进展与困难").fill("上周在山里填的，已核对")
+    page.goto(f"{live_server.url}/tasks/")
+    page.goto(f"{live_server.url}/tasks/{task.pk}/")
+    expect(page.locator("#draft-status")).to_contain_text("没有保存成功，已放回本周的表单")
+    expect(page.get_by_label("累计完成值")).to_have_value("130")
+    expect(page.get_by_label("进展与困难")).to_have_value("上周在山里填的，已核对")
+    assert not ProgressReport.objects.filter(task=task).exists()
+
     page.get_by_role("button", name="提交本周进度").click()
     assert_on_screen(page.get_by_text("本周进度已保存。"))
     report = ProgressReport.objects.get(task=task)
     assert (report.week, report.value, report.note) == (
         periods.week_start(timezone.localdate()),
         130,
-        "上周在山里填的",
+        "上周在山里填的，已核对",
     )
     assert page.evaluate("Object.keys(localStorage).length") == 0
 
