@@ -311,6 +311,7 @@ def build(scale="small", seed=2016, prefix="S"):
             _bulk(ProgressReport, reports)
             reports = []
     _bulk(ProgressReport, reports)
+    Task.objects.refresh_progress()  # each task's copy of its latest report
 
     _bulk(
         Exposure,

@@ -429,12 +429,26 @@ def changed(objects, before=()):
         for model in SOURCES:
             if isinstance(row, model):
                 groups[model].append(row)
+    refresh_progress(
+        {task.pk for task in groups[Task]} | {report.task_id for report in groups[ProgressReport]}
+    )
     for model, rows in groups.items():
-        SOURCES[model](rows)
+        if rows:
+            SOURCES[model](rows)
+
+
+def refresh_progress(task_ids):
+    """Each of these tasks' copy of its latest report (``Task.progress_*``), after its
+    reports were written, or the task itself (a full save writes the copy it was read with):
+    one UPDATE per ``BATCH`` tasks."""
+    task_ids = sorted(task_ids)
+    for start in range(0, len(task_ids), BATCH):
+        Task.objects.filter(pk__in=task_ids[start : start + BATCH]).refresh_progress()
 
 
 @transaction.atomic
 def rebuild():
     """Every summary table from scratch; returns the periods built per table."""
     cache.invalidate()
+    Task.objects.refresh_progress()  # not a table, but a copy kept exact on the same writes
     return {"weeks": rebuild_weekly(), "months": rebuild_exits(), "rounds": rebuild_survey()}

@@ -216,6 +216,10 @@ def overdue_q(on, latest_percent):
     return Q(due_on__lt=on) & LessThan(Coalesce(latest_percent, zero), 100) & open_on_q(on)
 
 
+# The copy of a task's latest report kept on the task (``TaskQuerySet.refresh_progress``).
+PROGRESS_FIELDS = ["progress_week", "progress_percent", "progress_value"]
+
+
 class TaskQuerySet(models.QuerySet):
     def for_user(self, user):
         """The one scoping method (villages/scope.py): every view gets its tasks through it.
@@ -234,12 +238,45 @@ class TaskQuerySet(models.QuerySet):
         return self.with_latest_progress().filter(overdue_q(on, F("latest_percent")))
 
     def with_latest_progress(self):
-        latest = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-week")
+        """Each task's latest report (its percent, value and week; None when it has none),
+        read from the reports: three correlated subqueries a task."""
+        latest = latest_report()
         return self.annotate(
             latest_percent=Subquery(latest.values("percent")[:1]),
             latest_value=Subquery(latest.values("value")[:1]),
             latest_week=Subquery(latest.values("week")[:1]),
         )
+
+    def with_stored_progress(self):
+        """The same annotations as ``with_latest_progress``, read from the copy kept on the
+        task (``Task.progress_*``): no report is read. Exact because every write of a
+        report refreshes it (``refresh_progress``)."""
+        return self.annotate(
+            latest_percent=F("progress_percent"),
+            latest_value=F("progress_value"),
+            latest_week=F("progress_week"),
+        )
+
+    def refresh_progress(self):
+        """Copy each task's latest report onto it (``Task.progress_*``), in one UPDATE of
+        these tasks. Every write of reports calls it for their tasks: through
+        ``accountability.dashboards.summaries.changed`` (the report service, the admin,
+        registry loads), ``rebuild_summaries`` for every task (after data was loaded behind
+        the app's back: SQL, ``loaddata``) and the demo and benchmark builders. Returns the
+        number of tasks updated."""
+        latest = latest_report()
+        return self.update(
+            progress_percent=Subquery(latest.values("percent")[:1]),
+            progress_value=Subquery(latest.values("value")[:1]),
+            progress_week=Subquery(latest.values("week")[:1]),
+        )
+
+
+def latest_report():
+    """The latest report of the outer task (the one with the latest week): the one
+    definition of a task's latest progress, read live (``with_latest_progress``) or copied
+    onto the task (``refresh_progress``)."""
+    return ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-week")
 
 
 class Task(models.Model):
@@ -295,8 +332,18 @@ class Task(models.Model):
     unit = models.CharField(_("计量单位"), max_length=16, blank=True, default="")
     closure = models.CharField(_("结项方式"), max_length=16, choices=Closure.choices, blank=True, default="")
     closed_on = models.DateField(_("结项日期"), null=True, blank=True, validators=[validate_year])
+    # A copy of the task's latest report (None without one), so that 我的任务's order, its
+    # counts and its rows read no report (docs/performance.md): written only by
+    # ``TaskQuerySet.refresh_progress``, never by a form; not in the task's history.
+    progress_week = models.DateField(_("最新填报周"), null=True, editable=False)
+    progress_percent = models.DecimalField(
+        _("最新完成百分比"), max_digits=5, decimal_places=1, null=True, editable=False
+    )
+    progress_value = models.DecimalField(
+        _("最新累计完成值"), max_digits=14, decimal_places=2, null=True, editable=False
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=PROGRESS_FIELDS)
     objects = TaskQuerySet.as_manager()
 
     class Meta:

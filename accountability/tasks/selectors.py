@@ -47,8 +47,21 @@ class Urgency(models.IntegerChoices):
     CLOSED = 4, _("已结项")  # closed out unfinished at a year's end (Task.closure): nothing to report
 
 
+def reported_in(week):
+    """Whether the task has a report for ``week``, from the copy of its latest report kept on
+    the task: no report if its latest is earlier (or it has none), one if its latest is of
+    ``week``; only a task reported beyond ``week`` (a later week's data) reads its reports."""
+    return Case(
+        When(Q(progress_week__isnull=True) | Q(progress_week__lt=week), then=Value(False)),
+        When(progress_week=week, then=Value(True)),
+        default=Exists(ProgressReport.objects.filter(task=OuterRef("pk"), week=week)),
+        output_field=BooleanField(),
+    )
+
+
 def tasks_for_list(user, today=None):
-    """The user's tasks with latest progress, this week's report status, status, the overdue
+    """The user's tasks with latest progress (the copy kept on each task: no report is
+    read), this week's report status, status, the overdue
     flag and the urgency, computed in the database, in the order of this week's work: to
     report this week first, then overdue, then the rest, finished and then closed-out tasks
     last (each by deadline)."""
@@ -57,9 +70,9 @@ def tasks_for_list(user, today=None):
     week_end = this_week + dt.timedelta(days=6)
     return (
         Task.objects.for_user(user)
-        .with_latest_progress()
+        .with_stored_progress()
         .annotate(
-            reported_this_week=Exists(ProgressReport.objects.filter(task=OuterRef("pk"), week=this_week)),
+            reported_this_week=reported_in(this_week),
             status=Case(
                 When(
                     Q(latest_percent__isnull=True) | Q(latest_percent__lte=0), then=Value(Status.NOT_STARTED)

@@ -7,8 +7,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
+from django.utils.encoding import force_str
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import Accessor, signature
 
@@ -101,10 +103,9 @@ class TaskTable(tables.Table):
         plans = [(column.attrs["td"].as_html(), self.cell_plan(column)) for column in self.columns]
         for row in self.paginated_rows:
             record = row.record
-            cells = format_html_join(
-                "", "<td {}>{}</td>", ((attrs, cell(row, record)) for attrs, cell in plans)
-            )
-            yield format_html("<tr {}>{}</tr>", row.attrs.as_html(), cells)
+            # the attributes (as_html) and the cells (cell_plan) are escaped already
+            cells = "".join([f"<td {attrs}>{cell(row, record)}</td>" for attrs, cell in plans])
+            yield mark_safe(f"<tr {row.attrs.as_html()}>{cells}</tr>")
 
     def cell_plan(self, bound_column):
         """A function ``(row, record) -> HTML`` of one column's cell, doing what
@@ -120,10 +121,12 @@ class TaskTable(tables.Table):
             return lambda row, record: conditional_escape(localize(row.get_cell(bound_column.name)))
         try:
             field = self.data.model._meta.get_field(str(bound_column.accessor))
-            choices = bool(field.choices)
         except (AttributeError, FieldDoesNotExist):
-            choices = False
-        display = f"get_{bound_column.accessor}_display"
+            field = None
+        # a field's choice labels, translated once a page: what get_FOO_display gives a cell
+        labels = (
+            {value: str(label) for value, label in field.flatchoices} if field and field.choices else None
+        )
         default, link, empty = bound_column.default, bound_column.link, column.empty_values
         if link and not link.attrs and callable(link.url) and signature(link.url) == (("record",), None):
             # linkify=lambda record: ...: the <a> LinkTransform builds, without working out
@@ -134,7 +137,9 @@ class TaskTable(tables.Table):
                 return format_html('<a href="{}">{}</a>', url(record), content)
 
         def cell(row, record):
-            value = getattr(record, display)() if choices else accessor.resolve(record, quiet=True)
+            value = accessor.resolve(record, quiet=True)
+            if labels is not None:
+                value = force_str(labels.get(value, value), strings_only=True)
             if value in empty:
                 content = default
             else:
@@ -160,9 +165,6 @@ class TaskTable(tables.Table):
             else F("latest_percent").asc(nulls_last=True)
         )
         return queryset.order_by(expression, "due_on", "code"), True
-
-    def render_factor(self, record):
-        return record.get_factor_display()
 
     def render_due_on(self, value):
         """What the column's ``date:"Y-m-d"`` template renders, without a template a cell."""
@@ -202,7 +204,10 @@ class TaskTable(tables.Table):
 
 
 def record_url(record):
-    return reverse("accountability:task_detail", args=[record.pk])
+    """The task page's address, worked out once a row (its code and its title link to it)."""
+    if "_task_url" not in record.__dict__:
+        record._task_url = reverse("accountability:task_detail", args=[record.pk])
+    return record._task_url
 
 
 # ties broken by newest first, then by id, so pages are stable on every database
@@ -245,9 +250,6 @@ class ProblemTable(tables.Table):
     def order_status(self, queryset, is_descending):
         """Open problems first (closed ones first when descending), newest first in each."""
         return queryset.order_by(OPEN_FIRST.desc() if is_descending else OPEN_FIRST, *NEWEST), True
-
-    def render_factor(self, record):
-        return record.get_factor_display()
 
     def render_description(self, value):
         return truncatechars(value, 60)

@@ -23,6 +23,7 @@ from decimal import Decimal
 from simple_history.utils import bulk_create_with_history
 
 from accountability import periods
+from accountability.dashboards import summaries
 from accountability.models import (
     AccountabilityAction,
     Contract,
@@ -313,6 +314,7 @@ def weekly_reports(county):
             reports.append(report)
             week += dt.timedelta(weeks=1)
     bulk_create_with_history(validate(reports), ProgressReport, batch_size=BATCH)
+    summaries.refresh_progress({report.task_id for report in reports})  # their copy of the latest
     county.count(ProgressReport, county.counts[ProgressReport._meta.verbose_name_plural] + len(reports))
     county.count(Task, Task.objects.count())
 

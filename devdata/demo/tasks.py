@@ -9,6 +9,7 @@ from decimal import Decimal
 from simple_history.utils import bulk_create_with_history
 
 from accountability import periods
+from accountability.dashboards import summaries
 from accountability.models import Contract, Factor, Problem, ProgressReport, Task, WeekLock
 from accountability.periods import week_start
 from accountability.tasks.services import check_task_started, check_value
@@ -367,6 +368,7 @@ def weekly_reports(county):
         county.task_profile[task.code] = profile
         county.task_final[task.code] = float(value / task.target) if weeks else 0.0
     bulk_create_with_history(validate(reports), ProgressReport, batch_size=BATCH)
+    summaries.refresh_progress({report.task_id for report in reports})  # their copy of the latest
     county.count(ProgressReport, len(reports))
 
 

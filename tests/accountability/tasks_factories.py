@@ -66,4 +66,18 @@ def make_report(task, week, value, user, note=""):
     )
     report._history_user = user
     report.save()
+    # what every write of a report does to its task (summaries.changed): its copy of the latest
+    Task.objects.filter(pk=task.pk).refresh_progress()
     return report
+
+
+def assert_progress_copy_exact():
+    """Every task's copy of its latest report (``Task.progress_*``) equals the live subqueries
+    over its reports (``with_latest_progress``); returns how many tasks have a report."""
+    live = Task.objects.with_latest_progress().values_list(
+        "pk", "latest_week", "latest_percent", "latest_value"
+    )
+    stored = Task.objects.values_list("pk", "progress_week", "progress_percent", "progress_value")
+    live, stored = sorted(live), sorted(stored)
+    assert stored == live, [pair for pair in zip(stored, live, strict=True) if pair[0] != pair[1]][:5]
+    return sum(1 for row in live if row[1] is not None)

@@ -42,6 +42,7 @@ from accountability.oversight import scoring, selectors, services
 from accountability.periods import Week
 from devdata import demo
 from devdata.demo import county
+from tests.accountability.tasks_factories import assert_progress_copy_exact
 from tests.conftest import DEMO_USERNAMES
 from villages import roles
 from villages.models import (
@@ -286,6 +287,12 @@ def test_reporter_is_the_owners_login_or_the_township_secretarys():
     assert no_owner_login.exists()
     assert not no_owner_login.exclude(reporter__cadre__role=Cadre.Role.TOWNSHIP_SECRETARY).exists()
     assert not no_owner_login.exclude(reporter__cadre__township=F("task__township")).exists()
+
+
+def test_every_tasks_copy_of_its_latest_report_equals_its_reports():
+    """The demo bulk-creates its reports (no report service): each task's copy of its latest
+    report (what 我的任务 reads) is still exact."""
+    assert assert_progress_copy_exact() > 1000
 
 
 def test_every_report_has_its_audit_history_by_its_reporter():

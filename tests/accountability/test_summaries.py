@@ -28,7 +28,7 @@ from accountability.models import (
 from accountability.periods import Month, Quarter, Week
 from accountability.tasks import services
 from devdata import synthetic
-from tests.accountability.tasks_factories import freeze_today
+from tests.accountability.tasks_factories import assert_progress_copy_exact, freeze_today
 from tests.committed import committed_county
 from tests.villages.files import write_csv
 from villages import registry, roles
@@ -56,6 +56,7 @@ def county(django_db_setup, django_db_blocker):
 
 
 def assert_summaries_equal_live(weeks=WEEKS, months=MONTHS, quarters=QUARTERS):
+    assert assert_progress_copy_exact() > 0  # the tasks' copy of their latest report, too
     for week in weeks:
         assert summaries.weekly([week.shift(i - 11) for i in range(12)]) is not None, week
         assert selectors.weekly_dashboard(COUNTY, week) == selectors.weekly_dashboard(

@@ -9,6 +9,7 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.test import RequestFactory
+from django.utils import translation
 from django_tables2 import RequestConfig
 
 from accountability.tasks import selectors
@@ -68,6 +69,15 @@ def test_the_rows_are_what_django_tables2_renders(secretary_a, tasks, query):
 
     assert tags(fast) == tags(generic)  # the rows, and the header and pages around them
     assert tbody(fast).count("<tr ") == (2 if "page=2" in query else 3)
+
+
+@pytest.mark.usefixtures("compiled_translations")
+def test_the_rows_are_what_django_tables2_renders_in_english(secretary_a, tasks):
+    """The factor's labels are translated once a page (``cell_plan``), in the page's language."""
+    with translation.override("en"):
+        fast, generic = render_both(secretary_a)
+    assert tags(fast) == tags(generic)
+    assert "Talent" in tbody(fast) and "人才" not in tbody(fast)
 
 
 @pytest.mark.parametrize("sort", ["", "-latest_percent", "latest_percent", "village", "-owner", "-due_on"])
