@@ -435,7 +435,9 @@ class ProgressReport(models.Model):
     """每周晒任务进度 (A6): one report per task per ISO week. Every change is kept (audit
     history); ``version`` guards against lost updates (optimistic locking)."""
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("任务"))
+    # PROTECT: a task reported on is part of the record (a task no longer worked on is closed
+    # out at the year's end, Task.closure); deleting it would delete its reports silently
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports", verbose_name=_("任务"))
     week = models.DateField(_("周（周一）"), validators=[validate_year])
     value = models.DecimalField(
         _("累计完成值"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]

@@ -191,3 +191,32 @@ def test_the_task_page_is_the_one_way_in_and_it_goes_through_the_service(
     assert refreshed == [[saved]]
     assert saved.history.get().history_user == secretary_a
     assert saved.evidence.get().uploaded_by == secretary_a
+
+
+def test_a_task_reported_on_cannot_be_deleted_in_the_admin(admin_client, report):
+    """Deleting a task would delete its weekly reports with it: the admin's confirmation page
+    names the reports that stand in the way, and a confirmed post deletes nothing. A task
+    nobody reported on can still be deleted."""
+    from accountability.models import Task
+
+    task = report.task
+    page = admin_client.get(url(Task, "delete", task.pk))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "无法删除" in text and "周进度" in text
+    response = admin_client.post(url(Task, "delete", task.pk), {"post": "yes"})
+    assert response.status_code in (200, 403)
+    assert Task.objects.filter(pk=task.pk).exists()
+    unchanged(report)
+
+    bulk = admin_client.post(
+        reverse("admin:accountability_task_changelist"),
+        {"action": "delete_selected", "_selected_action": [task.pk], "post": "yes"},
+    )
+    assert bulk.status_code in (200, 302)
+    assert Task.objects.filter(pk=task.pk).exists()
+    unchanged(report)
+
+    spare = make_task(report.reporter, "T-ADM-2", village=task.village, target=10, unit="米")
+    admin_client.post(url(Task, "delete", spare.pk), {"post": "yes"})
+    assert not Task.objects.filter(pk=spare.pk).exists()
