@@ -52,7 +52,7 @@ def render_both(user, query=""):
     request = RequestFactory().get(f"/tasks/?{query}")
     request.user = user
     tables = []
-    for template in ("accountability/task_table.html", settings.DJANGO_TABLES2_TEMPLATE):
+    for template in ("table.html", settings.DJANGO_TABLES2_TEMPLATE):
         rows = selectors.tasks_for_list(user)
         if "status=done" in query:
             rows = rows.filter(status=selectors.Status.DONE)
