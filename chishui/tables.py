@@ -36,17 +36,31 @@ CELL_ARGUMENTS = {"value", "record", "column", "bound_column", "table"}
 
 def number_formatter():
     """``value -> str``: Django's ``number_format`` in the current language, its formats
-    looked up once (a table renders in one language) instead of once a number."""
+    looked up once (a table renders in one language) instead of once a number, and each
+    number formatted once."""
     lang = get_language()
     decimal_separator, grouping, thousand_separator = (
         get_format(name, lang, use_l10n=True)
         for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
     )
 
+    formatted = {}  # a table repeats its numbers (0, 100.0): each formatted once
+
     def number(value):
-        return numberformat.format(
-            value, decimal_separator, None, grouping, thousand_separator, force_grouping=False, use_l10n=True
-        )
+        # by type and spelling: 1, 1.0 and Decimal("1.00") are equal but print differently
+        key = (type(value), value if type(value) is int else repr(value))
+        text = formatted.get(key)
+        if text is None:
+            text = formatted[key] = numberformat.format(
+                value,
+                decimal_separator,
+                None,
+                grouping,
+                thousand_separator,
+                force_grouping=False,
+                use_l10n=True,
+            )
+        return text
 
     return number
 

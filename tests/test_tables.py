@@ -21,7 +21,7 @@ from villages.organization import tables as organization_tables
 from villages.satisfaction import tables as satisfaction_tables
 
 TEXT = '培训 <b>"夜校"</b> & 考核'
-# what a plain column meets: numbers (large, fractional, Decimal, zero), nothing (the
+# what a plain column meets: numbers (large, fractional, Decimal, zeros), nothing (the
 # column's default), text that must be escaped, HTML already safe, a date, a string date
 VALUES = [
     1234567,
@@ -35,6 +35,9 @@ VALUES = [
     mark_safe("<em>安全</em>"),
     "2016-06-01",
     -7.0,
+    0.0,  # equal to 0 and -0.0, printed differently: each its own
+    Decimal("3.250"),
+    -0.0,
 ]
 MONEY = [Decimal("11357000.00"), 2764, None, 0, Decimal("0.50"), 99999.99]
 SHARES = [100, 87.5, None, 120.0, 0]  # the completion share's colour: ok, warn, none
