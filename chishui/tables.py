@@ -187,15 +187,33 @@ class RowsTable(tables.Table):
             def link(content, record, **kwargs):
                 return format_html('<a href="{}">{}</a>', url(record), content)
 
+        bits = accessor.bits
+
+        def resolve(record):
+            """``accessor.resolve(record, quiet=True)``, walking plain dicts directly."""
+            if type(record) is dict:
+                if key in record:  # Accessor.resolve's own shortcut
+                    return record[key]
+                current = record
+                for bit in bits:
+                    if type(current) is not dict or bit not in current:
+                        break  # a list index, an attribute: Accessor's way
+                    current = current[bit]
+                    if current is None:
+                        return None
+                    if callable(current):
+                        break
+                else:
+                    return current
+            return accessor.resolve(record, quiet=True)
+
         def content(row, record):
             if display is not None:
                 value = getattr(record, display)()
             elif model is None and isinstance(record, models.Model):  # a list of model rows
                 return row.get_cell(bound_column.name)
-            elif type(record) is dict and key in record:  # Accessor.resolve's own shortcut
-                value = record[key]
             else:
-                value = accessor.resolve(record, quiet=True)
+                value = resolve(record)
             if value in empty:
                 return default
             if plain and not link:
