@@ -237,3 +237,36 @@ def test_numbers_are_localised_as_the_template_localises_them(settings):
     bodies = assert_same_as_django_tables2(lambda **kwargs: dashboard_tables.WeeklyUnitTable(rows, **kwargs))
 
     assert ">1,234,567</td>" in bodies["zh-hans"] and ">1,234.5</td>" in bodies["en"]
+
+
+def test_what_the_formatters_leave_to_django_tables2_is_rendered_as_it_renders_it(settings):
+    """Columns forced to be localised or not (the template's ``localize``/``unlocalize``
+    filters), and render methods asking for the row or for anything (``**kwargs``): the
+    formatters hand those to django-tables2's own steps, with the same HTML."""
+
+    class Odd(RowsTable):
+        name = tables.Column(verbose_name="名称")
+        count = tables.Column(localize=True)
+        raw = tables.Column(localize=False, default="—")
+        day = tables.Column(localize=True)
+        row = tables.Column(accessor="name", empty_values=())
+        anything = tables.Column(accessor="count")
+
+        def render_row(self, value, bound_row):
+            return f"{value}#{bound_row.row_counter}"
+
+        def render_anything(self, **kwargs):
+            return f"{kwargs['value']}<{kwargs['record']['name']}>"
+
+    settings.USE_THOUSAND_SEPARATOR = True  # where localising or not shows
+    rows = [
+        {"name": "甲 <b>", "count": 1234567, "raw": 1234.5, "day": dt.date(2016, 6, 1)},
+        {"name": "乙", "count": Decimal("0.50"), "raw": None, "day": dt.date(2016, 12, 31)},
+    ]
+
+    bodies = assert_same_as_django_tables2(lambda **kwargs: Odd(rows, **kwargs), per_page=5)
+
+    assert "甲 &lt;b&gt;#0" in bodies["zh-hans"] and "乙#1" in bodies["en"]
+    assert ">1,234,567</td>" in bodies["en"] and ">1234.5</td>" in bodies["en"]
+    assert "1234567&lt;甲 &lt;b&gt;&gt;" in bodies["en"]
+    assert "2016年6月1日" in bodies["zh-hans"] and "Dec. 31, 2016" in bodies["en"]
