@@ -1,22 +1,247 @@
 """What every page of figures shares in its django-tables2 tables (the dashboards, the
-organization overview): a table over the plain rows a selector returns, whose unit names
-link to the drill-down, and money shown with thousands separators (funds in 万元 on the page,
-yuan in the exports). Both apps use it, and villages may not import accountability, so it
-lives here."""
+organization overview, the satisfaction results, the task list): rows rendered by
+precomputed per-column formatters (``RowsTable``), a table over the plain rows a selector
+returns, whose unit names link to the drill-down, and money shown with thousands separators
+(funds in 万元 on the page, yuan in the exports). Both apps use it, and villages may not
+import accountability, so it lives here."""
 
+import html
 from decimal import Decimal
 
 import django_tables2 as tables
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.template import Context, Template
 from django.template.defaultfilters import floatformat
-from django.utils.html import format_html
+from django.utils import numberformat
+from django.utils.encoding import force_str
+from django.utils.formats import get_format, localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_tables2.utils import Accessor, signature
 
 # A column a phone does not need (static/css/site.css hides it under 600 px): the key ones
 # (the unit or task, the share, what is late) stay in view without sideways scrolling.
 SECONDARY = {"th": {"class": "secondary"}, "td": {"class": "secondary"}}
 
+# django-tables2's template (settings.DJANGO_TABLES2_TEMPLATE) with the body rows of
+# ``RowsTable.body_rows``
+ROWS_TEMPLATE = "table.html"
 
-class UnitRowsTable(tables.Table):
+# what django-tables2 passes a render method that asks for it (``bound_row`` aside)
+CELL_ARGUMENTS = {"value", "record", "column", "bound_column", "table"}
+
+
+def number_formatter():
+    """``value -> str``: Django's ``number_format`` in the current language, its formats
+    looked up once (a table renders in one language) instead of once a number, and each
+    number formatted once."""
+    lang = get_language()
+    decimal_separator, grouping, thousand_separator = (
+        get_format(name, lang, use_l10n=True)
+        for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
+    )
+
+    formatted = {}  # a table repeats its numbers (0, 100.0): each formatted once
+
+    def number(value):
+        # by type and spelling: 1, 1.0 and Decimal("1.00") are equal but print differently
+        key = (type(value), value if type(value) is int else repr(value))
+        text = formatted.get(key)
+        if text is None:
+            text = formatted[key] = numberformat.format(
+                value,
+                decimal_separator,
+                None,
+                grouping,
+                thousand_separator,
+                force_grouping=False,
+                use_l10n=True,
+            )
+        return text
+
+    return number
+
+
+def cell_html(content, number):
+    """What the template's ``{{ cell }}`` prints (localised, then escaped unless safe), the
+    common kinds of content without the template engine's generic steps; ``number``: a
+    ``number_formatter()``."""
+    kind = type(content)
+    if kind is SafeString:
+        return content
+    if kind is str:
+        return html.escape(content)  # django.utils.html.escape, without its laziness check
+    if kind is int or kind is float or kind is Decimal:
+        return html.escape(number(content))
+    return conditional_escape(localize(template_localtime(content)))
+
+
+def _computed(attrs):
+    """Whether an attribute dict has a value worked out per cell (a callable)."""
+    return any(callable(v) or (isinstance(v, dict) and _computed(v)) for v in attrs.values())
+
+
+class RowsTable(tables.Table):
+    """A django-tables2 table whose body rows are rendered by ``body_rows``: cell for cell
+    what django-tables2's own template renders (tests/tables.py compares the two for every
+    such table), at a fraction of its cost (docs/performance.md). django-tables2 works out,
+    for every cell, the column's attributes, the render method's signature, the accessor,
+    and renders it through the template engine; here each column's formatter is worked out
+    once a table (``cell_plan``) and the cells are plain function calls. The header, the
+    pages and the empty text stay django-tables2's template (``ROWS_TEMPLATE``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("template_name", ROWS_TEMPLATE)
+        super().__init__(*args, **kwargs)
+
+    def body_rows(self):
+        """The rows of the page (all of them when not paged) as HTML, one ``<tr>`` each."""
+        number = number_formatter()
+        plans = [self.cell_plan(column, number) for column in self.columns]
+        static_rows = not _computed(self.row_attrs)
+        row_html = {}
+        for row in self.paginated_rows:
+            record = row.record
+            if static_rows:  # the row's attributes depend on its parity only
+                parity = row.row_counter % 2
+                attrs = row_html.get(parity)
+                if attrs is None:
+                    attrs = row_html[parity] = row.attrs.as_html()
+            else:
+                attrs = row.attrs.as_html()
+            cells = "".join([cell(row, record) for cell in plans])
+            yield mark_safe(f"<tr {attrs}>{cells}</tr>")
+
+    def cell_plan(self, bound_column, number):
+        """A function ``(row, record) -> "<td …>…</td>"`` for one column, doing what
+        ``BoundRow.get_cell`` and the template's ``<td {{ column.attrs.td.as_html }}>{{ cell }}</td>``
+        do: the accessor's value (a model field's choice label), the column's default when
+        the value is empty, its render method, its link, then localised and escaped (or the
+        column's ``localize`` filter). Attributes computed per cell (callables) are worked
+        out per cell as django-tables2 does; a render method that asks for more than value,
+        record, column, bound_column and table goes through ``get_cell``."""
+        column = bound_column.column
+        render = bound_column.render
+        wanted, catch_all = signature(render)
+        if catch_all or not set(wanted) <= CELL_ARGUMENTS:
+            content_of = self._cell_by_django_tables2(bound_column)
+        else:
+            content_of = self._cell_content(bound_column, render, wanted)
+
+        if column.localize is None:
+
+            def output(content):
+                return cell_html(content, number)
+
+        else:
+            output = self._localize_filter(column.localize)
+
+        if _computed(self.attrs) or _computed(column.attrs):
+
+            def cell(row, record):
+                content = content_of(row, record)
+                # what BoundRow.items() leaves for the template's column.attrs.td
+                bound_column.current_value, bound_column.current_record = content, record
+                return f"<td {bound_column.attrs['td'].as_html()}>{output(content)}</td>"
+
+            return cell
+
+        start = f"<td {bound_column.attrs['td'].as_html()}>"
+
+        def static_cell(row, record):
+            return f"{start}{output(content_of(row, record))}</td>"
+
+        return static_cell
+
+    def _cell_by_django_tables2(self, bound_column):
+        name = bound_column.name
+        return lambda row, record: row.get_cell(name)
+
+    def _cell_content(self, bound_column, render, wanted):
+        """``(row, record) -> content`` of a cell: what ``BoundRow.get_cell`` returns."""
+        column = bound_column.column
+        accessor = Accessor(bound_column.accessor)
+        key = str(bound_column.accessor)
+        labels = None  # a model field with choices shows its label
+        model = getattr(self.data, "model", None)
+        if model is not None:
+            try:
+                field = accessor.get_field(model)
+            except (AttributeError, FieldDoesNotExist):
+                field = None
+            if getattr(field, "choices", None):
+                if accessor.SEPARATOR in key:  # a related model's field: django-tables2's way
+                    return self._cell_by_django_tables2(bound_column)
+                # what get_FOO_display gives, the labels translated once a page, not twice a row
+                labels = {value: str(label) for value, label in field.flatchoices}
+        default, link, empty = bound_column.default, bound_column.link, column.empty_values
+        # a column without a render method of its own shows the value itself
+        plain = type(column).render is tables.Column.render and getattr(render, "__self__", None) is column
+        if link and not link.attrs and callable(link.url) and signature(link.url) == (("record",), None):
+            # linkify=lambda record: ...: the <a> LinkTransform builds, without working out
+            # its attributes and the url's signature a cell
+            url = link.url
+
+            def link(content, record, **kwargs):
+                return format_html('<a href="{}">{}</a>', url(record), content)
+
+        bits = accessor.bits
+
+        def resolve(record):
+            """``accessor.resolve(record, quiet=True)``, walking plain dicts directly."""
+            if type(record) is dict:
+                if key in record:  # Accessor.resolve's own shortcut
+                    return record[key]
+                current = record
+                for bit in bits:
+                    if type(current) is not dict or bit not in current:
+                        break  # a list index, an attribute: Accessor's way
+                    current = current[bit]
+                    if current is None:
+                        return None
+                    if callable(current):
+                        break
+                else:
+                    return current
+            return accessor.resolve(record, quiet=True)
+
+        def content(row, record):
+            if labels is not None:
+                value = getattr(record, key)
+                value = force_str(labels.get(value, value), strings_only=True)
+            elif model is None and isinstance(record, models.Model):  # a list of model rows
+                return row.get_cell(bound_column.name)
+            else:
+                value = resolve(record)
+            if value in empty:
+                return default
+            if plain and not link:
+                return value
+            kwargs = {
+                "value": value,
+                "record": record,
+                "column": column,
+                "bound_column": bound_column,
+                "table": self,
+            }
+            result = render(**{name: kwargs[name] for name in wanted})
+            return link(result, **kwargs, bound_row=row) if link else result
+
+        return content
+
+    @staticmethod
+    def _localize_filter(on):
+        """A column's ``localize=True/False``: the template's ``cell|localize`` or
+        ``cell|unlocalize``, through the template engine itself."""
+        template = Template("{% load l10n %}{{ cell|" + ("localize" if on else "unlocalize") + " }}")
+        return lambda content: template.render(Context({"cell": content}))
+
+
+class UnitRowsTable(RowsTable):
     """A table over selector rows; ``drill_url(code)`` turns unit names into drill-down links,
     ``task_urls`` ({task code: URL}, only the tasks the viewer may open) task codes into links
     to the task page."""

@@ -3,19 +3,15 @@ already joined and annotated everything a column shows: no column reaches across
 by itself."""
 
 import django_tables2 as tables
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
-from django.utils.encoding import force_str
-from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django_tables2.utils import Accessor, signature
 
 from accountability.tasks import selectors
 from accountability.tasks.selectors import NEWEST_PROBLEMS, OPEN_FIRST, Status, Urgency
+from chishui.tables import RowsTable
 
 
 def card(name, label=None, css=""):
@@ -35,8 +31,9 @@ ROW_CLASSES = {
 }
 
 
-class TaskTable(tables.Table):
-    """The task list; its export (``?export=csv|xlsx``) adds the ``visible=False`` columns."""
+class TaskTable(RowsTable):
+    """The task list; its export (``?export=csv|xlsx``) adds the ``visible=False`` columns. Its
+    rows are rendered by ``RowsTable.body_rows`` (chishui/tables.py)."""
 
     code = tables.Column(
         verbose_name=_("任务编号"), linkify=lambda record: record_url(record), attrs=card("code")
@@ -83,8 +80,6 @@ class TaskTable(tables.Table):
         attrs = {"class": "table task-table"}
         empty_text = _("没有符合条件的任务。")
         row_attrs = {"class": lambda record: ROW_CLASSES.get(record.urgency, "")}
-        # django-tables2's template, but the rows of the page come from ``body_rows``
-        template_name = "accountability/task_table.html"
 
     def paginate(self, *args, **kwargs):
         """The page's rows are read by ``selectors.page_of``: ordered and sliced over the tasks
@@ -93,69 +88,6 @@ class TaskTable(tables.Table):
         rows = self.page.object_list
         rows.data = selectors.page_of(self.data.data, rows.data)
         return self
-
-    def body_rows(self):
-        """The page's rows as HTML, cell for cell what django-tables2's own template renders
-        (tests/accountability/test_tasks_table.py compares the two) at a fraction of its cost
-        (docs/performance.md): each column's cell attributes are worked out once a page, not
-        once a cell, and each cell calls its column's render method directly instead of
-        inspecting its signature and going through the template engine."""
-        plans = [(column.attrs["td"].as_html(), self.cell_plan(column)) for column in self.columns]
-        for row in self.paginated_rows:
-            record = row.record
-            # the attributes (as_html) and the cells (cell_plan) are escaped already
-            cells = "".join([f"<td {attrs}>{cell(row, record)}</td>" for attrs, cell in plans])
-            yield mark_safe(f"<tr {row.attrs.as_html()}>{cells}</tr>")
-
-    def cell_plan(self, bound_column):
-        """A function ``(row, record) -> HTML`` of one column's cell, doing what
-        ``BoundRow.get_cell`` and ``{{ cell }}`` do: the accessor's value (a field's choice
-        label), the column's default when empty, its render method, its link, then localised
-        and escaped. A render method that asks for more than value, record, column,
-        bound_column and table goes through ``get_cell`` itself."""
-        column = bound_column.column
-        accessor = Accessor(bound_column.accessor)
-        render = bound_column.render
-        wanted, catch_all = signature(render)
-        if catch_all or not set(wanted) <= {"value", "record", "column", "bound_column", "table"}:
-            return lambda row, record: conditional_escape(localize(row.get_cell(bound_column.name)))
-        try:
-            field = self.data.model._meta.get_field(str(bound_column.accessor))
-        except (AttributeError, FieldDoesNotExist):
-            field = None
-        # a field's choice labels, translated once a page: what get_FOO_display gives a cell
-        labels = (
-            {value: str(label) for value, label in field.flatchoices} if field and field.choices else None
-        )
-        default, link, empty = bound_column.default, bound_column.link, column.empty_values
-        if link and not link.attrs and callable(link.url) and signature(link.url) == (("record",), None):
-            # linkify=lambda record: ...: the <a> LinkTransform builds, without working out
-            # its attributes and the url's signature a cell
-            url = link.url
-
-            def link(content, record, **kwargs):
-                return format_html('<a href="{}">{}</a>', url(record), content)
-
-        def cell(row, record):
-            value = accessor.resolve(record, quiet=True)
-            if labels is not None:
-                value = force_str(labels.get(value, value), strings_only=True)
-            if value in empty:
-                content = default
-            else:
-                kwargs = {
-                    "value": value,
-                    "record": record,
-                    "column": column,
-                    "bound_column": bound_column,
-                    "table": self,
-                }
-                content = render(**{name: kwargs[name] for name in wanted})
-                if link:
-                    content = link(content, **kwargs, bound_row=row)
-            return conditional_escape(localize(content))
-
-        return cell
 
     def order_latest_percent(self, queryset, is_descending):
         """Tasks without any report sort last either way (databases disagree on NULLs)."""
@@ -250,6 +182,9 @@ class ProblemTable(tables.Table):
     def order_status(self, queryset, is_descending):
         """Open problems first (closed ones first when descending), newest first in each."""
         return queryset.order_by(OPEN_FIRST.desc() if is_descending else OPEN_FIRST, *NEWEST), True
+
+    def render_factor(self, record):
+        return record.get_factor_display()
 
     def render_description(self, value):
         return truncatechars(value, 60)

@@ -1,21 +1,19 @@
-"""The task list's rows are built by ``TaskTable.body_rows`` instead of django-tables2's
-per-cell template, and its village filter by ``JoinedSelect`` instead of a template an option
+"""The task list's rows are built by ``RowsTable.body_rows`` (chishui/tables.py) instead of
+django-tables2's per-cell template (checked by the helper of tests/tables.py), and its village filter by ``JoinedSelect`` instead of a template an option
 (issue 15): the page must stay exactly what django-tables2 and Django render, in every state."""
 
 import datetime as dt
-import re
 
 import pytest
 from django import forms
-from django.conf import settings
 from django.test import RequestFactory
-from django.utils import translation
 from django_tables2 import RequestConfig
 
 from accountability.tasks import selectors
 from accountability.tasks.filters import JoinedSelect, TaskFilter
 from accountability.tasks.tables import TaskTable
 from tests.accountability.tasks_factories import LAST_WEEK, THIS_WEEK, freeze_today, make_report, make_task
+from tests.tables import assert_same_as_django_tables2
 
 pytestmark = pytest.mark.django_db
 
@@ -40,44 +38,32 @@ def tasks(secretary_a, village_a, fixed_today):
     make_report(zero, LAST_WEEK, "0", secretary_a)
 
 
-def tags(html):
-    """The HTML without the whitespace between tags (the templates indent differently)."""
-    return re.sub(r">\s+<", "><", html).strip()
+def task_table(user, done_only=False):
+    """The task list's table of ``user`` (only the finished tasks: ``done_only``)."""
 
-
-def tbody(html):
-    return tags(html.split("<tbody", 1)[1].split("</tbody>", 1)[0])
-
-
-def render_both(user, query=""):
-    request = RequestFactory().get(f"/tasks/?{query}")
-    request.user = user
-    tables = []
-    for template in ("accountability/task_table.html", settings.DJANGO_TABLES2_TEMPLATE):
+    def make_table(**kwargs):
         rows = selectors.tasks_for_list(user)
-        if "status=done" in query:
+        if done_only:
             rows = rows.filter(status=selectors.Status.DONE)
-        table = TaskTable(rows, template_name=template)
-        RequestConfig(request, paginate={"per_page": 3}).configure(table)
-        tables.append(table.as_html(request))
-    return tables
+        return TaskTable(rows, **kwargs)
+
+    return make_table
 
 
 @pytest.mark.parametrize("query", ["", "page=2", "sort=-latest_percent", "sort=village&page=2"])
 def test_the_rows_are_what_django_tables2_renders(secretary_a, tasks, query):
-    fast, generic = render_both(secretary_a, query)
+    bodies = assert_same_as_django_tables2(task_table(secretary_a), query, per_page=3)
 
-    assert tags(fast) == tags(generic)  # the rows, and the header and pages around them
-    assert tbody(fast).count("<tr ") == (2 if "page=2" in query else 3)
+    for body in bodies.values():
+        assert body.count("<tr ") == (2 if "page=2" in query else 3)
 
 
 @pytest.mark.usefixtures("compiled_translations")
 def test_the_rows_are_what_django_tables2_renders_in_english(secretary_a, tasks):
     """The factor's labels are translated once a page (``cell_plan``), in the page's language."""
-    with translation.override("en"):
-        fast, generic = render_both(secretary_a)
-    assert tags(fast) == tags(generic)
-    assert "Talent" in tbody(fast) and "人才" not in tbody(fast)
+    bodies = assert_same_as_django_tables2(task_table(secretary_a), per_page=10)
+    assert "Talent" in bodies["en"] and "人才" not in bodies["en"]
+    assert "人才" in bodies["zh-hans"]
 
 
 @pytest.mark.parametrize("sort", ["", "-latest_percent", "latest_percent", "village", "-owner", "-due_on"])
@@ -96,8 +82,7 @@ def test_each_page_holds_the_rows_of_the_lists_order(secretary_a, tasks, sort):
 
 
 def test_the_cells_carry_every_state(secretary_a, tasks):
-    fast, _generic = render_both(secretary_a, "per_page=5")
-    body = tbody(fast)
+    body = assert_same_as_django_tables2(task_table(secretary_a), "per_page=5", per_page=3)["zh-hans"]
 
     assert "培训 &lt;b&gt;&quot;夜校&quot;&lt;/b&gt; &amp; 考核" in body  # escaped, once
     assert 'data-label="最新进度">—</td>' in body  # never reported
@@ -107,10 +92,11 @@ def test_the_cells_carry_every_state(secretary_a, tasks):
 
 
 def test_an_empty_page_says_so(secretary_a, fixed_today):
-    fast, generic = render_both(secretary_a, "status=done")
+    bodies = assert_same_as_django_tables2(task_table(secretary_a, done_only=True), per_page=3)
 
-    assert tags(fast) == tags(generic)
-    assert "没有符合条件的任务。" in tbody(fast)
+    assert "没有符合条件的任务。" in bodies["zh-hans"] and "<tr " not in bodies["en"].replace(
+        "<tr><td colspan", ""
+    )
 
 
 @pytest.mark.parametrize(

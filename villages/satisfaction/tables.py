@@ -1,13 +1,16 @@
 """django-tables2 tables of the satisfaction pages, over the plain rows the selectors return
-(a column never reaches into the database); the CSV/XLSX exports use the same tables."""
+(a column never reaches into the database); the CSV/XLSX exports use the same tables. Their
+rows are rendered by ``RowsTable.body_rows`` (chishui/tables.py)."""
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from chishui.tables import RowsTable
+
 NO_SURVEY = _("无测评")
 
 
-class ResultTable(tables.Table):
+class ResultTable(RowsTable):
     """Rows of dicts; ``rounds``: the round numbers held, one share column each."""
 
     def __init__(self, data, rounds=(), **kwargs):
@@ -101,7 +104,7 @@ class CadreTable(UnitTable):
         sequence = ("code", "name", "unit", "...")
 
 
-class OutreachTable(tables.Table):
+class OutreachTable(RowsTable):
     """C5 by township: sessions and attendance per outreach kind, then outcomes per kind."""
 
     name = tables.Column(verbose_name=_("乡镇"))
