@@ -94,6 +94,21 @@ class RowsTable(tables.Table):
     once a table (``cell_plan``) and the cells are plain function calls. The header, the
     pages and the empty text stay django-tables2's template (``ROWS_TEMPLATE``)."""
 
+    def __init_subclass__(cls, **kwargs):
+        """A table without an empty text of its own says its base's ("暂无数据"):
+        django-tables2 does not inherit a ``Meta`` a subclass does not declare, so most
+        summary tables showed an empty body when they had no rows."""
+        super().__init_subclass__(**kwargs)
+        if cls._meta.empty_text is None:
+            cls._meta.empty_text = next(
+                (
+                    base._meta.empty_text
+                    for base in cls.__mro__[1:]
+                    if getattr(base, "_meta", None) and base._meta.empty_text is not None
+                ),
+                None,
+            )
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("template_name", ROWS_TEMPLATE)
         super().__init__(*args, **kwargs)
