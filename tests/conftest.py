@@ -269,21 +269,44 @@ def compiled_translations():
         trans_real.translation_catalog_exists.cache_clear()
 
 
+# Fixtures that mean a test needs the test database (pytest-django's and ours that build on them).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "django_db_reset_sequences"}
+
+
+def needs_database(item):
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def run_order(items):
+    """The order in which pytest-xdist hands the tests out (``--no-loadscope-reorder``: the
+    work queue is this order): first the demo county's group (the longest, so that it never
+    ends the run on one worker), then the tests that need no database, then the other
+    groups (each builds data once), then the rest. The first worker migrates the database
+    for the demo county (tests/migrated.py) while the other runs the tests without a
+    database instead of waiting for the migrated copy."""
+    demo = [item for item in items if "demo_county" in getattr(item, "fixturenames", ())]
+    on_demo = set(demo)
+    rest = [item for item in items if item not in on_demo]
+    without_database = [item for item in rest if not needs_database(item)]
+    grouped = [item for item in rest if needs_database(item) and item.get_closest_marker("xdist_group")]
+    placed = on_demo | set(without_database) | set(grouped)
+    return demo + without_database + grouped + [item for item in rest if item not in placed]
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """The tests on the demo county run one after the other, so that it is built once; and
-    ``--dist loadgroup`` keeps grouping on pytest 9.2 (pytest-xdist issue 1386).
+    """The tests run in ``run_order`` (the demo county's tests one after the other, so that
+    it is built once); and ``--dist loadgroup`` keeps grouping on pytest 9.2 (pytest-xdist
+    issue 1386).
 
     pytest-xdist marks a test of an ``xdist_group`` by appending ``@group`` to the legacy
     ``item._nodeid``; since pytest 9.2 the node id comes from the structured ``item._id``, so
     the suffix was lost and the groups were spread over the workers like any test (the demo
     county was built on both workers). Copy xdist's id into the structured one: a no-op
     without xdist, and once xdist sets the id itself."""
-    demo = [item for item in items if "demo_county" in getattr(item, "fixturenames", ())]
-    if demo:
-        first, on_demo = items.index(demo[0]), set(demo)
-        rest = [item for item in items if item not in on_demo]
-        items[:] = rest[:first] + demo + rest[first:]
+    items[:] = run_order(items)
     try:
         from _pytest.nodeid import NodeId
     except ImportError:  # pytest before 9.2: xdist's own suffix works
