@@ -32,7 +32,7 @@ def committed_cast(django_db_blocker):
     """tests/conftest.py's cast (``build_cast``: ``{fixture name: object}``), committed for
     a module whose tests only read it (each test's writes are rolled back), then removed with
     everything the module built on it (devdata.demo.clear: the county's tables and their
-    audit history). The module's fixture builds its own rows inside this block; its tests
+    audit history; the livelihood items). The module's fixture builds its own rows inside this block; its tests
     take the cast from ``fresh``. Mark the module ``xdist_group("…")``."""
     from tests.conftest import build_cast
 
@@ -43,6 +43,7 @@ def committed_cast(django_db_blocker):
         finally:
             demo.clear()
             User.objects.filter(username__in=CAST_USERS).delete()
+            LivelihoodItem.objects.all().delete()
 
 
 CAST_USERS = [
