@@ -37,12 +37,13 @@ def cases(matrix):
     ]
 
 
-def check_access(client, request, role, method, url, data, expected, counts):
-    """Request ``url`` as ``role``; assert the status, that anonymous users are sent to the
-    login page, that a refused request writes nothing (``counts()`` unchanged) and that an
-    allowed POST does write."""
+def check_access(client, request, role, method, url, data, expected, counts, users=None):
+    """Request ``url`` as ``role`` (the fixture of that name, or ``users[role]``: a module's
+    committed cast, tests/committed.py); assert the status, that anonymous users are sent to
+    the login page, that a refused request writes nothing (``counts()`` unchanged) and that
+    an allowed POST does write."""
     if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
+        client.force_login(users[role] if users is not None else request.getfixturevalue(role))
     before = counts()
     response = client.get(url) if method == "GET" else client.post(url, data)
     assert response.status_code == expected

@@ -81,42 +81,29 @@ def make_user(username, group=None, **cadre_fields):
     return user
 
 
-@pytest.fixture
-def township_a(db):
+def new_township_a():
     return Township.objects.create(code="T-A", name="甲镇", kind=Township.Kind.TOWN, poverty=True)
 
 
-@pytest.fixture
-def township_b(db):
+def new_township_b():
     return Township.objects.create(code="T-B", name="乙乡", kind=Township.Kind.TOWNSHIP)
 
 
-@pytest.fixture
-def village_a(township_a):
+def new_village_a(township_a):
     return Village.objects.create(code="V-A1", township=township_a, name="甲一村", poverty=True)
 
 
-@pytest.fixture
-def village_b(township_b):
+def new_village_b(township_b):
     return Village.objects.create(code="V-B1", township=township_b, name="乙一村")
 
 
-@pytest.fixture
-def secretary_a(township_a):
+def new_township_secretary(username, township):
     return make_user(
-        "secretary_a", roles.TOWNSHIP_SECRETARY, role=Cadre.Role.TOWNSHIP_SECRETARY, township=township_a
+        username, roles.TOWNSHIP_SECRETARY, role=Cadre.Role.TOWNSHIP_SECRETARY, township=township
     )
 
 
-@pytest.fixture
-def secretary_b(township_b):
-    return make_user(
-        "secretary_b", roles.TOWNSHIP_SECRETARY, role=Cadre.Role.TOWNSHIP_SECRETARY, township=township_b
-    )
-
-
-@pytest.fixture
-def village_secretary(village_a):
+def new_village_secretary(village_a):
     return make_user(
         "village_secretary",
         roles.VILLAGE_SECRETARY,
@@ -126,8 +113,7 @@ def village_secretary(village_a):
     )
 
 
-@pytest.fixture
-def resident_cadre(village_a):
+def new_resident_cadre(village_a):
     return make_user(
         "resident_cadre",
         roles.RESIDENT_CADRE,
@@ -138,9 +124,7 @@ def resident_cadre(village_a):
     )
 
 
-@pytest.fixture
-def survey_worker(village_a):
-    """A survey worker (测评员) of township A's village."""
+def new_survey_worker(village_a):
     return make_user(
         "survey_worker",
         roles.SURVEY_WORKER,
@@ -150,19 +134,94 @@ def survey_worker(village_a):
     )
 
 
+def new_supervisor():
+    return make_user("supervisor", roles.COUNTY_SUPERVISOR, role=Cadre.Role.SUPERVISOR)
+
+
+def new_admin_user():
+    return make_user("admin_user", roles.ADMIN)
+
+
+def new_no_role_user():
+    return make_user("no_role_user")
+
+
+def build_cast():
+    """The whole cast at once, ``{fixture name: object}``, the same rows as the fixtures
+    below (for a module that commits it once: tests/committed.py's ``committed_cast``)."""
+    cast = {"township_a": new_township_a(), "township_b": new_township_b()}
+    cast["village_a"] = new_village_a(cast["township_a"])
+    cast["village_b"] = new_village_b(cast["township_b"])
+    cast["secretary_a"] = new_township_secretary("secretary_a", cast["township_a"])
+    cast["secretary_b"] = new_township_secretary("secretary_b", cast["township_b"])
+    cast["village_secretary"] = new_village_secretary(cast["village_a"])
+    cast["resident_cadre"] = new_resident_cadre(cast["village_a"])
+    cast["survey_worker"] = new_survey_worker(cast["village_a"])
+    cast["supervisor"] = new_supervisor()
+    cast["admin_user"] = new_admin_user()
+    cast["no_role_user"] = new_no_role_user()
+    return cast
+
+
+@pytest.fixture
+def township_a(db):
+    return new_township_a()
+
+
+@pytest.fixture
+def township_b(db):
+    return new_township_b()
+
+
+@pytest.fixture
+def village_a(township_a):
+    return new_village_a(township_a)
+
+
+@pytest.fixture
+def village_b(township_b):
+    return new_village_b(township_b)
+
+
+@pytest.fixture
+def secretary_a(township_a):
+    return new_township_secretary("secretary_a", township_a)
+
+
+@pytest.fixture
+def secretary_b(township_b):
+    return new_township_secretary("secretary_b", township_b)
+
+
+@pytest.fixture
+def village_secretary(village_a):
+    return new_village_secretary(village_a)
+
+
+@pytest.fixture
+def resident_cadre(village_a):
+    return new_resident_cadre(village_a)
+
+
+@pytest.fixture
+def survey_worker(village_a):
+    """A survey worker (测评员) of township A's village."""
+    return new_survey_worker(village_a)
+
+
 @pytest.fixture
 def supervisor(db):
-    return make_user("supervisor", roles.COUNTY_SUPERVISOR, role=Cadre.Role.SUPERVISOR)
+    return new_supervisor()
 
 
 @pytest.fixture
 def admin_user(db):
-    return make_user("admin_user", roles.ADMIN)
+    return new_admin_user()
 
 
 @pytest.fixture
 def no_role_user(db):
-    return make_user("no_role_user")
+    return new_no_role_user()
 
 
 @pytest.fixture
@@ -269,21 +328,44 @@ def compiled_translations():
         trans_real.translation_catalog_exists.cache_clear()
 
 
+# Fixtures that mean a test needs the test database (pytest-django's and ours that build on them).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "django_db_reset_sequences"}
+
+
+def needs_database(item):
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def run_order(items):
+    """The order in which pytest-xdist hands the tests out (``--no-loadscope-reorder``: the
+    work queue is this order): first the demo county's group (the longest, so that it never
+    ends the run on one worker), then the tests that need no database, then the other
+    groups (each builds data once), then the rest. The first worker migrates the database
+    for the demo county (tests/migrated.py) while the other runs the tests without a
+    database instead of waiting for the migrated copy."""
+    demo = [item for item in items if "demo_county" in getattr(item, "fixturenames", ())]
+    on_demo = set(demo)
+    rest = [item for item in items if item not in on_demo]
+    without_database = [item for item in rest if not needs_database(item)]
+    grouped = [item for item in rest if needs_database(item) and item.get_closest_marker("xdist_group")]
+    placed = on_demo | set(without_database) | set(grouped)
+    return demo + without_database + grouped + [item for item in rest if item not in placed]
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """The tests on the demo county run one after the other, so that it is built once; and
-    ``--dist loadgroup`` keeps grouping on pytest 9.2 (pytest-xdist issue 1386).
+    """The tests run in ``run_order`` (the demo county's tests one after the other, so that
+    it is built once); and ``--dist loadgroup`` keeps grouping on pytest 9.2 (pytest-xdist
+    issue 1386).
 
     pytest-xdist marks a test of an ``xdist_group`` by appending ``@group`` to the legacy
     ``item._nodeid``; since pytest 9.2 the node id comes from the structured ``item._id``, so
     the suffix was lost and the groups were spread over the workers like any test (the demo
     county was built on both workers). Copy xdist's id into the structured one: a no-op
     without xdist, and once xdist sets the id itself."""
-    demo = [item for item in items if "demo_county" in getattr(item, "fixturenames", ())]
-    if demo:
-        first, on_demo = items.index(demo[0]), set(demo)
-        rest = [item for item in items if item not in on_demo]
-        items[:] = rest[:first] + demo + rest[first:]
+    items[:] = run_order(items)
     try:
         from _pytest.nodeid import NodeId
     except ImportError:  # pytest before 9.2: xdist's own suffix works

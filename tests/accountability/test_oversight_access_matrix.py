@@ -23,8 +23,10 @@ from accountability.models import (
 )
 from accountability.oversight import scoring
 from tests.access import cases, check_access
+from tests.committed import committed_cast, fresh
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("oversight-access")]
+TODAY = dt.date(2016, 6, 8)  # tests/conftest.py's ``today``
 
 
 # view, method: expected status per role, in the order of ROLES
@@ -66,39 +68,38 @@ MATRIX = {
 CASES = cases(MATRIX)
 
 
+@pytest.fixture(scope="module")
+def committed_world(django_db_setup, django_db_blocker):
+    """The cast, a year-end draft and township A's inspection with a finding: built once for
+    the module and committed (tests/committed.py); each test's writes are rolled back."""
+    with committed_cast(django_db_blocker) as cast, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(periods, "today", lambda: TODAY)
+        village_a = cast["village_a"]
+        scoring.compute_year_end(2016)  # a draft, version 1, to publish
+        inspection = Inspection.objects.create(
+            kind="must_check", held_on=dt.date(2016, 5, 10), township=village_a.township, village=village_a
+        )
+        finding = Finding.objects.create(
+            inspection=inspection,
+            category="funds_use",
+            severity="minor",
+            description="x",
+            rectify_by=dt.date(2016, 6, 10),
+        )
+        yield {
+            "cast": cast,
+            "inspection": inspection,
+            "finding": finding,
+            "village_a": village_a,
+            "resident": cast["resident_cadre"].cadre,
+            "secretary_a": cast["secretary_a"].cadre,
+        }
+
+
 @pytest.fixture
-def world(
-    monkeypatch,
-    today,
-    secretary_a,
-    secretary_b,
-    village_secretary,
-    resident_cadre,
-    supervisor,
-    admin_user,
-    no_role_user,
-    village_a,
-    village_b,
-):
-    monkeypatch.setattr(periods, "today", lambda: today)
-    scoring.compute_year_end(2016)  # a draft, version 1, to publish
-    inspection = Inspection.objects.create(
-        kind="must_check", held_on=dt.date(2016, 5, 10), township=village_a.township, village=village_a
-    )
-    finding = Finding.objects.create(
-        inspection=inspection,
-        category="funds_use",
-        severity="minor",
-        description="x",
-        rectify_by=dt.date(2016, 6, 10),
-    )
-    return {
-        "inspection": inspection,
-        "finding": finding,
-        "village_a": village_a,
-        "resident": resident_cadre.cadre,
-        "secretary_a": secretary_a.cadre,
-    }
+def world(committed_world, monkeypatch):
+    monkeypatch.setattr(periods, "today", lambda: TODAY)
+    return {**committed_world, "cast": fresh(committed_world["cast"])}
 
 
 def request_for(view, method, role, world):
@@ -181,4 +182,4 @@ def counts():
 @pytest.mark.parametrize(("view", "method", "role", "expected"), CASES)
 def test_access_matrix(client, request, world, view, method, role, expected):
     url, data = request_for(view, method, role, world)
-    check_access(client, request, role, method, url, data, expected, counts)
+    check_access(client, request, role, method, url, data, expected, counts, users=world["cast"])

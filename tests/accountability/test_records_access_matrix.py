@@ -12,8 +12,10 @@ from django.urls import reverse
 from accountability import periods
 from accountability.models import Commendation, Contract, Exposure
 from tests.access import ROLES, check_access
+from tests.committed import committed_cast, fresh
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("records-access")]
+TODAY = dt.date(2016, 6, 8)  # tests/conftest.py's ``today``
 
 # roles: secretary_a, secretary_b, village_secretary, resident_cadre, supervisor, admin_user,
 # no_role_user, survey_worker, anonymous
@@ -60,59 +62,60 @@ def matrix_cases():
     ]
 
 
+@pytest.fixture(scope="module")
+def committed_world(django_db_setup, django_db_blocker):
+    """The cast and township A's records: built once for the module and committed
+    (tests/committed.py); each test's writes are rolled back."""
+    with committed_cast(django_db_blocker) as cast, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(periods, "today", lambda: TODAY)
+        village_a = cast["village_a"]
+        township_a = village_a.township
+        contract = Contract.objects.create(
+            party="township_committee",
+            year=2016,
+            township=township_a,
+            signed_by=cast["secretary_a"].cadre,
+            signed_on=dt.date(2016, 1, 15),
+            target_households=10,
+        )
+        village_contract = Contract.objects.create(
+            party="village_branch",
+            year=2016,
+            township=township_a,
+            village=village_a,
+            signed_by=cast["village_secretary"].cadre,
+            signed_on=dt.date(2016, 1, 22),
+            target_households=4,
+        )
+        exposure = Exposure.objects.create(
+            kind="exposed",
+            aired_on=dt.date(2016, 5, 3),
+            programme="电视问政",
+            township=township_a,
+            title="甲镇进度滞后",
+        )
+        commendation = Commendation.objects.create(
+            kind="commended",
+            cadre=cast["resident_cadre"].cadre,
+            decided_on=dt.date(2016, 5, 4),
+            title="优秀驻村干部",
+        )
+        yield {
+            "cast": cast,
+            "contract": contract,
+            "village_contract": village_contract,
+            "exposure": exposure,
+            "commendation": commendation,
+            "secretary_b": cast["secretary_b"].cadre,
+            "township_b": cast["village_b"].township,
+            "resident": cast["resident_cadre"].cadre,
+        }
+
+
 @pytest.fixture
-def world(
-    monkeypatch,
-    today,
-    secretary_a,
-    secretary_b,
-    village_secretary,
-    resident_cadre,
-    supervisor,
-    admin_user,
-    no_role_user,
-    survey_worker,
-    village_a,
-    village_b,
-):
-    monkeypatch.setattr(periods, "today", lambda: today)
-    township_a = village_a.township
-    contract = Contract.objects.create(
-        party="township_committee",
-        year=2016,
-        township=township_a,
-        signed_by=secretary_a.cadre,
-        signed_on=dt.date(2016, 1, 15),
-        target_households=10,
-    )
-    village_contract = Contract.objects.create(
-        party="village_branch",
-        year=2016,
-        township=township_a,
-        village=village_a,
-        signed_by=village_secretary.cadre,
-        signed_on=dt.date(2016, 1, 22),
-        target_households=4,
-    )
-    exposure = Exposure.objects.create(
-        kind="exposed",
-        aired_on=dt.date(2016, 5, 3),
-        programme="电视问政",
-        township=township_a,
-        title="甲镇进度滞后",
-    )
-    commendation = Commendation.objects.create(
-        kind="commended", cadre=resident_cadre.cadre, decided_on=dt.date(2016, 5, 4), title="优秀驻村干部"
-    )
-    return {
-        "contract": contract,
-        "village_contract": village_contract,
-        "exposure": exposure,
-        "commendation": commendation,
-        "secretary_b": secretary_b.cadre,
-        "township_b": village_b.township,
-        "resident": resident_cadre.cadre,
-    }
+def world(committed_world, monkeypatch):
+    monkeypatch.setattr(periods, "today", lambda: TODAY)
+    return {**committed_world, "cast": fresh(committed_world["cast"])}
 
 
 def contract_data(world, **fields):
@@ -197,4 +200,4 @@ def counts():
 @pytest.mark.parametrize(("view", "method", "role", "expected"), matrix_cases())
 def test_role_view_matrix(client, request, world, view, method, role, expected):
     url, data = url_and_data(view, world)
-    check_access(client, request, role, method, url, data, expected, counts)
+    check_access(client, request, role, method, url, data, expected, counts, users=world["cast"])

@@ -9,14 +9,17 @@ import datetime as dt
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import override_settings
 from django.urls import reverse
 
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
 from tests.access import cases, check_access
 from tests.accountability.tasks_factories import JPEG, THIS_WEEK, freeze_today, make_report, make_task
+from tests.committed import committed_cast, fresh
 from villages.models import Cadre
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("task-access")]
+TODAY = dt.date(2016, 6, 8)  # tests/conftest.py's ``today``
 
 
 # view, method: expected status per role, in the order of ROLES
@@ -42,37 +45,40 @@ MATRIX = {
 CASES = cases(MATRIX)
 
 
+@pytest.fixture(scope="module")
+def committed_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The cast, the task, its report with evidence and the problem: built once for the
+    module and committed (tests/committed.py); each test's writes are rolled back."""
+    media = tmp_path_factory.mktemp("media")
+    with (
+        committed_cast(django_db_blocker) as cast,
+        override_settings(MEDIA_ROOT=media),
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        today = TODAY
+        freeze_today(patch, today)
+        secretary_a, village_a = cast["secretary_a"], cast["village_a"]
+        task = make_task(secretary_a, "M-01", village=village_a)
+        report = make_report(task, THIS_WEEK - dt.timedelta(weeks=1), "10", secretary_a)
+        evidence = Evidence(report=report, name="现场.jpg", size=len(JPEG), uploaded_by=secretary_a)
+        evidence.file.save("现场.jpg", ContentFile(JPEG), save=False)
+        evidence.save()
+        problem = Problem.objects.create(
+            township=task.township,
+            village=village_a,
+            factor="industry",
+            description="产业路未通",
+            raised_by=secretary_a,
+            raised_on=today,
+        )
+        yield {"cast": cast, "media": media, "task": task, "evidence": evidence, "problem": problem}
+
+
 @pytest.fixture
-def world(
-    monkeypatch,
-    today,
-    settings,
-    tmp_path,
-    secretary_a,
-    secretary_b,
-    village_secretary,
-    resident_cadre,
-    supervisor,
-    admin_user,
-    no_role_user,
-    village_a,
-):
-    freeze_today(monkeypatch, today)
-    settings.MEDIA_ROOT = tmp_path
-    task = make_task(secretary_a, "M-01", village=village_a)
-    report = make_report(task, THIS_WEEK - dt.timedelta(weeks=1), "10", secretary_a)
-    evidence = Evidence(report=report, name="现场.jpg", size=len(JPEG), uploaded_by=secretary_a)
-    evidence.file.save("现场.jpg", ContentFile(JPEG), save=False)
-    evidence.save()
-    problem = Problem.objects.create(
-        township=task.township,
-        village=village_a,
-        factor="industry",
-        description="产业路未通",
-        raised_by=secretary_a,
-        raised_on=today,
-    )
-    return {"task": task, "evidence": evidence, "problem": problem}
+def world(committed_world, monkeypatch, settings):
+    freeze_today(monkeypatch, TODAY)
+    settings.MEDIA_ROOT = committed_world["media"]
+    return {**committed_world, "cast": fresh(committed_world["cast"])}
 
 
 def request_for(view, method, world):
@@ -105,4 +111,4 @@ def counts():
 @pytest.mark.parametrize(("view", "method", "role", "expected"), CASES)
 def test_access_matrix(client, request, world, view, method, role, expected):
     url, data = request_for(view, method, world)
-    check_access(client, request, role, method, url, data, expected, counts)
+    check_access(client, request, role, method, url, data, expected, counts, users=world["cast"])

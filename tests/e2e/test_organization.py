@@ -13,12 +13,12 @@ from villages.models import Cadre, EconomicOrganization, Household, PairingProje
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_supervisor_reads_the_overview_on_a_phone(phone_page, live_server, login, supervisor, township_a):
+def test_supervisor_reads_the_overview_on_a_phone(phone_page, live_server, sign_in, supervisor, township_a):
     full, short = factories.build(township_a, 2)
     WorkTeam.objects.filter(village=short).update(ends_on=dt.date(2015, 3, 31))
     Cadre.objects.bulk_create(factories.team_members(short, ["graduate"] * 3, prefix="X"))
     page = phone_page
-    login(page, live_server, supervisor)
+    sign_in(page, live_server, supervisor, "/")
 
     page.get_by_text("菜单").click()
     page.get_by_role("link", name="组织定位").click()

@@ -37,13 +37,11 @@ def task(secretary_a, village_a):
 
 @pytest.mark.parametrize("page_fixture", ["desktop_page", "phone_page"])
 def test_secretary_files_a_weekly_report_and_sees_it_in_the_history(
-    request, page_fixture, live_server, login, secretary_a, task, settings, tmp_path
+    request, page_fixture, live_server, sign_in, secretary_a, task, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     page = request.getfixturevalue(page_fixture)
-    login(page, live_server, secretary_a)
-
-    page.goto(f"{live_server.url}/tasks/")
+    sign_in(page, live_server, secretary_a, "/tasks/")
     expect(page.get_by_role("heading", name="我的任务")).to_be_visible()
     expect(page.get_by_role("cell", name="未填报")).to_be_visible()
     expect(page.get_by_text("您负责的 1 项任务本周尚未填报进度")).to_be_visible()  # the 提醒 panel

@@ -24,9 +24,9 @@ def county(db):
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_supervisor_opens_dashboards_changes_period_drills_down_and_exports(
-    page, live_server, login, supervisor, county
+    page, live_server, sign_in, supervisor, county
 ):
-    login(page, live_server, supervisor)
+    sign_in(page, live_server, supervisor, "/")
     for name, period, previous, title, table in DASHBOARDS:
         param = {"weekly": "week", "monthly": "month", "quarterly": "quarter"}[name]
         page.goto(f"{live_server.url}/dashboard/{name}/?{param}={period}")

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from tests.access import ROLES, cases, check_access
+from tests.committed import committed_cast, fresh
 from villages.models import (
     Cadre,
     CollectiveProject,
@@ -28,6 +29,8 @@ assert ROLES[:6] == [
     "supervisor",
     "admin_user",
 ]
+
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("organization-access")]
 
 EVERYONE = [200, 200, 200, 200, 200, 200, 403, 302]
 READERS = [200, 200, 403, 403, 200, 200, 403, 302]
@@ -63,31 +66,41 @@ MATRIX = {
 }  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def committed_records(django_db_setup, django_db_blocker):
+    """The cast and township A's records: built once for the module and committed
+    (tests/committed.py); each test's writes are rolled back."""
+    with committed_cast(django_db_blocker) as cast:
+        township_a, village_a, township_b = cast["township_a"], cast["village_a"], cast["township_b"]
+        village_b2 = township_b.villages.create(code="V-B2", name="乙二村", poverty=True)
+        household = Household.objects.create(
+            code="H1",
+            village=village_a,
+            head="张三",
+            size=3,
+            assistance="industry",
+            registered_on=dt.date(2015, 1, 1),
+        )
+        enterprise = EconomicOrganization.objects.create(name="赤水竹业", kind="private_enterprise")
+        yield {
+            "cast": cast,
+            "party": PartyOrganization.objects.create(name="甲镇党委", level="township_committee", township=township_a),
+            "team": WorkTeam.objects.create(village=village_a, started_on=dt.date(2015, 3, 1), ends_on=dt.date(2017, 3, 1)),
+            "pairing": PairingProject.objects.create(
+                enterprise=enterprise, village=village_a, name="订单收购", funds=1000, started_on=dt.date(2016, 4, 1)
+            ),
+            "finance": VillageFinance.objects.create(
+                village=village_a, year=2015, cadre_pay_monthly=1290, office_funds=23000, collective_accumulation=1
+            ),
+            "enterprise": enterprise,
+            "household": household,
+            "village_b2": village_b2,
+        }  # fmt: skip
+
+
 @pytest.fixture
-def records(township_a, village_a, township_b):
-    village_b2 = township_b.villages.create(code="V-B2", name="乙二村", poverty=True)
-    household = Household.objects.create(
-        code="H1",
-        village=village_a,
-        head="张三",
-        size=3,
-        assistance="industry",
-        registered_on=dt.date(2015, 1, 1),
-    )
-    enterprise = EconomicOrganization.objects.create(name="赤水竹业", kind="private_enterprise")
-    return {
-        "party": PartyOrganization.objects.create(name="甲镇党委", level="township_committee", township=township_a),
-        "team": WorkTeam.objects.create(village=village_a, started_on=dt.date(2015, 3, 1), ends_on=dt.date(2017, 3, 1)),
-        "pairing": PairingProject.objects.create(
-            enterprise=enterprise, village=village_a, name="订单收购", funds=1000, started_on=dt.date(2016, 4, 1)
-        ),
-        "finance": VillageFinance.objects.create(
-            village=village_a, year=2015, cadre_pay_monthly=1290, office_funds=23000, collective_accumulation=1
-        ),
-        "enterprise": enterprise,
-        "household": household,
-        "village_b2": village_b2,
-    }  # fmt: skip
+def records(committed_records):
+    return {**committed_records, "cast": fresh(committed_records["cast"])}
 
 
 def request_for(view, records, township_a, village_a):
@@ -149,27 +162,23 @@ def counts():
     )
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("view, method, role, expected", cases(MATRIX))
-def test_organization_access(client, request, records, township_a, village_a, view, method, role, expected):
-    for user in ROLES[:-1]:
-        request.getfixturevalue(user)  # the whole cast exists whoever asks
-    url, data = request_for(view, records, township_a, village_a)
-    check_access(client, request, role, method, url, data, expected, counts)
+def test_organization_access(client, request, records, view, method, role, expected):
+    cast = records["cast"]  # the whole cast exists whoever asks
+    url, data = request_for(view, records, cast["township_a"], cast["village_a"])
+    check_access(client, request, role, method, url, data, expected, counts, users=cast)
 
 
-@pytest.mark.django_db
-def test_unknown_kind_is_a_404(client, admin_user):
-    client.force_login(admin_user)
+def test_unknown_kind_is_a_404(client, records):
+    client.force_login(records["cast"]["admin_user"])
     assert client.get("/organization/nope/").status_code == 404
     assert client.get("/organization/nope/add/").status_code == 404
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     "role, shown", [("supervisor", True), ("secretary_a", True), ("no_role_user", False)]
 )
-def test_nav_links_the_overview(client, request, role, shown):
-    client.force_login(request.getfixturevalue(role))
+def test_nav_links_the_overview(client, records, role, shown):
+    client.force_login(records["cast"][role])
     html = client.get("/dashboard/weekly/" if role != "no_role_user" else "/").content.decode()
     assert ('href="/organization/"' in html) is shown

@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 
 from tests.access import cases, check_access
+from tests.committed import committed_cast, fresh
 from tests.villages.satisfaction_factories import household, load_items, survey_round
 from villages.models import LivelihoodOutcome, OutreachEvent, SurveyAnswer, SurveyRound
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("satisfaction-access")]
 
 # roles: secretary_a, secretary_b, village_secretary, resident_cadre, supervisor,
 # admin_user, no_role_user, survey_worker, anonymous
@@ -42,27 +43,26 @@ MATRIX = {
 CASES = cases(MATRIX)
 
 
+@pytest.fixture(scope="module")
+def committed_world(django_db_setup, django_db_blocker):
+    """The cast, the livelihood items, a round and a household in each township: built once
+    for the module and committed (tests/committed.py); each test's writes are rolled back."""
+    with committed_cast(django_db_blocker) as cast:
+        village_a = cast["resident_cadre"].cadre.village
+        items = load_items()
+        yield {
+            "cast": cast,
+            "round": survey_round(),
+            "items": items,
+            "village_a": village_a,
+            "a": household(village_a, "H-A1"),
+            "b": household(cast["village_b"], "H-B1"),
+        }
+
+
 @pytest.fixture
-def world(
-    secretary_a,
-    secretary_b,
-    village_secretary,
-    resident_cadre,
-    supervisor,
-    admin_user,
-    no_role_user,
-    survey_worker,
-):
-    village_a = resident_cadre.cadre.village
-    village_b = secretary_b.cadre.township.villages.create(code="V-B1", name="乙一村")
-    items = load_items()
-    return {
-        "round": survey_round(),
-        "items": items,
-        "village_a": village_a,
-        "a": household(village_a, "H-A1"),
-        "b": household(village_b, "H-B1"),
-    }
+def world(committed_world):
+    return {**committed_world, "cast": fresh(committed_world["cast"])}
 
 
 def request_for(view, world):
@@ -109,17 +109,16 @@ def counts():
 @pytest.mark.parametrize(("view", "method", "role", "expected"), CASES)
 def test_access_matrix(client, request, world, view, method, role, expected):
     url, data = request_for(view, world)
-    check_access(client, request, role, method, url, data, expected, counts)
+    check_access(client, request, role, method, url, data, expected, counts, users=world["cast"])
 
 
-def test_home_sends_the_survey_worker_to_the_survey(client, survey_worker):
-    client.force_login(survey_worker)
+def test_home_sends_the_survey_worker_to_the_survey(client, world):
+    client.force_login(world["cast"]["survey_worker"])
     assert client.get("/").url == reverse("villages:survey")
 
 
-def test_survey_worker_menu_has_only_the_survey(client, survey_worker):
-    load_items()
-    client.force_login(survey_worker)
+def test_survey_worker_menu_has_only_the_survey(client, world):
+    client.force_login(world["cast"]["survey_worker"])  # the livelihood items are loaded
     page = client.get(reverse("villages:survey")).content.decode()
     assert "满意度测评" in page
     assert reverse("accountability:task_list") not in page
