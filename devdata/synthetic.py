@@ -113,6 +113,7 @@ def _day(rng, start, end):
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
+ASSISTANCE = Household.Assistance.values
 HOUSEHOLD_FIELDS = ("head", "size", "assistance", "registered_on", "exited_on", "income")
 
 
@@ -123,7 +124,7 @@ def household_fields(rng, number):
     return {
         "head": f"户主{number}",
         "size": rng.randint(1, 6),
-        "assistance": Household.Assistance.values[number % 5],
+        "assistance": ASSISTANCE[number % 5],
         "registered_on": dt.date(2014, 1 + number % 12, 1 + number % 28),
         "exited_on": exited,
         "income": Decimal(2800 + number % 900) + Decimal("0.50"),
@@ -362,18 +363,19 @@ def build(scale="small", seed=2016, prefix="S"):
             )
     tasks = _bulk(Task, tasks)
     first_week = Week.of(year_start)
-    weeks = [first_week.shift(w) for w in range(size.weeks)]
+    weeks = [(week.start, week.end) for week in (first_week.shift(w) for w in range(size.weeks))]
     reports = PlainRows(ProgressReport, ["task_id", "week", "value", "percent", "reporter_id"])
     for task in tasks:
         percent = 0.0
-        for week in weeks:
-            if week.end < task.starts_on or rng.random() < 0.15:
+        task_pk, starts_on = task.pk, task.starts_on
+        for week_start, week_end in weeks:
+            if week_end < starts_on or rng.random() < 0.15:
                 continue
             if percent >= 100:
                 break
             percent = min(100.0, percent + rng.uniform(0, 4.2))
             value = Decimal(str(round(percent, 1)))
-            reports.add(task.pk, week.start, value, task.percent_for(value), reporter.pk)
+            reports.add(task_pk, week_start, value, task.percent_for(value), reporter.pk)
     reports.flush()
 
     _bulk(
