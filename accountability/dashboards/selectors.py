@@ -486,9 +486,10 @@ class _Place:
     code: str
 
 
-def headline_for(scope, day, units=None):
+def headline_for(scope, day, units=None, history_years=()):
     """The headline rates on ``day`` for the scope: per township and in total at county
-    level, the township's own at township level. Statistics are kept per township, so a
+    level, the township's own at township level (with ``history_years``, also their
+    incidence in those years: ``headline.headline``). Statistics are kept per township, so a
     village has none (``None``). Two queries (the county's townships come from ``units``)."""
     if scope.level == "village":
         return None
@@ -496,7 +497,7 @@ def headline_for(scope, day, units=None):
         places = [_Place(u["id"], u["code"]) for u in (units if units is not None else scope.units())]
     else:
         places = [_Place(scope.township.pk, scope.township.code)]
-    return headline.headline(day, places)
+    return headline.headline(day, places, history_years)
 
 
 def _headline_keys(rates):
@@ -519,7 +520,9 @@ def yearly_dashboard(scope, year):
     """年度: poverty incidence on 31 December, its change over the year and income per head,
     per township (county level) or for the township, with the incidence of earlier years."""
     units = scope.units() if scope.level == "county" else []
-    rates = headline_for(scope, year.end, units if scope.level == "county" else None)
+    years = list(range(year.year - YEARLY_HISTORY + 1, year.year + 1))
+    # the year's headline and the incidence of the years before: one pass over the households
+    rates = headline_for(scope, year.end, units if scope.level == "county" else None, history_years=years)
     if scope.level == "county":
         places = [_Place(u["id"], u["code"]) for u in units]
         rows = [{"code": u["code"], "name": u["name"], **rates["townships"][u["id"]]} for u in units]
@@ -528,8 +531,7 @@ def yearly_dashboard(scope, year):
         rows = [{"code": None, "name": scope.township.name, **rates["total"]}]
     else:
         places, rows = [], []
-    years = list(range(year.year - YEARLY_HISTORY + 1, year.year + 1))
-    history = headline.incidence_by_year(years, places) if places else []
+    history = rates["history"] if places else []
     names = {p.pk: row["name"] for p, row in zip(places, rows, strict=True)}
     by_year = [
         {
