@@ -19,7 +19,7 @@ over part of the county is never passed off as the county's.
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Q, Sum
 
 from .models import Household, PovertyReturn, TownshipStatistics
 
@@ -28,11 +28,15 @@ INCOME_LINE_YUAN = 10_000
 
 
 def poor_on(day):
-    """Q over households: poor on ``day`` (see the module docstring)."""
-    returned = PovertyReturn.objects.filter(household=OuterRef("pk"), returned_on__lte=day).filter(
+    """Q over households: poor on ``day`` (see the module docstring). The returns are an
+    uncorrelated ``IN`` (PostgreSQL hashes the few returned households once) rather than an
+    ``EXISTS`` run for every household exited by then."""
+    returned = PovertyReturn.objects.filter(returned_on__lte=day).filter(
         Q(exited_again_on__isnull=True) | Q(exited_again_on__gt=day)
     )
-    return Q(registered_on__lte=day) & (Q(exited_on__isnull=True) | Q(exited_on__gt=day) | Exists(returned))
+    return Q(registered_on__lte=day) & (
+        Q(exited_on__isnull=True) | Q(exited_on__gt=day) | Q(pk__in=returned.values("household_id"))
+    )
 
 
 def year_end(year):
@@ -58,13 +62,11 @@ def _household_sums(townships, days, since=None, day=None):
     aggregates = {f"d{i}": Sum("size", filter=poor_on(d)) for i, d in enumerate(days)}
     flow_keys = ()
     if since is not None:
-        returned = PovertyReturn.objects.filter(
-            household=OuterRef("pk"), returned_on__gt=since, returned_on__lte=day
-        )
+        returned = PovertyReturn.objects.filter(returned_on__gt=since, returned_on__lte=day)
         aggregates |= {
             "identified": Sum("size", filter=Q(registered_on__gt=since, registered_on__lte=day)),
             "exited": Sum("size", filter=Q(exited_on__gt=since, exited_on__lte=day)),
-            "returned": Sum("size", filter=Q(Exists(returned))),
+            "returned": Sum("size", filter=Q(pk__in=returned.values("household_id"))),
         }
         flow_keys = ("identified", "exited", "returned")
     rows = (
