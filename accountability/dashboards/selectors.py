@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import (
-    Avg,
     Count,
     F,
     Max,
@@ -696,7 +695,9 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
     s_key = scope.unit_path("household__village__township_id", "household__village_id")
     county = use_summaries and level == "county"
     year_months = [Month(quarter.year, n) for n in range(1, 3 * quarter.number + 1)]
-    stored, stored_exits = summaries.for_quarter(rounds, year_months) if county else (None, None)
+    stored, stored_exits, stored_progress = (
+        summaries.for_quarter(rounds, year_months, quarter) if county else (None, None, None)
+    )
     if stored is not None:
         cells, item_rows, unit_rows = stored
         s_cells = {(r["township_id"], r["item_id"]): r for r in cells}
@@ -716,14 +717,17 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
 
     # league inputs: progress at the quarter's end, exits of the year to the quarter's end, targets
     t_key = scope.unit_path("township_id", "village_id")
-    progress_rows = (
-        Task.objects.filter(scope.q("township_id", "village_id"))
-        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=quarter.end))
-        .order_by()
-        .annotate(latest_percent=measures.latest_percent(quarter.end))
-        .values(t_key)
-        .annotate(progress=Avg("latest_percent"))
-    )
+    if stored_progress is not None:
+        progress_groups = [{**r, t_key: r["township_id"]} for r in stored_progress]
+    else:
+        progress_groups = (
+            Task.objects.filter(scope.q("township_id", "village_id"))
+            .filter(measures.started_by(quarter.end))
+            .order_by()
+            .values(t_key)
+            .annotate(**measures.progress_aggregates(quarter.end))
+        )
+    progress_rows = [{t_key: r[t_key], "progress": measures.progress(r)} for r in progress_groups]
     h_key = scope.unit_path("village__township_id", "village_id")
     if stored_exits is not None:
         exit_rows = [
