@@ -84,6 +84,11 @@ def _pct(part, whole):
 # ---- scope ------------------------------------------------------------------------------
 
 
+def _share(cell):
+    """The satisfied share of a survey cell (None without answers, or without the cell)."""
+    return _pct(cell["content"], cell["answers"]) if cell else None
+
+
 def _merge(units, rows, key, fields, extra_unit=None):
     """Attach grouped rows (dicts keyed by ``key``) to the unit dicts, zero-filling gaps."""
     by_id = {row[key]: row for row in rows}
@@ -901,12 +906,7 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
                     "code": u["code"],
                     "name": u["name"],
                     **satisfaction(u),
-                    "items": [
-                        satisfaction(
-                            s_cells.get((u["id"], i["id"]), {"answers": 0, "content": 0, "mean": None})
-                        )["satisfied_share"]
-                        for i in items
-                    ],
+                    "items": [_share(s_cells.get((u["id"], i["id"]))) for i in items],
                 }
                 for u in units
             ],

@@ -171,13 +171,28 @@ def _survey_rows(rounds):
     rows = SurveySummary.objects.filter(round_id__in=[r["id"] for r in rounds]).order_by()
     aggregates = {"answers": Sum("answers"), "content": Sum("content"), "level_sum": Sum("level_sum")}
     # one query per (township, item); the items' and the townships' rows are its sums
-    cells = list(rows.values("township_id", "item_id").annotate(**aggregates))
-    items, townships = {}, {}
-    for cell in cells:
-        for sums, key in ((items, "item_id"), (townships, "township_id")):
-            total = sums.setdefault(cell[key], {key: cell[key], **dict.fromkeys(aggregates, 0)})
-            for name in aggregates:
-                total[name] += cell[name] or 0
+    # (a province has some 20,000 cells: read as tuples, summed with plain additions)
+    cells, items, townships = [], {}, {}
+    groups = rows.values("township_id", "item_id").annotate(**aggregates)
+    for township_id, item_id, answers, content, level_sum in groups.values_list(
+        "township_id", "item_id", *aggregates
+    ):
+        cells.append(
+            {
+                "township_id": township_id,
+                "item_id": item_id,
+                "answers": answers,
+                "content": content,
+                "level_sum": level_sum,
+            }
+        )
+        for sums, key, value in ((items, "item_id", item_id), (townships, "township_id", township_id)):
+            total = sums.get(value)
+            if total is None:
+                total = sums[value] = {key: value, "answers": 0, "content": 0, "level_sum": 0}
+            total["answers"] += answers or 0
+            total["content"] += content or 0
+            total["level_sum"] += level_sum or 0
 
     def with_mean(rows):
         return [{**r, "mean": r["level_sum"] / r["answers"] if r["answers"] else None} for r in rows]
