@@ -223,7 +223,7 @@ def test_rebuild_command_reports_what_it_built(county, capsys):
     WeeklySummary.objects.all().delete()
     call_command("rebuild_summaries")
     out = capsys.readouterr().out
-    assert "weeks" in out and "months" in out and "survey rounds" in out
+    assert "weeks" in out and "months" in out and "survey rounds" in out and "quarters 4" in out
     assert_summaries_equal_live(months=[], quarters=[])
 
 
