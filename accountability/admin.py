@@ -23,6 +23,7 @@ from accountability.models import (
     Inspection,
     Problem,
     ProgressReport,
+    ProgressSummary,
     Reminder,
     SummaryPeriod,
     SurveySummary,
@@ -381,6 +382,15 @@ class SurveySummaryAdmin(SummaryTableAdmin):
     list_filter = ["round", "item"]
     list_select_related = ["round", "township", "item"]
     search_fields = ["township__name", "township__code", "item__name"]
+
+
+@admin.register(ProgressSummary)
+class ProgressSummaryAdmin(SummaryTableAdmin):
+    list_display = ["quarter", "township", "tasks", "percent_sum"]
+    list_filter = ["township"]
+    list_select_related = ["township"]
+    search_fields = ["township__name", "township__code"]
+    date_hierarchy = "quarter"
 
 
 @admin.register(Reminder)

@@ -10,8 +10,12 @@ builder. Scales:
 - ``province``: 50 counties' worth (850 townships, 6,100 villages, ~700,000 households,
   76,500 tasks × 52 weeks, ~2.5 million reports), with a smaller survey sample per village.
 
-Generation stays bounded in memory: every model is written with ``bulk_create`` in batches
-of ``BATCH`` rows as it is generated.
+Generation stays bounded in memory: every model is written in batches of ``BATCH`` rows as
+it is generated — the few thousand places, people, tasks and oversight rows as model
+instances with ``bulk_create``; the bulk rows (households, weekly reports, survey answers:
+millions at province scale, where building model instances was most of the time) as plain
+tuples through the database cursor (``PlainRows``: PostgreSQL's ``COPY``, SQLite's
+``executemany``), the fields they are not given at their defaults, as ``bulk_create`` would.
 
 The same households also come as a registry to import (``registry_rows``, written as the
 import's CSV sheets by ``write_registry_sheets`` and as a ``loaddata`` fixture of the same
@@ -21,6 +25,7 @@ rows by ``write_registry_fixture``) for the registry import benchmark
 
 import csv
 import datetime as dt
+import io
 import json
 import random
 from dataclasses import dataclass
@@ -29,8 +34,9 @@ from pathlib import Path
 
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from accountability.models import (
     AccountabilityAction,
@@ -107,6 +113,10 @@ def _day(rng, start, end):
     return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
 
+ASSISTANCE = Household.Assistance.values
+HOUSEHOLD_FIELDS = ("head", "size", "assistance", "registered_on", "exited_on", "income")
+
+
 def household_fields(rng, number):
     """The own fields of the ``number``-th household of a village (or of a registry): more
     than half leave poverty during the year. Place and links are the caller's."""
@@ -114,7 +124,7 @@ def household_fields(rng, number):
     return {
         "head": f"户主{number}",
         "size": rng.randint(1, 6),
-        "assistance": Household.Assistance.values[number % 5],
+        "assistance": ASSISTANCE[number % 5],
         "registered_on": dt.date(2014, 1 + number % 12, 1 + number % 28),
         "exited_on": exited,
         "income": Decimal(2800 + number % 900) + Decimal("0.50"),
@@ -123,6 +133,81 @@ def household_fields(rng, number):
 
 def _bulk(model, objects):
     return model.objects.bulk_create(objects, batch_size=BATCH)
+
+
+class PlainRows:
+    """Rows of ``model`` written as plain tuples of the values of ``fields`` (attnames, e.g.
+    ``task_id``) through the database cursor, ``BATCH`` at a time: no model instances. Every
+    other field but the primary key gets its default (``auto_now``/``auto_now_add``: the time
+    of the writer's creation), prepared once for the database as ``bulk_create`` prepares
+    it; a field with neither a value nor a default is an error. Like ``bulk_create``, it
+    sends no signals and writes no history rows. Call ``flush()`` after the last ``add``."""
+
+    def __init__(self, model, fields):
+        meta = model._meta
+        given = [meta.get_field(name) for name in fields]
+        now = timezone.now()
+        rest, defaults = [], []
+        for field in meta.concrete_fields:
+            if field.primary_key or field in given:
+                continue
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                value = now
+            elif field.has_default() or field.null:
+                value = field.get_default()
+            else:
+                raise ValueError(f"{meta.label}.{field.name}: no value and no default")
+            rest.append(field)
+            defaults.append(field.get_db_prep_save(value, connection))
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in given + rest)
+        table = connection.ops.quote_name(meta.db_table)
+        self.copy = connection.vendor == "postgresql"
+        if self.copy:
+            self.sql = f"COPY {table} ({columns}) FROM STDIN"
+            self.suffix = "".join("\t" + _copy_text(value) for value in defaults) + "\n"
+        else:
+            marks = ", ".join(["%s"] * (len(given) + len(rest)))
+            self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+            self.defaults = tuple(defaults)
+        self.rows = []
+        self.written = 0
+
+    def add(self, *values):
+        self.rows.append(values)
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def flush(self):
+        if not self.rows:
+            return
+        with connection.cursor() as cursor:
+            if self.copy:
+                text = "".join("\t".join(map(_copy_text, row)) + self.suffix for row in self.rows)
+                cursor.copy_expert(self.sql, io.StringIO(text))
+            else:
+                cursor.executemany(
+                    self.sql, [tuple(map(_sqlite_value, row)) + self.defaults for row in self.rows]
+                )
+        self.written += len(self.rows)
+        self.rows = []
+
+
+def _copy_text(value):
+    """A value in PostgreSQL COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return str(value)
+
+
+def _sqlite_value(value):
+    """A value as Django's SQLite backend stores it (dates as ISO text, decimals as text)."""
+    if isinstance(value, (dt.date, Decimal)):
+        return str(value)
+    return value
 
 
 def ensure_livelihood_items():
@@ -209,24 +294,14 @@ def build(scale="small", seed=2016, prefix="S"):
     village_secretary_of = {c.village_id: c for c in village_secretaries}
 
     # households, with exits spread over the year
-    households = []
-    per_village = {}
+    households = PlainRows(Household, ["code", "village_id", "unit_id", *HOUSEHOLD_FIELDS])
     for v in villages:
         for j in range(size.households_per_village):
-            households.append(
-                Household(
-                    code=f"{v.code}-{j:04d}",
-                    village=v,
-                    unit=units[j % len(units)],
-                    **household_fields(rng, j),
-                )
+            fields = household_fields(rng, j)
+            households.add(
+                f"{v.code}-{j:04d}", v.pk, units[j % len(units)].pk, *(fields[f] for f in HOUSEHOLD_FIELDS)
             )
-        if len(households) >= BATCH:
-            for h in _bulk(Household, households):
-                per_village.setdefault(h.village_id, []).append(h)
-            households = []
-    for h in _bulk(Household, households):
-        per_village.setdefault(h.village_id, []).append(h)
+    households.flush()
 
     # contracts (A2): township committees and village branches
     villages_of = {}
@@ -288,29 +363,20 @@ def build(scale="small", seed=2016, prefix="S"):
             )
     tasks = _bulk(Task, tasks)
     first_week = Week.of(year_start)
-    reports = []
+    weeks = [(week.start, week.end) for week in (first_week.shift(w) for w in range(size.weeks))]
+    reports = PlainRows(ProgressReport, ["task_id", "week", "value", "percent", "reporter_id"])
     for task in tasks:
         percent = 0.0
-        for w in range(size.weeks):
-            week = first_week.shift(w)
-            if week.end < task.starts_on or rng.random() < 0.15:
+        task_pk, starts_on = task.pk, task.starts_on
+        for week_start, week_end in weeks:
+            if week_end < starts_on or rng.random() < 0.15:
                 continue
             if percent >= 100:
                 break
             percent = min(100.0, percent + rng.uniform(0, 4.2))
-            reports.append(
-                ProgressReport(
-                    task=task,
-                    week=week.start,
-                    value=Decimal(str(round(percent, 1))),
-                    percent=task.percent_for(Decimal(str(round(percent, 1)))),
-                    reporter=reporter,
-                )
-            )
-        if len(reports) >= BATCH:
-            _bulk(ProgressReport, reports)
-            reports = []
-    _bulk(ProgressReport, reports)
+            value = Decimal(str(round(percent, 1)))
+            reports.add(task_pk, week_start, value, task.percent_for(value), reporter.pk)
+    reports.flush()
     Task.objects.refresh_progress()  # each task's copy of its latest report
 
     _bulk(
@@ -394,21 +460,28 @@ def build(scale="small", seed=2016, prefix="S"):
         rounds.append(
             SurveyRound.objects.get_or_create(year=YEAR, number=number, defaults={"held_on": held})[0]
         )
-    answers = []
+    # the sample: each village's first households (in the order they were written)
+    sample_codes = [
+        f"{v.code}-{j:04d}"
+        for v in villages
+        for j in range(min(size.survey_households_per_village, size.households_per_village))
+    ]
+    household_pk = {}
+    for start in range(0, len(sample_codes), 500):
+        household_pk.update(
+            Household.objects.filter(code__in=sample_codes[start : start + 500]).values_list("code", "pk")
+        )
+    answers = PlainRows(SurveyAnswer, ["round_id", "household_id", "item_id", "level"])
     for v in villages:
-        sample = per_village.get(v.pk, [])[: size.survey_households_per_village]
+        sample = [
+            household_pk[f"{v.code}-{j:04d}"]
+            for j in range(min(size.survey_households_per_village, size.households_per_village))
+        ]
         for survey in rounds:
             for h in sample:
                 for item in items:
-                    answers.append(
-                        SurveyAnswer(
-                            round=survey, household=h, item=item, level=rng.choices([1, 2, 3], [1, 3, 6])[0]
-                        )
-                    )
-        if len(answers) >= BATCH:
-            _bulk(SurveyAnswer, answers)
-            answers = []
-    _bulk(SurveyAnswer, answers)
+                    answers.add(survey.pk, h, item.pk, rng.choices([1, 2, 3], [1, 3, 6])[0])
+    answers.flush()
 
     # funds: "1+X" pairing (B2) and collective projects (B4)
     enterprises = _bulk(

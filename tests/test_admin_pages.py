@@ -38,6 +38,7 @@ READ_ONLY_MODELS = {
     acc.WeeklySummary,
     acc.ExitSummary,
     acc.SurveySummary,
+    acc.ProgressSummary,
     acc.YearEndRun,
     acc.YearEndScore,
 }
@@ -265,6 +266,9 @@ def populate(rows, user):
             tried_at=dt.datetime(2016, 6, 8, 9, tzinfo=dt.UTC),
         )
         acc.ExitSummary.objects.create(month=day.replace(day=1), township=township, households=1, people=3)
+        acc.ProgressSummary.objects.create(
+            quarter=dt.date(2016, 1 + 3 * (i % 4), 1), township=township, tasks=2, percent_sum=Decimal("80")
+        )
         acc.SurveySummary.objects.create(
             round=survey, township=township, item=item, answers=1, content=1, level_sum=3
         )

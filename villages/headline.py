@@ -19,7 +19,7 @@ over part of the county is never passed off as the county's.
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Q, Sum
 
 from .models import Household, PovertyReturn, TownshipStatistics
 
@@ -28,11 +28,15 @@ INCOME_LINE_YUAN = 10_000
 
 
 def poor_on(day):
-    """Q over households: poor on ``day`` (see the module docstring)."""
-    returned = PovertyReturn.objects.filter(household=OuterRef("pk"), returned_on__lte=day).filter(
+    """Q over households: poor on ``day`` (see the module docstring). The returns are an
+    uncorrelated ``IN`` (PostgreSQL hashes the few returned households once) rather than an
+    ``EXISTS`` run for every household exited by then."""
+    returned = PovertyReturn.objects.filter(returned_on__lte=day).filter(
         Q(exited_again_on__isnull=True) | Q(exited_again_on__gt=day)
     )
-    return Q(registered_on__lte=day) & (Q(exited_on__isnull=True) | Q(exited_on__gt=day) | Exists(returned))
+    return Q(registered_on__lte=day) & (
+        Q(exited_on__isnull=True) | Q(exited_on__gt=day) | Q(pk__in=returned.values("household_id"))
+    )
 
 
 def year_end(year):
@@ -47,9 +51,24 @@ def _round(value, digits=2):
     return None if value is None else round(value, digits)
 
 
-def poor_people(days, townships):
-    """{township id: {day: people poor on day}} for the given townships, in one query."""
-    aggregates = {f"d{i}": Sum("size", filter=poor_on(day)) for i, day in enumerate(days)}
+def _household_sums(townships, days, since=None, day=None):
+    """One query over the households of ``townships``, grouped by township: the people poor
+    on each of ``days`` and, when ``since`` and ``day`` are given, the people identified,
+    exited and returned to poverty after ``since`` up to ``day`` (动态调整: poor on ``day`` =
+    poor on ``since`` + identified − exited + returned − exited again). One pass over the
+    households, however many days: ``{township id: {"poor": {day: people}, "identified_people",
+    "exited_people", "returned_people"}}``."""
+    days = list(dict.fromkeys(days))
+    aggregates = {f"d{i}": Sum("size", filter=poor_on(d)) for i, d in enumerate(days)}
+    flow_keys = ()
+    if since is not None:
+        returned = PovertyReturn.objects.filter(returned_on__gt=since, returned_on__lte=day)
+        aggregates |= {
+            "identified": Sum("size", filter=Q(registered_on__gt=since, registered_on__lte=day)),
+            "exited": Sum("size", filter=Q(exited_on__gt=since, exited_on__lte=day)),
+            "returned": Sum("size", filter=Q(pk__in=returned.values("household_id"))),
+        }
+        flow_keys = ("identified", "exited", "returned")
     rows = (
         Household.objects.filter(village__township_id__in=[t.pk for t in townships])
         .order_by()
@@ -57,31 +76,12 @@ def poor_people(days, townships):
         .annotate(**aggregates)
     )
     found = {row["village__township_id"]: row for row in rows}
-    return {
-        t.pk: {day: (found.get(t.pk, {}).get(f"d{i}") or 0) for i, day in enumerate(days)} for t in townships
-    }
-
-
-def flows(since, day, townships):
-    """People identified, exited and returned to poverty after ``since`` up to ``day``
-    (动态调整), per township id, in one query: poor on ``day`` = poor on ``since`` +
-    identified − exited + returned − exited again."""
-    returned = PovertyReturn.objects.filter(
-        household=OuterRef("pk"), returned_on__gt=since, returned_on__lte=day
-    )
-    rows = (
-        Household.objects.filter(village__township_id__in=[t.pk for t in townships])
-        .order_by()
-        .values("village__township_id")
-        .annotate(
-            identified=Sum("size", filter=Q(registered_on__gt=since, registered_on__lte=day)),
-            exited=Sum("size", filter=Q(exited_on__gt=since, exited_on__lte=day)),
-            returned=Sum("size", filter=Q(Exists(returned))),
-        )
-    )
-    found = {row["village__township_id"]: row for row in rows}
-    keys = ("identified", "exited", "returned")
-    return {t.pk: {f"{k}_people": found.get(t.pk, {}).get(k) or 0 for k in keys} for t in townships}
+    out = {}
+    for t in townships:
+        row = found.get(t.pk, {})
+        out[t.pk] = {"poor": {d: row.get(f"d{i}") or 0 for i, d in enumerate(days)}}
+        out[t.pk] |= {f"{k}_people": row.get(k) or 0 for k in flow_keys}
+    return out
 
 
 def statistics(years, townships):
@@ -119,56 +119,65 @@ def _rates(poor, previous_poor, stats, previous_stats):
     }
 
 
-def headline(day, townships):
+def headline(day, townships, history_years=()):
     """The headline on ``day`` for each township in ``townships`` and for all of them
     together: ``{"total": {...}, "townships": {township id: {...}}}``, with the year's
-    flows (people identified, exited, returned). Three queries."""
+    flows (people identified, exited, returned). With ``history_years``, also the incidence
+    on 31 December of each of those years, as ``incidence_by_year`` gives it, under
+    ``"history"``: read in the same pass over the households. Two queries."""
     townships = list(townships)
     previous_day = year_end(day.year - 1)
-    poor = poor_people([day, previous_day], townships)
-    moved = flows(previous_day, day, townships)
-    stats = statistics([day.year, day.year - 1], townships)
+    history_years = list(history_years)
+    sums = _household_sums(
+        townships, [day, previous_day, *map(year_end, history_years)], since=previous_day, day=day
+    )
+    stats = statistics([day.year, day.year - 1, *history_years], townships)
+    flow_keys = ("identified_people", "exited_people", "returned_people")
     per_township = {}
     for t in townships:
-        per_township[t.pk] = moved[t.pk] | _rates(
-            poor[t.pk][day],
-            poor[t.pk][previous_day],
+        poor = sums[t.pk]["poor"]
+        per_township[t.pk] = {k: sums[t.pk][k] for k in flow_keys} | _rates(
+            poor[day],
+            poor[previous_day],
             [stats.get((t.pk, day.year))],
             [stats.get((t.pk, day.year - 1))],
         )
-    total = {
-        k: sum(moved[t.pk][k] for t in townships)
-        for k in ("identified_people", "exited_people", "returned_people")
-    }
+    total = {k: sum(sums[t.pk][k] for t in townships) for k in flow_keys}
     total |= _rates(
-        sum(poor[t.pk][day] for t in townships),
-        sum(poor[t.pk][previous_day] for t in townships),
+        sum(sums[t.pk]["poor"][day] for t in townships),
+        sum(sums[t.pk]["poor"][previous_day] for t in townships),
         [stats.get((t.pk, day.year)) for t in townships],
         [stats.get((t.pk, day.year - 1)) for t in townships],
     )
     total["missing_statistics"] = sorted(
         t.code for t in townships if (t.pk, day.year) not in stats or (t.pk, day.year - 1) not in stats
     )
-    return {"total": total, "townships": per_township}
+    result = {"total": total, "townships": per_township}
+    if history_years:
+        result["history"] = _incidence(history_years, townships, sums, stats)
+    return result
 
 
 def incidence_by_year(years, townships):
     """Incidence on 31 December of each year, per township and in total:
     ``[{"year", "total", "townships": {township id: percent}}]``. Two queries."""
     townships = list(townships)
-    days = [year_end(y) for y in years]
-    poor = poor_people(days, townships)
-    stats = statistics(years, townships)
+    sums = _household_sums(townships, [year_end(y) for y in years])
+    return _incidence(years, townships, sums, statistics(years, townships))
+
+
+def _incidence(years, townships, sums, stats):
     out = []
-    for year, day in zip(years, days, strict=True):
+    for year in years:
+        day = year_end(year)
         per = {}
         for t in townships:
             s = stats.get((t.pk, year))
-            per[t.pk] = _round(_percent(poor[t.pk][day], s.rural_population if s else None))
+            per[t.pk] = _round(_percent(sums[t.pk]["poor"][day], s.rural_population if s else None))
         all_stats = [stats.get((t.pk, year)) for t in townships]
         population = (
             None if None in all_stats or not all_stats else sum(s.rural_population for s in all_stats)
         )
-        total = _round(_percent(sum(poor[t.pk][day] for t in townships), population))
+        total = _round(_percent(sum(sums[t.pk]["poor"][day] for t in townships), population))
         out.append({"year": year, "total": total, "townships": per})
     return out

@@ -48,6 +48,23 @@ def latest_percent(day):
     return Coalesce(Subquery(latest.values("percent")[:1]), ZERO)
 
 
+def started_by(day):
+    """Tasks started by ``day`` (or without a start date): the quarterly league's progress."""
+    return Q(starts_on__isnull=True) | Q(starts_on__lte=day)
+
+
+def progress_aggregates(day):
+    """The quarterly league's progress of a group of tasks started by ``day``: their number
+    and the sum of their latest percent up to ``day``; the progress is the one over the other
+    (``progress``)."""
+    return {"tasks": Count("pk"), "percent_sum": Sum(latest_percent(day))}
+
+
+def progress(row):
+    """The average latest percent of a row of ``progress_aggregates`` (None without tasks)."""
+    return row["percent_sum"] / row["tasks"] if row["tasks"] else None
+
+
 def overdue_q(week):
     """Overdue by the week's end, as the reports up to the week show (models.tasks.overdue_q)."""
     return task_overdue_q(week.end, latest_percent(week.start))

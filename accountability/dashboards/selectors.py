@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import (
-    Avg,
     Count,
     F,
     Max,
@@ -83,6 +82,11 @@ def _pct(part, whole):
 
 
 # ---- scope ------------------------------------------------------------------------------
+
+
+def _share(cell):
+    """The satisfied share of a survey cell (None without answers, or without the cell)."""
+    return _pct(cell["content"], cell["answers"]) if cell else None
 
 
 def _merge(units, rows, key, fields, extra_unit=None):
@@ -486,9 +490,10 @@ class _Place:
     code: str
 
 
-def headline_for(scope, day, units=None):
+def headline_for(scope, day, units=None, history_years=()):
     """The headline rates on ``day`` for the scope: per township and in total at county
-    level, the township's own at township level. Statistics are kept per township, so a
+    level, the township's own at township level (with ``history_years``, also their
+    incidence in those years: ``headline.headline``). Statistics are kept per township, so a
     village has none (``None``). Two queries (the county's townships come from ``units``)."""
     if scope.level == "village":
         return None
@@ -496,7 +501,7 @@ def headline_for(scope, day, units=None):
         places = [_Place(u["id"], u["code"]) for u in (units if units is not None else scope.units())]
     else:
         places = [_Place(scope.township.pk, scope.township.code)]
-    return headline.headline(day, places)
+    return headline.headline(day, places, history_years)
 
 
 def _headline_keys(rates):
@@ -519,7 +524,9 @@ def yearly_dashboard(scope, year):
     """年度: poverty incidence on 31 December, its change over the year and income per head,
     per township (county level) or for the township, with the incidence of earlier years."""
     units = scope.units() if scope.level == "county" else []
-    rates = headline_for(scope, year.end, units if scope.level == "county" else None)
+    years = list(range(year.year - YEARLY_HISTORY + 1, year.year + 1))
+    # the year's headline and the incidence of the years before: one pass over the households
+    rates = headline_for(scope, year.end, units if scope.level == "county" else None, history_years=years)
     if scope.level == "county":
         places = [_Place(u["id"], u["code"]) for u in units]
         rows = [{"code": u["code"], "name": u["name"], **rates["townships"][u["id"]]} for u in units]
@@ -528,8 +535,7 @@ def yearly_dashboard(scope, year):
         rows = [{"code": None, "name": scope.township.name, **rates["total"]}]
     else:
         places, rows = [], []
-    years = list(range(year.year - YEARLY_HISTORY + 1, year.year + 1))
-    history = headline.incidence_by_year(years, places) if places else []
+    history = rates["history"] if places else []
     names = {p.pk: row["name"] for p, row in zip(places, rows, strict=True)}
     by_year = [
         {
@@ -694,7 +700,9 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
     s_key = scope.unit_path("household__village__township_id", "household__village_id")
     county = use_summaries and level == "county"
     year_months = [Month(quarter.year, n) for n in range(1, 3 * quarter.number + 1)]
-    stored, stored_exits = summaries.for_quarter(rounds, year_months) if county else (None, None)
+    stored, stored_exits, stored_progress = (
+        summaries.for_quarter(rounds, year_months, quarter) if county else (None, None, None)
+    )
     if stored is not None:
         cells, item_rows, unit_rows = stored
         s_cells = {(r["township_id"], r["item_id"]): r for r in cells}
@@ -714,14 +722,17 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
 
     # league inputs: progress at the quarter's end, exits of the year to the quarter's end, targets
     t_key = scope.unit_path("township_id", "village_id")
-    progress_rows = (
-        Task.objects.filter(scope.q("township_id", "village_id"))
-        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=quarter.end))
-        .order_by()
-        .annotate(latest_percent=measures.latest_percent(quarter.end))
-        .values(t_key)
-        .annotate(progress=Avg("latest_percent"))
-    )
+    if stored_progress is not None:
+        progress_groups = [{**r, t_key: r["township_id"]} for r in stored_progress]
+    else:
+        progress_groups = (
+            Task.objects.filter(scope.q("township_id", "village_id"))
+            .filter(measures.started_by(quarter.end))
+            .order_by()
+            .values(t_key)
+            .annotate(**measures.progress_aggregates(quarter.end))
+        )
+    progress_rows = [{t_key: r[t_key], "progress": measures.progress(r)} for r in progress_groups]
     h_key = scope.unit_path("village__township_id", "village_id")
     if stored_exits is not None:
         exit_rows = [
@@ -895,12 +906,7 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
                     "code": u["code"],
                     "name": u["name"],
                     **satisfaction(u),
-                    "items": [
-                        satisfaction(
-                            s_cells.get((u["id"], i["id"]), {"answers": 0, "content": 0, "mean": None})
-                        )["satisfied_share"]
-                        for i in items
-                    ],
+                    "items": [_share(s_cells.get((u["id"], i["id"]))) for i in items],
                 }
                 for u in units
             ],

@@ -5,7 +5,9 @@ aggregate over every task, weekly report, household and survey answer of the cou
 - ``WeeklySummary`` (week × township): tasks active, due, reported, overdue, the sum of
   their latest percents, and the reports filed that week (measures.py says how each counts);
 - ``ExitSummary`` (month × township): households and people out of poverty;
-- ``SurveySummary`` (round × township × livelihood item): answers, satisfied, sum of levels.
+- ``SurveySummary`` (round × township × livelihood item): answers, satisfied, sum of levels;
+- ``ProgressSummary`` (quarter × township): the tasks started by the quarter's end and the
+  sum of their latest percent then (the quarterly league's progress).
 
 ``SummaryPeriod`` marks the periods a table is built for; a built period without a row for a
 township means zero. ``rebuild()`` (``manage.py rebuild_summaries``) builds everything; every
@@ -27,15 +29,17 @@ from accountability.dashboards import cache, measures
 from accountability.models import (
     ExitSummary,
     ProgressReport,
+    ProgressSummary,
     SummaryPeriod,
     SurveySummary,
     Task,
     WeeklySummary,
 )
-from accountability.periods import Month, Week, week_start
+from accountability.periods import Month, Quarter, Week, week_start
 from villages.models import Household, SurveyAnswer, SurveyRound, Township
 
 WEEK, MONTH, ROUND = SummaryPeriod.Kind.WEEK, SummaryPeriod.Kind.MONTH, SummaryPeriod.Kind.ROUND
+QUARTER = SummaryPeriod.Kind.QUARTER
 BATCH = 2000
 
 
@@ -65,6 +69,10 @@ def _lock(township_ids=None):
 
 def _week_key(week):
     return week.start.isoformat()
+
+
+def _quarter_key(quarter):
+    return quarter.start.isoformat()
 
 
 # ---- reading ------------------------------------------------------------------------------
@@ -134,26 +142,57 @@ def survey(rounds):
     return _survey_rows(rounds)
 
 
-def for_quarter(rounds, months):
-    """What the quarterly page reads: ``(survey(rounds), exits(months, by_month=False))``, each
-    None unless built, with one query for which periods are built."""
-    built = _built_kinds({ROUND: [_round_key(r["year"], r["number"]) for r in rounds], MONTH: months})
+def for_quarter(rounds, months, quarter):
+    """What the quarterly page reads: ``(survey(rounds), exits(months, by_month=False),
+    progress)``, each None unless built, with one query for which periods are built;
+    ``progress``: the quarter's per-township rows ``{township_id, tasks, percent_sum}``."""
+    built = _built_kinds(
+        {
+            ROUND: [_round_key(r["year"], r["number"]) for r in rounds],
+            MONTH: months,
+            QUARTER: [_quarter_key(quarter)],
+        }
+    )
     survey_rows = _survey_rows(rounds) if rounds and ROUND in built else None
     exit_rows = _exit_rows(months, by_month=False) if MONTH in built else None
-    return survey_rows, exit_rows
+    progress_rows = (
+        list(
+            ProgressSummary.objects.filter(quarter=quarter.start).values(
+                "township_id", "tasks", "percent_sum"
+            )
+        )
+        if QUARTER in built
+        else None
+    )
+    return survey_rows, exit_rows, progress_rows
 
 
 def _survey_rows(rounds):
     rows = SurveySummary.objects.filter(round_id__in=[r["id"] for r in rounds]).order_by()
     aggregates = {"answers": Sum("answers"), "content": Sum("content"), "level_sum": Sum("level_sum")}
     # one query per (township, item); the items' and the townships' rows are its sums
-    cells = list(rows.values("township_id", "item_id").annotate(**aggregates))
-    items, townships = {}, {}
-    for cell in cells:
-        for sums, key in ((items, "item_id"), (townships, "township_id")):
-            total = sums.setdefault(cell[key], {key: cell[key], **dict.fromkeys(aggregates, 0)})
-            for name in aggregates:
-                total[name] += cell[name] or 0
+    # (a province has some 20,000 cells: read as tuples, summed with plain additions)
+    cells, items, townships = [], {}, {}
+    groups = rows.values("township_id", "item_id").annotate(**aggregates)
+    for township_id, item_id, answers, content, level_sum in groups.values_list(
+        "township_id", "item_id", *aggregates
+    ):
+        cells.append(
+            {
+                "township_id": township_id,
+                "item_id": item_id,
+                "answers": answers,
+                "content": content,
+                "level_sum": level_sum,
+            }
+        )
+        for sums, key, value in ((items, "item_id", item_id), (townships, "township_id", township_id)):
+            total = sums.get(value)
+            if total is None:
+                total = sums[value] = {key: value, "answers": 0, "content": 0, "level_sum": 0}
+            total["answers"] += answers or 0
+            total["content"] += content or 0
+            total["level_sum"] += level_sum or 0
 
     def with_mean(rows):
         return [{**r, "mean": r["level_sum"] / r["answers"] if r["answers"] else None} for r in rows]
@@ -286,6 +325,76 @@ def _live_spans():
     return merged
 
 
+def _build_quarters(quarters, township_ids=None):
+    for quarter in quarters:
+        existing = ProgressSummary.objects.filter(quarter=quarter.start)
+        tasks = Task.objects.filter(measures.started_by(quarter.end)).order_by()
+        if township_ids is not None:
+            existing = existing.filter(township_id__in=township_ids)
+            tasks = tasks.filter(township_id__in=township_ids)
+        existing.delete()
+        rows = tasks.values("township_id").annotate(**measures.progress_aggregates(quarter.end))
+        ProgressSummary.objects.bulk_create(
+            [
+                ProgressSummary(
+                    quarter=quarter.start,
+                    township_id=row["township_id"],
+                    tasks=row["tasks"],
+                    percent_sum=row["percent_sum"] or 0,
+                )
+                for row in rows
+            ],
+            batch_size=BATCH,
+        )
+    _mark(QUARTER, map(_quarter_key, quarters))
+
+
+def _quarter_range(first, last):
+    quarters, quarter = [], first
+    while quarter <= last:
+        quarters.append(quarter)
+        quarter = quarter.shift(1)
+    return quarters
+
+
+def _built_quarters():
+    keys = SummaryPeriod.objects.filter(kind=QUARTER).values_list("key", flat=True)
+    return sorted(Quarter.of(dt.date.fromisoformat(k)) for k in keys)
+
+
+def refresh_progress_summary(township_ids, from_day=None):
+    """After a write to tasks or weekly reports of ``township_ids`` that changes the quarters
+    ending on or after ``from_day`` (all built quarters when None): recompute those
+    townships' rows of those built quarters. A report in a quarter after the last built one
+    extends the table to that quarter, for every township. Nothing is done while no quarter
+    is built."""
+    built = _built_quarters()
+    if not built:
+        return
+    extends = from_day is not None and Quarter.of(from_day) > built[-1]
+    _lock(None if extends else township_ids)
+    built = _built_quarters()  # as the writer before us left it
+    if from_day is not None and Quarter.of(from_day) > built[-1]:
+        _build_quarters(_quarter_range(built[-1].shift(1), Quarter.of(from_day)))
+        built = _built_quarters()
+    start = Quarter.of(from_day) if from_day is not None else built[0]
+    _build_quarters([q for q in built if q >= start], township_ids=list(township_ids))
+
+
+def rebuild_progress():
+    """Every quarter from the first task start or report to the last report."""
+    _lock()
+    ProgressSummary.objects.all().delete()
+    SummaryPeriod.objects.filter(kind=QUARTER).delete()
+    span = ProgressReport.objects.aggregate(first=Min("week"), last=Max("week"))
+    if span["last"] is None:
+        return 0
+    first_start = Task.objects.aggregate(first=Min("starts_on"))["first"] or span["first"]
+    quarters = _quarter_range(Quarter.of(min(first_start, span["first"])), Quarter.of(span["last"]))
+    _build_quarters(quarters)
+    return len(quarters)
+
+
 def rebuild_exits():
     """Households and people out of poverty per month and township, for every month from the
     first exit to the last: one grouped query."""
@@ -385,7 +494,9 @@ def _tasks_changed(tasks):
     """Tasks touch the weekly table of their townships, from the earliest start (a task is
     not active before it starts; all built weeks when one has no start)."""
     starts = [task.starts_on for task in tasks]
-    refresh_weekly({task.township_id for task in tasks}, min(starts) if all(starts) else None)
+    townships, since = {task.township_id for task in tasks}, min(starts) if all(starts) else None
+    refresh_weekly(townships, since)
+    refresh_progress_summary(townships, since)
 
 
 def _reports_changed(reports):
@@ -395,6 +506,7 @@ def _reports_changed(reports):
     if uncached:
         townships |= set(Task.objects.filter(pk__in=uncached).values_list("township_id", flat=True))
     refresh_weekly(townships, min(r.week for r in reports))
+    refresh_progress_summary(townships, min(r.week for r in reports))
 
 
 def _households_changed(households):
@@ -451,4 +563,9 @@ def rebuild():
     """Every summary table from scratch; returns the periods built per table."""
     cache.invalidate()
     Task.objects.refresh_progress()  # not a table, but a copy kept exact on the same writes
-    return {"weeks": rebuild_weekly(), "months": rebuild_exits(), "rounds": rebuild_survey()}
+    return {
+        "weeks": rebuild_weekly(),
+        "months": rebuild_exits(),
+        "rounds": rebuild_survey(),
+        "quarters": rebuild_progress(),
+    }

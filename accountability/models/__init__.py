@@ -20,7 +20,13 @@ from accountability.models.oversight import (  # noqa: F401
     YearEndScore,
 )
 from accountability.models.reminders import Reminder  # noqa: F401
-from accountability.models.summaries import ExitSummary, SummaryPeriod, SurveySummary, WeeklySummary  # noqa: F401
+from accountability.models.summaries import (  # noqa: F401
+    ExitSummary,
+    ProgressSummary,
+    SummaryPeriod,
+    SurveySummary,
+    WeeklySummary,
+)
 from accountability.models.tasks import (  # noqa: F401
     Contract,
     ContractQuerySet,

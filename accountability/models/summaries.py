@@ -14,6 +14,7 @@ class SummaryPeriod(models.Model):
         WEEK = "week", _("周")
         MONTH = "month", _("月")
         ROUND = "round", _("测评轮次")
+        QUARTER = "quarter", _("季度")
 
     kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
     key = models.CharField(_("期间"), max_length=16)
@@ -57,6 +58,27 @@ class WeeklySummary(models.Model):
 
     def __str__(self):
         return f"{self.week} {self.township_id}"
+
+
+class ProgressSummary(models.Model):
+    """Quarterly league (A3) per quarter and township: the tasks started by the quarter's end
+    (or without a start date) and the sum of their latest percent at the quarter's end (0 for
+    a task never reported by then); their progress is the one divided by the other."""
+
+    quarter = models.DateField(_("季度（首日）"))
+    township = models.ForeignKey(Township, on_delete=models.CASCADE, related_name="+", verbose_name=_("乡镇"))
+    tasks = models.PositiveIntegerField(_("已开始任务"))
+    percent_sum = models.DecimalField(_("季末进度合计"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("季度进度汇总")
+        verbose_name_plural = _("季度进度汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "township"], name="progresssummary_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.quarter} {self.township_id}"
 
 
 class ExitSummary(models.Model):

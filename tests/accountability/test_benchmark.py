@@ -100,6 +100,17 @@ def test_benchmark_refuses_fewer_than_20_runs():
         call_command("benchmark", "--scale", "small", "--runs", "5")
 
 
+@pytest.mark.parametrize("option", ["--keep", "--reuse"])
+def test_benchmark_keeps_or_reuses_only_a_postgresql_database(option):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("on PostgreSQL the option is allowed")
+    # refused before any database is made: SQLite's benchmark database is a temporary file
+    with pytest.raises(CommandError, match="need PostgreSQL"):
+        call_command("benchmark", "--scale", "small", option)
+
+
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [("--clients", "0", "--clients"), ("--clients", "201", "--clients"), ("--seconds", "121", "--seconds")],

@@ -19,6 +19,7 @@ from accountability.models import (
     Inspection,
     Problem,
     ProgressReport,
+    ProgressSummary,
     Reminder,
     SummaryPeriod,
     SurveySummary,
@@ -502,6 +503,18 @@ def test_weekly_summary_has_one_row_per_township_and_week(township_a):
 def test_weekly_summary_counts_are_within_the_active_tasks(township_a, field):
     assert_rejected(lambda: weekly(township_a, **{field: 6}))
     assert_stored(lambda: weekly(township_a, **{field: 5}))
+
+
+@covers("progresssummary_unique")
+def test_progress_summary_has_one_row_per_township_and_quarter(township_a):
+    def progress(quarter):
+        return ProgressSummary.objects.create(
+            quarter=quarter, township=township_a, tasks=2, percent_sum=Decimal("150.0")
+        )
+
+    progress(dt.date(2016, 4, 1))
+    assert_rejected(lambda: progress(dt.date(2016, 4, 1)))
+    assert_stored(lambda: progress(dt.date(2016, 7, 1)))
 
 
 @covers("exitsummary_unique", "exitsummary_people_ge_households")

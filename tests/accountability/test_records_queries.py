@@ -16,7 +16,7 @@ from villages.models import Cadre, Household, Township, Village
 pytestmark = pytest.mark.django_db
 
 CONTRACT_LIST_QUERIES = 6  # session, user, role and permissions, township choices, count, rows
-CONTRACT_PAGE_QUERIES = 17  # the contract, its history (2), the monthly dashboard of its place
+CONTRACT_PAGE_QUERIES = 16  # the contract, its history (2), the monthly dashboard of its place
 EXPOSURE_LIST_QUERIES = 6
 COMMENDATION_LIST_QUERIES = 6
 PICKER_QUERIES = 4  # session, user, role, the matches

@@ -20,6 +20,7 @@ from accountability.models import (
     Factor,
     Problem,
     ProgressReport,
+    ProgressSummary,
     SummaryPeriod,
     SurveySummary,
     Task,
@@ -223,7 +224,7 @@ def test_rebuild_command_reports_what_it_built(county, capsys):
     WeeklySummary.objects.all().delete()
     call_command("rebuild_summaries")
     out = capsys.readouterr().out
-    assert "weeks" in out and "months" in out and "survey rounds" in out
+    assert "weeks" in out and "months" in out and "survey rounds" in out and "quarters 4" in out
     assert_summaries_equal_live(months=[], quarters=[])
 
 
@@ -236,6 +237,40 @@ def test_every_admin_of_a_counted_model_refreshes_the_tables():
         assert isinstance(model_admin, (KeepsSummariesExact, FiledOnThePageAdmin)), model
 
 
+def test_a_report_in_a_later_quarter_extends_the_progress_table(county, monkeypatch):
+    township = Township.objects.get(code="ST001")
+    user = secretary_of(township)
+    last = Week.of(ProgressReport.objects.order_by("-week").values_list("week", flat=True)[0])
+    later = last.shift(20)
+    freeze_today(monkeypatch, later.start)
+    task = Task.objects.filter(township=township).order_by("-due_on")[0]
+    services.file_report(task, user, later.start, Decimal("1"), "补报")
+    quarters = [Quarter.of(last.start)]
+    while quarters[-1] < Quarter.of(later.start):
+        quarters.append(quarters[-1].shift(1))
+    assert len(quarters) >= 2
+    built = set(SummaryPeriod.objects.filter(kind="quarter").values_list("key", flat=True))
+    assert {q.start.isoformat() for q in quarters} <= built
+    for quarter in quarters:
+        assert selectors.quarterly_dashboard(COUNTY, quarter) == selectors.quarterly_dashboard(
+            COUNTY, quarter, use_summaries=False
+        ), quarter
+
+
+def test_the_quarterly_progress_is_read_from_its_table_when_the_quarter_is_built(county):
+    quarter = Quarter(2016, 2)
+    live = selectors.quarterly_dashboard(COUNTY, quarter, use_summaries=False)
+    assert selectors.quarterly_dashboard(COUNTY, quarter) == live
+    row = ProgressSummary.objects.filter(quarter=quarter.start).order_by("township__code")[0]
+    row.percent_sum += row.tasks * 10  # ten points more for each of its tasks
+    row.save()
+    stored = selectors.quarterly_dashboard(COUNTY, quarter)
+    assert stored != live  # the table is what the page read
+    SummaryPeriod.objects.filter(kind="quarter", key=quarter.start.isoformat()).delete()
+    assert summaries.for_quarter([], [Month(2016, n) for n in range(1, 7)], quarter)[2] is None  # live
+    assert selectors.quarterly_dashboard(COUNTY, quarter) == live
+
+
 def test_only_the_summaries_module_calls_the_refresh_functions():
     """Writers call ``summaries.changed``; a direct ``refresh_*`` call elsewhere is a second
     path that the next write path would forget."""
@@ -245,7 +280,7 @@ def test_only_the_summaries_module_calls_the_refresh_functions():
         str(path.relative_to(root))
         for app in ("accountability", "villages", "devdata")
         for path in (root / app).rglob("*.py")
-        if path != own and re.search(r"\brefresh_(weekly|exits|survey)\(", path.read_text())
+        if path != own and re.search(r"\brefresh_(weekly|exits|survey|progress_summary)\(", path.read_text())
     ]
     assert offenders == []
 

@@ -109,16 +109,32 @@ def test_incidence_by_year_per_township(county):
     assert rows[1]["total"] == round(1000 / 1500, 2)
 
 
-def test_headline_takes_three_queries_whatever_the_number_of_townships(county, django_assert_num_queries):
+def test_the_headline_with_its_history_is_the_headline_and_incidence_by_year(county):
+    a, b = county
+    ret = PovertyReturn.objects.get()
+    ret.exited_again_on = D(2016, 11, 30)
+    ret.save()
+    for day in (D(2016, 12, 31), D(2016, 10, 31), D(2016, 8, 1)):
+        with_history = headline.headline(day, [a, b], history_years=[2014, 2015, 2016])
+        history = with_history.pop("history")
+        assert with_history == headline.headline(day, [a, b])
+        assert history == headline.incidence_by_year([2014, 2015, 2016], [a, b])
+    assert "history" not in headline.headline(D(2016, 12, 31), [a, b])
+
+
+@pytest.mark.parametrize("history_years", [(), (2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016)])
+def test_headline_takes_two_queries_whatever_the_number_of_townships_and_years(
+    county, django_assert_num_queries, history_years
+):
     townships = list(Township.objects.all())
-    with django_assert_num_queries(3):
-        headline.headline(D(2016, 12, 31), townships)
+    with django_assert_num_queries(2):
+        headline.headline(D(2016, 12, 31), townships, history_years)
     for n in range(5):
         t = Township.objects.create(code=f"T{n}", name=f"乡镇{n}", kind="town")
         Village.objects.create(code=f"V{n}", name=f"村{n}", township=t)
     townships = list(Township.objects.all())
-    with django_assert_num_queries(3):
-        headline.headline(D(2016, 12, 31), townships)
+    with django_assert_num_queries(2):
+        headline.headline(D(2016, 12, 31), townships, history_years)
 
 
 class TestPovertyReturnRules:

@@ -16,6 +16,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         built = summaries.rebuild()
         self.stdout.write(
-            f"weeks {built['weeks']}, months {built['months']}, survey rounds {built['rounds']}: "
+            f"weeks {built['weeks']}, months {built['months']}, survey rounds {built['rounds']}, "
+            f"quarters {built['quarters']}: "
             f"{time.perf_counter() - started:.1f} s"
         )

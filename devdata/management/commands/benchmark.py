@@ -12,7 +12,9 @@ first request, and cold (``<name>_cold``: the cache emptied before every request
 against the same database, drives ``--clients`` concurrent clients (threads of the standard
 library's http.client, a logged-in session cookie, keep-alive where the server keeps the
 connection) for ``--seconds`` per page, reports requests per second, p50/p95 latency and
-errors, and stops gunicorn. The benchmark database is dropped afterwards.
+errors, and stops gunicorn. The benchmark database is dropped afterwards, unless ``--keep``
+(PostgreSQL): then ``--reuse`` measures it again without building it (a province takes tens
+of minutes to build), and drops it unless ``--keep`` is given again.
 """
 
 import copy
@@ -109,6 +111,16 @@ class Command(BaseCommand):
             metavar="PAGE",
             help="also print a cProfile of 5 cold requests of this page (e.g. weekly), on stderr",
         )
+        parser.add_argument(
+            "--keep",
+            action="store_true",
+            help="PostgreSQL: keep the benchmark database afterwards (for --reuse)",
+        )
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="PostgreSQL: measure the database a --keep run left, without building it",
+        )
         parser.add_argument("--clients", type=int, default=20, help="concurrent clients with --load")
         parser.add_argument(
             "--seconds", type=float, default=20, help=f"seconds per page with --load (<= {load.MAX_SECONDS})"
@@ -124,6 +136,9 @@ class Command(BaseCommand):
             raise CommandError("--import-rows must not be negative")
         if options["load"]:
             load.check(options["clients"], options["seconds"])
+        keep, reuse = options["keep"], options["reuse"]
+        if (keep or reuse) and connection.vendor != "postgresql":
+            raise CommandError("--keep and --reuse need PostgreSQL (SQLite's database is a temporary file)")
 
         settings_dict = connection.settings_dict
         old_name = settings_dict["NAME"]
@@ -137,16 +152,24 @@ class Command(BaseCommand):
         setup_test_environment()
         log = sys.stderr if as_json else self.stdout
         try:
-            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-            started = time.perf_counter()
-            rows = synthetic.build(scale)
-            build_seconds = time.perf_counter() - started
-            log.write(f"built {scale} synthetic county in {build_seconds:.1f} s\n")
-            if summary_tables:
+            if reuse:
+                connection.close()
+                settings_dict["NAME"] = bench_name
+                rows = synthetic.row_counts()
+                log.write(f"measuring the kept database {bench_name}\n")
+            else:
+                connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
                 started = time.perf_counter()
-                built = summaries.rebuild()
-                log.write(f"built the summary tables ({built}) in {time.perf_counter() - started:.1f} s\n")
-            analyze(connection)
+                rows = synthetic.build(scale)
+                build_seconds = time.perf_counter() - started
+                log.write(f"built {scale} synthetic county in {build_seconds:.1f} s\n")
+                if summary_tables:
+                    started = time.perf_counter()
+                    built = summaries.rebuild()
+                    log.write(
+                        f"built the summary tables ({built}) in {time.perf_counter() - started:.1f} s\n"
+                    )
+                analyze(connection)
             with production_settings(Path(tmpdir.name) / "cache"):
                 user, pages, urls = self.measure(runs)
                 if options["profile"]:
@@ -166,7 +189,12 @@ class Command(BaseCommand):
                     connection, user, targets, options["clients"], options["seconds"], Path(tmpdir.name), log
                 )
         finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
+            if keep:
+                connection.close()
+                settings_dict["NAME"] = old_name
+                log.write(f"kept the database {bench_name} (measure it again with --reuse)\n")
+            else:
+                connection.creation.destroy_test_db(old_name, verbosity=0)
             teardown_test_environment()
             tmpdir.cleanup()
 
@@ -204,7 +232,7 @@ class Command(BaseCommand):
         }
 
     def measure(self, runs):
-        user = User.objects.create_user(username="benchmark-supervisor")
+        user = User.objects.get_or_create(username="benchmark-supervisor")[0]
         user.groups.add(Group.objects.get_or_create(name=roles.COUNTY_SUPERVISOR)[0])
         client = Client()
         client.force_login(user)
@@ -227,7 +255,7 @@ class Command(BaseCommand):
             .order_by("township__code", "code")
             .first()
         )
-        user = User.objects.create_user(username="benchmark-secretary")
+        user = User.objects.get_or_create(username="benchmark-secretary")[0]
         user.groups.add(Group.objects.get_or_create(name=roles.TOWNSHIP_SECRETARY)[0])
         cadre.user = user
         cadre.save(update_fields=["user"])
