@@ -146,6 +146,17 @@ if os.environ.get("DATABASE_REPLICA_URL", "").strip():
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is not valid: {exc}") from exc
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# PostgreSQL's JIT compiler is off for the app's connections (DB_POSTGRES_JIT=on turns it
+# back on): it compiles any query the planner costs high — a task list over 76,500 tasks,
+# whose correlated subquery is never run, spent 198 of its 263 ms compiling (EXPLAIN ANALYZE,
+# docs/performance.md) — and a web request's queries are short. Where connections go
+# through a pooler that refuses startup options, set it on the role instead:
+# ALTER ROLE … SET jit = off (docs/deployment.md).
+if os.environ.get("DB_POSTGRES_JIT", "off").strip().lower() != "on":
+    for database in DATABASES.values():
+        if "postgresql" in database["ENGINE"]:
+            options = database.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DATABASE_ROUTERS = ["chishui.db_router.PrimaryReplicaRouter"]
 # How long after a write the writer's requests keep reading from the primary (replica lag).
 REPLICA_PIN_SECONDS = env_int("DJANGO_REPLICA_PIN_SECONDS", 10, minimum=1)

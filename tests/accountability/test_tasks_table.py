@@ -129,3 +129,22 @@ def test_the_task_filter_offers_the_villages_through_it(rf, secretary_a, village
 
     assert isinstance(field.field.widget, JoinedSelect)
     assert f'<option value="{village_a.pk}" selected>{village_a}</option>' in str(field)
+
+
+@pytest.mark.parametrize("chosen", [None, "village_a"])
+def test_the_village_choices_read_as_rows_are_what_the_model_choices_render(
+    rf, secretary_a, village_a, tasks, chosen
+):
+    """The village filter reads its choices as (pk, name) rows (``NameChoiceIterator``), not
+    as model instances: the options are the ones Django's own ModelChoiceField renders with
+    ``str(village)`` as the label, the chosen one selected."""
+    import django_filters
+
+    from accountability.tasks.filters import VillageChoiceField, visible_villages
+
+    value = village_a.pk if chosen else None
+    light = VillageChoiceField(queryset=visible_villages(secretary_a), empty_label="全部")
+    plain = django_filters.fields.ModelChoiceField(queryset=visible_villages(secretary_a), empty_label="全部")
+    assert light.widget.render("village", value) == plain.widget.render("village", value)
+    assert light.clean(str(village_a.pk)) == village_a
+    assert len(list(light.choices)) == visible_villages(secretary_a).count() + 1
