@@ -18,8 +18,10 @@ The version lives in the cache itself, so every app server sharing the cache (a 
 on one machine, Redis for several: docs/deployment.md) sees a bump at once.
 """
 
+import contextvars
 import hashlib
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +30,9 @@ from django.utils.translation import get_language
 
 # The key predates the villages pages' use of it: the dashboards' cache kept it first.
 VERSION_KEY = "dashboards:version"
+
+# Inside ``held()``: a list whose item says whether an invalidation is pending.
+_held = contextvars.ContextVar("chishui_cache_held", default=None)
 
 
 def _new_version():
@@ -51,9 +56,33 @@ def _bump():
 def invalidate():
     """Figures changed: every cached page is stale. Bumped at once and again when the
     writer's transaction commits — a page built from the old rows between the two bumps
-    (a reader that did not see the write yet) is stored under a version nobody reads."""
+    (a reader that did not see the write yet) is stored under a version nobody reads.
+    Inside ``held()`` the bumps wait for the end of the block."""
+    pending = _held.get()
+    if pending is not None:
+        pending[0] = True
+        return
     _bump()
     transaction.on_commit(_bump)
+
+
+@contextmanager
+def held():
+    """Writes inside the block invalidate once, when it ends (however it ends), not once
+    each: for a build of thousands of writes (``manage.py demo``), where each bump of a file
+    cache is a file written. Open the block around the writer's transaction, so that the
+    bump at its end follows the commit. A block inside another one leaves it to the outer."""
+    if _held.get() is not None:
+        yield
+        return
+    pending = [False]
+    token = _held.set(pending)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+        if pending[0]:
+            invalidate()
 
 
 def key(current, *parts):

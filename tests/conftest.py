@@ -43,10 +43,11 @@ def migrated_sqlite(tmp_path_factory, worker_id):
 def _migrate_once(migrated_sqlite):
     import contextlib
 
-    from tests.migrated import shared_migrations
+    from tests.migrated import kept, shared_migrations
 
+    sqlite = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
     with contextlib.ExitStack() as stack:
-        stack.enter_context(shared_migrations(migrated_sqlite))
+        stack.enter_context(shared_migrations(migrated_sqlite, kept() if sqlite else None))
         yield stack
 
 

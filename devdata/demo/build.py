@@ -30,6 +30,7 @@ from accountability.models import (
     YearEndRun,
     YearEndScore,
 )
+from chishui import cache
 from devdata.demo import current, headline, organization, oversight, places, satisfaction, tasks
 from devdata.demo.county import County, DemoError
 from devdata.demo.figures import DEMO_TOWNSHIP_CODES, demo_usernames
@@ -204,8 +205,9 @@ def build():
             _("数据库中已有非演示数据（乡镇编码：%(codes)s），演示数据不会覆盖它。请换一个空数据库。")
             % {"codes": "、".join(foreign)}
         )
-    # data is written in Chinese whatever language the caller has active
-    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+    # data is written in Chinese whatever language the caller has active; the cached pages
+    # are invalidated once, after the build, not after each of its ~1,300 writes that do it
+    with translation.override(settings.LANGUAGE_CODE), cache.held(), transaction.atomic():
         clear()
         county = County()
         for step in STEPS:
