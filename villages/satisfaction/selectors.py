@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from villages import roles
 from villages.models import (
     Household,
+    HouseholdSurveyTally,
+    ItemSurveyTally,
     LivelihoodItem,
     LivelihoodOutcome,
     OutreachEvent,
@@ -174,21 +176,39 @@ def _registered_q(year, path=""):
 
 def _per_household(round_ids):
     """For each household that answered in the rounds ``round_ids``: its village and unit,
-    and its answers, satisfied and fair answers in each round (``r<id>_answers`` …). One query
-    grouped by household (a hash aggregate: counting the distinct households of each village
-    and unit instead sorted all the year's answers, on disk at county scale)."""
-    aggs = {}
-    for pk in round_ids:
-        where = Q(survey_answers__round_id=pk)
-        aggs[f"r{pk}_answers"] = Count("survey_answers", filter=where)
-        for key, level in LEVEL_VALUES.items():
-            aggs[f"r{pk}_{key}"] = Count("survey_answers", filter=where & Q(survey_answers__level=level))
-    return (
-        Household.objects.filter(survey_answers__round_id__in=round_ids)
+    and its answers, satisfied and fair answers in each round (``r<id>_answers`` …). Read
+    from the households' tallies (``tallies.py``: a row per household and round, a few
+    thousand a year at county scale, where the answers are 84,180), joined to the
+    households for their village and unit, one query."""
+    rows = (
+        HouseholdSurveyTally.objects.filter(round_id__in=round_ids)
         .order_by()
-        .values("id", "village_id", "unit_id")
-        .annotate(**aggs)
+        .values_list("household_id", "household__village_id", "household__unit_id", "round_id", *LEVEL_KEYS)
     )
+    empty = {f"r{pk}_{key}": 0 for pk in round_ids for key in LEVEL_KEYS}
+    households = {}
+    for household_id, village_id, unit_id, round_id, *counts in rows:
+        household = households.get(household_id)
+        if household is None:
+            household = households[household_id] = {
+                "id": household_id,
+                "village_id": village_id,
+                "unit_id": unit_id,
+                **empty,
+            }
+        for key, count in zip(LEVEL_KEYS, counts, strict=True):
+            household[f"r{round_id}_{key}"] = count
+    return households.values()
+
+
+def _per_item_round(round_ids):
+    """``{(item id, round id): {"answers", "satisfied", "fair"}}`` from the items' tallies."""
+    return {
+        (r["item_id"], r["round_id"]): r
+        for r in ItemSurveyTally.objects.filter(round_id__in=round_ids)
+        .order_by()
+        .values("item_id", "round_id", *LEVEL_KEYS)
+    }
 
 
 def _sum_households(households, round_ids):
@@ -234,18 +254,14 @@ def results(year):
     """The 群众满意度 page of ``year``: rounds (trend), items, townships → villages, the
     assisting units and outreach. Shares are percents; None where nobody was surveyed.
 
-    Two grouped queries read the answers: per household — the year's rounds each in the same
-    row — and per (item, round). A household belongs to one village and one unit, so the
-    answers and the households surveyed in a round or over the year, in a village, a
-    township, the county or by a unit are sums of the households' rows."""
+    Two queries read the answers' tallies (``tallies.py``): per household and round, and
+    per item and round. A household belongs to one village and one unit, so the answers and
+    the households surveyed in a round or over the year, in a village, a township, the
+    county or by a unit are sums of the households' rows."""
     rounds = list(SurveyRound.objects.filter(year=year).order_by("number"))
     round_ids = [r.pk for r in rounds]
-    answers = SurveyAnswer.objects.filter(round_id__in=round_ids).order_by()
     by_village, by_unit = _sum_households(_per_household(round_ids), round_ids)
-    by_item_round = {
-        (r["item_id"], r["round_id"]): r
-        for r in answers.values("item_id", "round_id").annotate(**{k: ANSWER_AGGS[k] for k in LEVEL_KEYS})
-    }
+    by_item_round = _per_item_round(round_ids)
     items = list(LivelihoodItem.objects.order_by("order").values("id", "code", "name", "category"))
     villages = list(
         Village.objects.annotate(registered=Count("households", filter=_registered_q(year, "households__")))
