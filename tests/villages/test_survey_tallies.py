@@ -67,22 +67,49 @@ def assert_tallies_exact():
     assert stored(ItemSurveyTally, "item_id") == counted("item_id")
 
 
-# The satisfaction results' answers as the selector read them before the tallies (at
-# 307de23): grouped over the answers themselves. The results read from the tallies must equal
-# them, whole dict (the page, its JSON and its exports are made from it).
-def live_per_household(round_ids):
+# The satisfaction results' answers as the selector read and summed them before the tallies
+# (at 307de23): grouped per household over the answers themselves, summed per village and
+# unit as lists. The results read from the tallies must equal them, whole dict (the page, its
+# JSON and its exports are made from it).
+def live_answer_sums(round_ids):
     aggs = {}
     for pk in round_ids:
         where = Q(survey_answers__round_id=pk)
         aggs[f"r{pk}_answers"] = Count("survey_answers", filter=where)
         for key, level in selectors.LEVEL_VALUES.items():
             aggs[f"r{pk}_{key}"] = Count("survey_answers", filter=where & Q(survey_answers__level=level))
-    return (
+    households = (
         Household.objects.filter(survey_answers__round_id__in=round_ids)
         .order_by()
         .values("id", "village_id", "unit_id")
         .annotate(**aggs)
     )
+    names = [f"r{pk}_{key}" for pk in round_ids for key in selectors.LEVEL_KEYS]
+    answered = [f"r{pk}_answers" for pk in round_ids]
+    by_village, by_unit = {}, {}
+    for household in households:
+        row = [household[name] for name in names]
+        row += [1 if household[name] else 0 for name in answered]
+        row.append(1)
+        for place, sums in ((household["village_id"], by_village), (household["unit_id"], by_unit)):
+            total = sums.get(place)
+            sums[place] = row if total is None else [a + b for a, b in zip(total, row, strict=True)]
+    return (
+        {place: live_counts(total, round_ids) for place, total in by_village.items()},
+        {place: live_counts(total, round_ids)[0] for place, total in by_unit.items()},
+    )
+
+
+def live_counts(total, round_ids):
+    year = {"answers": 0, "satisfied": 0, "fair": 0, "surveyed": total[-1]}
+    per_round = {}
+    for index, pk in enumerate(round_ids):
+        counts = dict(zip(selectors.LEVEL_KEYS, total[3 * index : 3 * index + 3], strict=True))
+        counts["surveyed"] = total[3 * len(round_ids) + index]
+        for key in selectors.LEVEL_KEYS:
+            year[key] += counts[key]
+        per_round[pk] = counts
+    return year, per_round
 
 
 def live_per_item_round(round_ids):
@@ -98,7 +125,7 @@ def live_per_item_round(round_ids):
 def assert_results_as_from_the_answers(monkeypatch, years):
     from_tallies = {year: selectors.results(year) for year in years}
     with monkeypatch.context() as patched:
-        patched.setattr(selectors, "_per_household", live_per_household)
+        patched.setattr(selectors, "_answer_sums", live_answer_sums)
         patched.setattr(selectors, "_per_item_round", live_per_item_round)
         from_answers = {year: selectors.results(year) for year in years}
     for year in years:

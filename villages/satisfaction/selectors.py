@@ -174,31 +174,42 @@ def _registered_q(year, path=""):
     )
 
 
-def _per_household(round_ids):
-    """For each household that answered in the rounds ``round_ids``: its village and unit,
-    and its answers, satisfied and fair answers in each round (``r<id>_answers`` …). Read
-    from the households' tallies (``tallies.py``: a row per household and round, a few
-    thousand a year at county scale, where the answers are 84,180), joined to the
-    households for their village and unit, one query."""
+def _answer_sums(round_ids):
+    """The answers of the rounds ``round_ids`` summed per village — (the year's counts, {round
+    pk: that round's counts}) — and per unit (the year's counts); each counts the answers,
+    satisfied and fair answers and ``surveyed``, the households that answered. Read from the
+    households' tallies (``tallies.py``: a row per household and round, 3,660 a year at county
+    scale, where the answers are 84,180), joined to the households for their village and
+    unit, one query; a household belongs to one village and one unit, so the sums are those
+    of its rows."""
     rows = (
         HouseholdSurveyTally.objects.filter(round_id__in=round_ids)
         .order_by()
         .values_list("household_id", "household__village_id", "household__unit_id", "round_id", *LEVEL_KEYS)
     )
-    empty = {f"r{pk}_{key}": 0 for pk in round_ids for key in LEVEL_KEYS}
-    households = {}
-    for household_id, village_id, unit_id, round_id, *counts in rows:
-        household = households.get(household_id)
-        if household is None:
-            household = households[household_id] = {
-                "id": household_id,
-                "village_id": village_id,
-                "unit_id": unit_id,
-                **empty,
-            }
-        for key, count in zip(LEVEL_KEYS, counts, strict=True):
-            household[f"r{round_id}_{key}"] = count
-    return households.values()
+    by_village, by_unit, seen = {}, {}, set()
+    for household_id, village_id, unit_id, round_id, answers, satisfied, fair in rows:
+        village = by_village.get(village_id)
+        if village is None:
+            village = by_village[village_id] = (_zero(), {pk: _zero() for pk in round_ids})
+        unit = by_unit.get(unit_id)
+        if unit is None:
+            unit = by_unit[unit_id] = _zero()
+        year, per_round = village
+        for counts in (year, per_round[round_id], unit):
+            counts["answers"] += answers
+            counts["satisfied"] += satisfied
+            counts["fair"] += fair
+        per_round[round_id]["surveyed"] += 1
+        if household_id not in seen:
+            seen.add(household_id)
+            year["surveyed"] += 1
+            unit["surveyed"] += 1
+    return by_village, by_unit
+
+
+def _zero():
+    return {"answers": 0, "satisfied": 0, "fair": 0, "surveyed": 0}
 
 
 def _per_item_round(round_ids):
@@ -209,39 +220,6 @@ def _per_item_round(round_ids):
         .order_by()
         .values("item_id", "round_id", *LEVEL_KEYS)
     }
-
-
-def _sum_households(households, round_ids):
-    """The rows of :func:`_per_household` summed per village, as (the year's counts, {round
-    pk: that round's counts}), and per unit (the year's counts); ``surveyed``: the households
-    that answered. Summed as lists (a county's thousand households in a few milliseconds)."""
-    names = [f"r{pk}_{key}" for pk in round_ids for key in LEVEL_KEYS]
-    answered = [f"r{pk}_answers" for pk in round_ids]
-    by_village, by_unit = {}, {}
-    for household in households:
-        row = [household[name] for name in names]
-        row += [1 if household[name] else 0 for name in answered]
-        row.append(1)
-        for place, sums in ((household["village_id"], by_village), (household["unit_id"], by_unit)):
-            total = sums.get(place)
-            sums[place] = row if total is None else [a + b for a, b in zip(total, row, strict=True)]
-    return (
-        {place: _counts(total, round_ids) for place, total in by_village.items()},
-        {place: _counts(total, round_ids)[0] for place, total in by_unit.items()},
-    )
-
-
-def _counts(total, round_ids):
-    """A list of :func:`_sum_households` as (the year's counts, {round pk: that round's})."""
-    year = {"answers": 0, "satisfied": 0, "fair": 0, "surveyed": total[-1]}
-    per_round = {}
-    for index, pk in enumerate(round_ids):
-        counts = dict(zip(LEVEL_KEYS, total[3 * index : 3 * index + 3], strict=True))
-        counts["surveyed"] = total[3 * len(round_ids) + index]
-        for key in LEVEL_KEYS:
-            year[key] += counts[key]
-        per_round[pk] = counts
-    return year, per_round
 
 
 def _add(total, row):
@@ -260,7 +238,7 @@ def results(year):
     county or by a unit are sums of the households' rows."""
     rounds = list(SurveyRound.objects.filter(year=year).order_by("number"))
     round_ids = [r.pk for r in rounds]
-    by_village, by_unit = _sum_households(_per_household(round_ids), round_ids)
+    by_village, by_unit = _answer_sums(round_ids)
     by_item_round = _per_item_round(round_ids)
     items = list(LivelihoodItem.objects.order_by("order").values("id", "code", "name", "category"))
     villages = list(
