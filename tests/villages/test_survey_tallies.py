@@ -2,7 +2,8 @@
 answers counted afresh after a rebuild, the migration's fill and every write of answers —
 entered, corrected and emptied on the page, a survey sheet, the admin (an answer changed,
 deleted, deleted in bulk; a household deleted with its answers; a round deleted), a round
-closed — and the satisfaction results read from them are what the answers themselves give."""
+closed — and the satisfaction results (and the results per unit and cadre) read from them
+are what the answers themselves give."""
 
 import datetime as dt
 import importlib
@@ -76,7 +77,7 @@ def live_answer_sums(round_ids):
     for pk in round_ids:
         where = Q(survey_answers__round_id=pk)
         aggs[f"r{pk}_answers"] = Count("survey_answers", filter=where)
-        for key, level in selectors.LEVEL_VALUES.items():
+        for key, level in (("satisfied", SATISFIED), ("fair", FAIR)):
             aggs[f"r{pk}_{key}"] = Count("survey_answers", filter=where & Q(survey_answers__level=level))
     households = (
         Household.objects.filter(survey_answers__round_id__in=round_ids)
@@ -112,24 +113,43 @@ def live_counts(total, round_ids):
     return year, per_round
 
 
+LIVE_COUNTS = {
+    "answers": Count("pk"),
+    "satisfied": Count("pk", filter=Q(level=SATISFIED)),
+    "fair": Count("pk", filter=Q(level=FAIR)),
+}
+
+
 def live_per_item_round(round_ids):
     answers = SurveyAnswer.objects.filter(round_id__in=round_ids).order_by()
     return {
         (r["item_id"], r["round_id"]): r
-        for r in answers.values("item_id", "round_id").annotate(
-            **{k: selectors.ANSWER_AGGS[k] for k in selectors.LEVEL_KEYS}
-        )
+        for r in answers.values("item_id", "round_id").annotate(**LIVE_COUNTS)
     }
 
 
+def live_unit_cadre_answers(year):
+    answers = SurveyAnswer.objects.filter(round__year=year).order_by()
+    return answers.values("household__unit_id", "household__cadre_id").annotate(
+        **LIVE_COUNTS, surveyed=Count("household_id", distinct=True)
+    )
+
+
 def assert_results_as_from_the_answers(monkeypatch, years):
-    from_tallies = {year: selectors.results(year) for year in years}
+    """The satisfaction results and the results per unit and cadre."""
+
+    def pages(year):
+        return selectors.results(year), selectors.unit_results(year)
+
+    from_tallies = {year: pages(year) for year in years}
     with monkeypatch.context() as patched:
         patched.setattr(selectors, "_answer_sums", live_answer_sums)
         patched.setattr(selectors, "_per_item_round", live_per_item_round)
-        from_answers = {year: selectors.results(year) for year in years}
+        patched.setattr(selectors, "_unit_cadre_answers", live_unit_cadre_answers)
+        from_answers = {year: pages(year) for year in years}
     for year in years:
         assert from_tallies[year] == from_answers[year], year
+    assert any(unit["surveyed"] for unit in from_tallies[years[1]][1]["units"])  # answers seen
 
 
 def some_answers():

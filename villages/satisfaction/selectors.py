@@ -26,25 +26,6 @@ ENTRY_ROLES = (roles.SURVEY_WORKER, roles.COUNTY_SUPERVISOR)
 # Who reads the results and opens or closes rounds.
 RESULT_ROLES = (roles.COUNTY_SUPERVISOR, roles.ADMIN)
 
-LEVEL_VALUES = {"satisfied": SurveyAnswer.Level.SATISFIED, "fair": SurveyAnswer.Level.FAIR}
-LEVELS = {key: Q(level=level) for key, level in LEVEL_VALUES.items()}
-
-
-def _answer_counts(where=None, prefix=""):
-    """Answers, satisfied and fair answers, households surveyed (``where`` among them)."""
-
-    def among(level):
-        return level if where is None else where & level
-
-    return {
-        f"{prefix}answers": Count("pk", filter=where),
-        f"{prefix}satisfied": Count("pk", filter=among(LEVELS["satisfied"])),
-        f"{prefix}fair": Count("pk", filter=among(LEVELS["fair"])),
-        f"{prefix}surveyed": Count("household_id", distinct=True, filter=where),
-    }
-
-
-ANSWER_AGGS = _answer_counts()
 LEVEL_KEYS = ("answers", "satisfied", "fair")
 
 
@@ -341,6 +322,23 @@ def _linked(year, key, names):
     )
 
 
+def _unit_cadre_answers(year):
+    """The answers of ``year``'s rounds, satisfied and fair answers and households surveyed
+    per (unit, cadre) of the households, from the households' tallies (``tallies.py``; one
+    query, over a few thousand rows instead of the year's answers)."""
+    return (
+        HouseholdSurveyTally.objects.filter(round__year=year)
+        .order_by()
+        .values("household__unit_id", "household__cadre_id")
+        .annotate(
+            answers=Sum("answers"),
+            satisfied=Sum("satisfied"),
+            fair=Sum("fair"),
+            surveyed=Count("household_id", distinct=True),
+        )
+    )
+
+
 def unit_results(year, cadres=True, unit_answers=None):
     """C1: for each assisting unit (挂帮单位) and each helping cadre (帮扶责任人), the households
     and people linked, those out of poverty in ``year``, those still poor, and the
@@ -364,8 +362,7 @@ def unit_results(year, cadres=True, unit_answers=None):
     cadre_answers = {}
     if unit_answers is None or cadres:
         unit_answers = {}
-        answers = SurveyAnswer.objects.filter(round__year=year).order_by()
-        for r in answers.values("household__unit_id", "household__cadre_id").annotate(**ANSWER_AGGS):
+        for r in _unit_cadre_answers(year):
             _add(unit_answers.setdefault(r["household__unit_id"], {}), r)
             _add(cadre_answers.setdefault(r["household__cadre_id"], {}), r)
     units = [
