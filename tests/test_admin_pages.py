@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accountability import models as acc
 from tests.conftest import PASSWORD
 from villages import models as vil
+from villages.satisfaction import tallies
 
 APPS = ("villages", "accountability")
 SUPERVISOR_ACTIONS = importlib.import_module(
@@ -39,6 +40,8 @@ READ_ONLY_MODELS = {
     acc.ExitSummary,
     acc.SurveySummary,
     acc.ProgressSummary,
+    vil.HouseholdSurveyTally,
+    vil.ItemSurveyTally,
     acc.YearEndRun,
     acc.YearEndScore,
 }
@@ -135,6 +138,7 @@ def populate(rows, user):
         item = vil.LivelihoodItem.objects.create(code=f"L{i}", name=f"住房{i}", category="住房", order=i + 1)
         survey = vil.SurveyRound.objects.create(year=2000 + i, number=1, held_on=day)
         vil.SurveyAnswer.objects.create(round=survey, household=household, item=item, level=3)
+        tallies.refresh([survey.pk])
         vil.OutreachEvent.objects.create(
             kind="night_school",
             title=f"夜校{i}",

@@ -21,7 +21,9 @@ from villages.models import (
     CollectiveProject,
     EconomicOrganization,
     Household,
+    HouseholdSurveyTally,
     ImportLog,
+    ItemSurveyTally,
     LivelihoodItem,
     LivelihoodOutcome,
     OutreachEvent,
@@ -37,6 +39,7 @@ from villages.models import (
     VillageFinance,
     WorkTeam,
 )
+from villages.satisfaction import services as satisfaction
 
 admin.site.site_header = _("赤水市三定责任管理 · 管理后台")
 admin.site.site_title = _("赤水市三定责任管理")
@@ -63,6 +66,57 @@ class KeepsPagesFresh:
         cache.invalidate()
 
 
+class WritesAnswers:
+    """Answers written in the admin — and households deleted, whose answers go with them —
+    end with ``satisfaction.answers_written`` as every other write of answers does: their
+    counts (tallies), the cached pages, the subscribers; for an edit, the answer's round and
+    household before it too."""
+
+    def save_model(self, request, obj, form, change):
+        if self.model is not SurveyAnswer:  # a household's edit changes none of its answers
+            return super().save_model(request, obj, form, change)
+        before = self._answered(pk=obj.pk) if change else set()
+        super().save_model(request, obj, form, change)
+        self._written(before | self._answered(pk=obj.pk))
+
+    def delete_model(self, request, obj):
+        before = self._answered(pk=obj.pk)
+        super().delete_model(request, obj)
+        self._written(before)
+
+    def delete_queryset(self, request, queryset):
+        before = self._answered(pk__in=list(queryset.values_list("pk", flat=True)))
+        super().delete_queryset(request, queryset)
+        self._written(before)
+
+    def _answered(self, **where):
+        """(round, household) of the answers of the rows ``where``."""
+        if self.model is not SurveyAnswer:
+            where = {f"household__{key}": value for key, value in where.items()}
+        return set(SurveyAnswer.objects.filter(**where).values_list("round_id", "household_id").distinct())
+
+    def _written(self, pairs):
+        if pairs:
+            satisfaction.answers_written({r for r, _h in pairs}, {h for _r, h in pairs})
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Derived rows (the survey's tallies): read in the admin, written by their refresh. They
+    go with the rows they are derived from (a round, a household deleted), which their own
+    missing delete permission does not block (``CountedDeleteMixin``)."""
+
+    derived = True
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class CountedDeleteMixin:
     """The delete confirmation names the rows chosen (up to ``LISTED`` of them) and counts,
     per model, the related rows the delete would remove or that protect them.
@@ -84,6 +138,8 @@ class CountedDeleteMixin:
         for model, instances in collector.model_objs.items():
             if self.admin_site.is_registered(model):
                 model_admin = self.admin_site.get_model_admin(model)
+                if getattr(model_admin, "derived", False):
+                    continue
                 if not model_admin.has_delete_permission(request, next(iter(instances))):
                     perms_needed.add(model._meta.verbose_name)
         chosen = [self._delete_label(obj) for obj in objs[: self.LISTED]]
@@ -189,7 +245,7 @@ class WorkTeamAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
+class HouseholdAdmin(WritesAnswers, KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["code", "head", "village", "size", "assistance", "registered_on", "exited_on", "income"]
     list_filter = ["assistance", "village__township"]
     list_select_related = ["village"]
@@ -252,12 +308,27 @@ class SurveyRoundAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SurveyAnswer)
-class SurveyAnswerAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
+class SurveyAnswerAdmin(WritesAnswers, KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["round", "household", "item", "level"]
     list_filter = ["level", "round"]
     list_select_related = ["round", "household", "item"]
     search_fields = ["household__code", "household__head", "item__name"]
     autocomplete_fields = ["household"]
+
+
+@admin.register(HouseholdSurveyTally)
+class HouseholdSurveyTallyAdmin(ReadOnlyAdmin):
+    list_display = ["round", "household", "answers", "satisfied", "fair"]
+    list_filter = ["round"]
+    list_select_related = ["round", "household"]
+    search_fields = ["household__code"]
+
+
+@admin.register(ItemSurveyTally)
+class ItemSurveyTallyAdmin(ReadOnlyAdmin):
+    list_display = ["round", "item", "answers", "satisfied", "fair"]
+    list_filter = ["round"]
+    list_select_related = ["round", "item"]
 
 
 @admin.register(OutreachEvent)

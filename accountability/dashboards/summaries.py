@@ -37,6 +37,7 @@ from accountability.models import (
 )
 from accountability.periods import Month, Quarter, Week, week_start
 from villages.models import Household, SurveyAnswer, SurveyRound, Township
+from villages.satisfaction import tallies
 
 WEEK, MONTH, ROUND = SummaryPeriod.Kind.WEEK, SummaryPeriod.Kind.MONTH, SummaryPeriod.Kind.ROUND
 QUARTER = SummaryPeriod.Kind.QUARTER
@@ -563,6 +564,7 @@ def rebuild():
     """Every summary table from scratch; returns the periods built per table."""
     cache.invalidate()
     Task.objects.refresh_progress()  # not a table, but a copy kept exact on the same writes
+    tallies.rebuild()  # villages' counts of the survey answers (the satisfaction results)
     return {
         "weeks": rebuild_weekly(),
         "months": rebuild_exits(),

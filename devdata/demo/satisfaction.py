@@ -22,6 +22,7 @@ from devdata.demo.figures import (
 from devdata.demo.names import CROPS
 from villages.models import LivelihoodItem, LivelihoodOutcome, OutreachEvent, SurveyAnswer
 from villages.satisfaction import services as survey_services
+from villages.satisfaction import tallies
 
 ITEMS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "livelihood_items.json"
 OUTREACH_TITLES = {
@@ -84,6 +85,7 @@ def survey_answers(county):
                         SurveyAnswer(round=survey_round, household=household, item=item, level=level)
                     )
     save(SurveyAnswer, answers)
+    tallies.refresh([survey_round.pk for survey_round in county.rounds])  # as answers_written does
     county.count(SurveyAnswer, len(answers))
 
 

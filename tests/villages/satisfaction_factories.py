@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.management import call_command
 
 from villages.models import Household, LivelihoodItem, SurveyAnswer, SurveyRound, Unit
+from villages.satisfaction import tallies
 
 ITEMS = 23
 
@@ -35,6 +36,7 @@ def answer_all(survey_round, household, items, levels):
         SurveyAnswer(round=survey_round, household=household, item=item, level=level)
         for item, level in zip(items, levels, strict=False)
     )
+    tallies.refresh([survey_round.pk], [household.pk])  # as every write of answers does
 
 
 def unit(name):

@@ -13,6 +13,8 @@ from villages.models import (
     CollectiveProject,
     EconomicOrganization,
     Household,
+    HouseholdSurveyTally,
+    ItemSurveyTally,
     LivelihoodItem,
     LivelihoodOutcome,
     PairingProject,
@@ -335,6 +337,24 @@ def test_household_answers_each_item_once_per_round(survey):
     assert_rejected(lambda: SurveyAnswer.objects.create(level=2, **survey))
     other_item = LivelihoodItem.objects.create(code="L02", name="教育", category="教育", order=2)
     assert_stored(lambda: SurveyAnswer.objects.create(level=2, **{**survey, "item": other_item}))
+
+
+@covers("householdsurveytally_unique", "itemsurveytally_unique")
+def test_a_round_has_one_tally_per_household_and_per_item(survey):
+    tally = {"round": survey["round"], "answers": 1, "satisfied": 1, "fair": 0}
+    HouseholdSurveyTally.objects.create(household=survey["household"], **tally)
+    assert_rejected(lambda: HouseholdSurveyTally.objects.create(household=survey["household"], **tally))
+    ItemSurveyTally.objects.create(item=survey["item"], **tally)
+    assert_rejected(lambda: ItemSurveyTally.objects.create(item=survey["item"], **tally))
+    other_round = SurveyRound.objects.create(year=2016, number=2, held_on=DAY)
+    assert_stored(
+        lambda: HouseholdSurveyTally.objects.create(
+            household=survey["household"], **{**tally, "round": other_round}
+        )
+    )
+    assert_stored(
+        lambda: ItemSurveyTally.objects.create(item=survey["item"], **{**tally, "round": other_round})
+    )
 
 
 @covers("surveyanswer_level_1_3")

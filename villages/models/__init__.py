@@ -23,6 +23,8 @@ from villages.models.places import (  # noqa: F401
 )
 from villages.models.poverty import PovertyReturn, TownshipStatistics  # noqa: F401
 from villages.models.satisfaction import (  # noqa: F401
+    HouseholdSurveyTally,
+    ItemSurveyTally,
     LivelihoodItem,
     LivelihoodOutcome,
     OutreachEvent,

@@ -207,3 +207,51 @@ class LivelihoodOutcome(models.Model):
     def clean(self):
         if self.household_id and self.village_id and self.household.village_id != self.village_id:
             raise ValidationError({"household": _("该贫困户不属于所填村。")})
+
+
+class SurveyTally(models.Model):
+    """The counts of a round's answers (derived, ``villages/satisfaction/tallies.py``): all,
+    满意 and 基本满意. Kept exact by every write of answers (``services.answers_written``);
+    ``manage.py rebuild_summaries`` rebuilds them after a change behind the app's back."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="+", verbose_name=_("轮次"))
+    answers = models.PositiveIntegerField(_("答卷数"))
+    satisfied = models.PositiveIntegerField(_("满意"))
+    fair = models.PositiveIntegerField(_("基本满意"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.round_id}: {self.answers}"
+
+
+class HouseholdSurveyTally(SurveyTally):
+    """One household's answers in one round (the satisfaction results' villages, townships,
+    rounds and assisting units are sums of these rows)."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="survey_tallies", verbose_name=_("贫困户")
+    )
+
+    class Meta:
+        verbose_name = _("满意度户汇总")
+        verbose_name_plural = _("满意度户汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "household"], name="householdsurveytally_unique"),
+        ]
+
+
+class ItemSurveyTally(SurveyTally):
+    """One livelihood item's answers in one round (the satisfaction results' items)."""
+
+    item = models.ForeignKey(
+        LivelihoodItem, on_delete=models.CASCADE, related_name="+", verbose_name=_("民生项目")
+    )
+
+    class Meta:
+        verbose_name = _("满意度项目汇总")
+        verbose_name_plural = _("满意度项目汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "item"], name="itemsurveytally_unique"),
+        ]

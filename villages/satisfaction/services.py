@@ -3,8 +3,10 @@ answers, outreach sessions and livelihood outcomes. Forms, the registry's ``surv
 and the demo all go through here; each write invalidates the cached pages
 (``chishui/cache.py``: the satisfaction results are cached per year).
 
-Other apps derive tables from the answers (accountability's survey summary); villages may
-not import them, so they subscribe with :func:`on_answers_written`.
+Every write of answers ends with :func:`answers_written`, which counts them again for the
+satisfaction results (``tallies.py``). Other apps derive tables from the answers
+(accountability's survey summary); villages may not import them, so they subscribe with
+:func:`on_answers_written`.
 """
 
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from chishui import cache
 from villages.models import LivelihoodItem, SurveyAnswer, SurveyRound
+from villages.satisfaction import tallies
 
 ANSWER_CALLBACKS = []
 
@@ -23,9 +26,13 @@ def on_answers_written(callback):
     return callback
 
 
-def answers_written(round_ids):
+def answers_written(round_ids, household_ids=None):
+    """After answers of ``round_ids`` (of ``household_ids`` only, when given) were created,
+    changed or deleted, in the writing transaction: their tallies counted again, the cached
+    pages invalidated, the subscribers called."""
     round_ids = set(round_ids)
     if round_ids:
+        tallies.refresh(round_ids, household_ids)
         cache.invalidate()
         for callback in ANSWER_CALLBACKS:
             callback(round_ids)
@@ -90,7 +97,7 @@ def record_answers(survey_round, household, levels, *, user=None):
                 answer.save(update_fields=["level"])
                 changed += 1
         if created or changed or removed:
-            answers_written({survey_round.pk})
+            answers_written({survey_round.pk}, {household.pk})
     return created, changed, removed
 
 

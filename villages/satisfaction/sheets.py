@@ -387,7 +387,10 @@ class SurveyLoader:
             answer._history_user = user
             answer._change_reason = CHANGE_REASON
             answer.delete()
-        services.answers_written({sheet.rounds[(row.year, row.round)].pk for row in sheet.rows})
+        services.answers_written(
+            {sheet.rounds[(row.year, row.round)].pk for row in sheet.rows},
+            {sheet.households[row.household] for row in sheet.rows},
+        )
         return written
 
 
