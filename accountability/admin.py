@@ -339,7 +339,11 @@ class SurveyAnswerAdmin(KeepsSummariesExact, villages_admin.SurveyAnswerAdmin):
 
 class SummaryTableAdmin(admin.ModelAdmin):
     """Summary tables are derived (accountability/summaries.py): read-only here; rebuild them
-    with ``manage.py rebuild_summaries``."""
+    with ``manage.py rebuild_summaries``. Their rows go with the rows they are derived from
+    (a survey round, a township deleted): ``derived`` tells the delete confirmation
+    (villages' ``CountedDeleteMixin``) that their missing delete permission blocks nothing."""
+
+    derived = True
 
     def has_add_permission(self, request):
         return False

@@ -33,7 +33,7 @@ from tests.accountability.tasks_factories import assert_progress_copy_exact, fre
 from tests.committed import committed_county
 from tests.villages.files import write_csv
 from villages import registry, roles
-from villages.models import Cadre, Household, SurveyAnswer, Township
+from villages.models import Cadre, Household, SurveyAnswer, SurveyRound, Township
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("summaries-county")]
 
@@ -329,3 +329,18 @@ def test_every_write_path_goes_through_the_one_refresh(county, monkeypatch, clie
     assert seen == []
     with pytest.raises(AssertionError):
         assert_summaries_equal_live()  # nothing refreshed: the recorder is what kept them exact
+
+
+def test_a_survey_round_deleted_in_the_admin_takes_its_summary_rows(county, client, admin_user):
+    """The summary rows are derived: their read-only admin does not block deleting the round
+    (or household) they are derived from, and the tables stay exact."""
+    client.force_login(admin_user)
+    survey_round = SurveyRound.objects.filter(answers__isnull=False).distinct().order_by("pk")[0]
+    assert SurveySummary.objects.filter(round=survey_round).exists()
+    page = client.get(f"/admin/villages/surveyround/{survey_round.pk}/delete/")
+    assert page.status_code == 200
+    response = client.post(f"/admin/villages/surveyround/{survey_round.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not SurveyRound.objects.filter(pk=survey_round.pk).exists()
+    assert not SurveySummary.objects.filter(round_id=survey_round.pk).exists()
+    assert_summaries_equal_live()
