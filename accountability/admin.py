@@ -337,22 +337,11 @@ class SurveyAnswerAdmin(KeepsSummariesExact, villages_admin.SurveyAnswerAdmin):
     pass
 
 
-class SummaryTableAdmin(admin.ModelAdmin):
-    """Summary tables are derived (accountability/summaries.py): read-only here; rebuild them
-    with ``manage.py rebuild_summaries``. Their rows go with the rows they are derived from
-    (a survey round, a township deleted): ``derived`` tells the delete confirmation
-    (villages' ``CountedDeleteMixin``) that their missing delete permission blocks nothing."""
-
-    derived = True
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class SummaryTableAdmin(villages_admin.ReadOnlyAdmin):
+    """Summary tables are derived (accountability/summaries.py): read-only here, like
+    villages' survey tallies; rebuild them with ``manage.py rebuild_summaries``. Their rows
+    go with the rows they are derived from (a survey round, a township deleted), which their
+    missing delete permission does not block (``derived``)."""
 
 
 @admin.register(SummaryPeriod)

@@ -68,12 +68,9 @@ def _lock(township_ids=None):
     list(townships.values_list("pk", flat=True))
 
 
-def _week_key(week):
-    return week.start.isoformat()
-
-
-def _quarter_key(quarter):
-    return quarter.start.isoformat()
+def _period_key(period):
+    """A week's or a quarter's key in ``SummaryPeriod``: its first day."""
+    return period.start.isoformat()
 
 
 # ---- reading ------------------------------------------------------------------------------
@@ -82,7 +79,7 @@ def _quarter_key(quarter):
 def weekly(weeks):
     """``({monday: county totals}, [per-township rows of the last week])``, or None unless
     every week is built."""
-    if not _built(WEEK, map(_week_key, weeks)):
+    if not _built(WEEK, map(_period_key, weeks)):
         return None
     fields = ("active", "due", "reported", "overdue", "percent_sum", "reports", "report_percent_sum")
     rows = WeeklySummary.objects.filter(week__gte=weeks[0].start, week__lte=weeks[-1].start).order_by()
@@ -151,7 +148,7 @@ def for_quarter(rounds, months, quarter):
         {
             ROUND: [_round_key(r["year"], r["number"]) for r in rounds],
             MONTH: months,
-            QUARTER: [_quarter_key(quarter)],
+            QUARTER: [_period_key(quarter)],
         }
     )
     survey_rows = _survey_rows(rounds) if rounds and ROUND in built else None
@@ -246,20 +243,22 @@ def _build_weeks(weeks, township_ids=None):
             existing = existing.filter(township_id__in=township_ids)
         existing.delete()
         WeeklySummary.objects.bulk_create(_weekly_rows(week, township_ids), batch_size=BATCH)
-    _mark(WEEK, map(_week_key, weeks))
+    _mark(WEEK, map(_period_key, weeks))
 
 
-def _week_range(first, last):
-    weeks, week = [], first
-    while week <= last:
-        weeks.append(week)
-        week = week.shift(1)
-    return weeks
+def _period_range(first, last):
+    """The periods (weeks or quarters) from ``first`` to ``last``, both included."""
+    periods, period = [], first
+    while period <= last:
+        periods.append(period)
+        period = period.shift(1)
+    return periods
 
 
-def _built_weeks():
-    keys = SummaryPeriod.objects.filter(kind=WEEK).values_list("key", flat=True)
-    return sorted(Week.of(dt.date.fromisoformat(k)) for k in keys)
+def _built_periods(kind, period_class):
+    """The built periods of ``kind`` (``WEEK`` of ``Week``, ``QUARTER`` of ``Quarter``), in order."""
+    keys = SummaryPeriod.objects.filter(kind=kind).values_list("key", flat=True)
+    return sorted(period_class.of(dt.date.fromisoformat(k)) for k in keys)
 
 
 def refresh_weekly(township_ids, from_day=None):
@@ -268,17 +267,17 @@ def refresh_weekly(township_ids, from_day=None):
     built weeks from then on. A report for a week after the last built one extends the
     table to that week and the trend weeks before it, for every township. Nothing is done
     while no week is built."""
-    built = _built_weeks()
+    built = _built_periods(WEEK, Week)
     if not built:
         return
     extends = from_day is not None and Week.of(from_day) > built[-1]
     _lock(None if extends else township_ids)
-    built = _built_weeks()  # as the writer before us left it
+    built = _built_periods(WEEK, Week)  # as the writer before us left it
     if from_day is not None and Week.of(from_day) > built[-1]:
         # the new week and the trend weeks before it (a long gap stays unbuilt: live)
         new = Week.of(from_day)
-        _build_weeks(_week_range(max(built[-1].shift(1), new.shift(1 - measures.TREND_WEEKS)), new))
-        built = _built_weeks()
+        _build_weeks(_period_range(max(built[-1].shift(1), new.shift(1 - measures.TREND_WEEKS)), new))
+        built = _built_periods(WEEK, Week)
     start = Week.of(from_day) if from_day is not None else built[0]
     _build_weeks([w for w in built if w >= start], township_ids=list(township_ids))
 
@@ -294,10 +293,10 @@ def rebuild_weekly():
         return 0
     first_start = Task.objects.aggregate(first=Min("starts_on"))["first"] or span["first"]
     first = Week.of(min(first_start, span["first"])).shift(1 - measures.TREND_WEEKS)
-    weeks = _week_range(first, Week.of(span["last"]))
+    weeks = _period_range(first, Week.of(span["last"]))
     live = _live_spans()
     _build_weeks([w for w in weeks if any(a <= w.start <= b for a, b in live)])
-    _mark(WEEK, map(_week_key, weeks))  # the idle weeks are built too: no row means zero
+    _mark(WEEK, map(_period_key, weeks))  # the idle weeks are built too: no row means zero
     return len(weeks)
 
 
@@ -347,20 +346,7 @@ def _build_quarters(quarters, township_ids=None):
             ],
             batch_size=BATCH,
         )
-    _mark(QUARTER, map(_quarter_key, quarters))
-
-
-def _quarter_range(first, last):
-    quarters, quarter = [], first
-    while quarter <= last:
-        quarters.append(quarter)
-        quarter = quarter.shift(1)
-    return quarters
-
-
-def _built_quarters():
-    keys = SummaryPeriod.objects.filter(kind=QUARTER).values_list("key", flat=True)
-    return sorted(Quarter.of(dt.date.fromisoformat(k)) for k in keys)
+    _mark(QUARTER, map(_period_key, quarters))
 
 
 def refresh_progress_summary(township_ids, from_day=None):
@@ -369,15 +355,15 @@ def refresh_progress_summary(township_ids, from_day=None):
     townships' rows of those built quarters. A report in a quarter after the last built one
     extends the table to that quarter, for every township. Nothing is done while no quarter
     is built."""
-    built = _built_quarters()
+    built = _built_periods(QUARTER, Quarter)
     if not built:
         return
     extends = from_day is not None and Quarter.of(from_day) > built[-1]
     _lock(None if extends else township_ids)
-    built = _built_quarters()  # as the writer before us left it
+    built = _built_periods(QUARTER, Quarter)  # as the writer before us left it
     if from_day is not None and Quarter.of(from_day) > built[-1]:
-        _build_quarters(_quarter_range(built[-1].shift(1), Quarter.of(from_day)))
-        built = _built_quarters()
+        _build_quarters(_period_range(built[-1].shift(1), Quarter.of(from_day)))
+        built = _built_periods(QUARTER, Quarter)
     start = Quarter.of(from_day) if from_day is not None else built[0]
     _build_quarters([q for q in built if q >= start], township_ids=list(township_ids))
 
@@ -391,7 +377,7 @@ def rebuild_progress():
     if span["last"] is None:
         return 0
     first_start = Task.objects.aggregate(first=Min("starts_on"))["first"] or span["first"]
-    quarters = _quarter_range(Quarter.of(min(first_start, span["first"])), Quarter.of(span["last"]))
+    quarters = _period_range(Quarter.of(min(first_start, span["first"])), Quarter.of(span["last"]))
     _build_quarters(quarters)
     return len(quarters)
 
