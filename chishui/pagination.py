@@ -8,7 +8,10 @@ shows the last one.
 """
 
 from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
+
+from chishui.exports import FORMATS
 
 MAX_PER_PAGE = 100
 
@@ -46,3 +49,21 @@ def table_in_full(request, names):
         if f"{name}-page" in request.GET or f"{name}-per_page" in request.GET:
             return name
     return None
+
+
+def requested_output(request, tables, table_name=table_in_full):
+    """What a summary page is asked for: ``(format, export, table)`` — ``?format=`` html or
+    json, ``?export=`` csv or xlsx (None: no download), and the table shown in full or
+    downloaded (``table_name(request, tables)``, read for the HTML page and a download only;
+    None: the page itself). ``ValueError`` with the message a user reads for a format,
+    download or table the page does not have."""
+    fmt = request.GET.get("format", "html")
+    if fmt not in ("html", "json"):
+        raise ValueError(_("不支持的格式：%(format)s（可用 html 或 json）。") % {"format": fmt})
+    export = request.GET.get("export")
+    if export is not None and export not in FORMATS:
+        raise ValueError(_("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export})
+    name = table_name(request, tables) if fmt == "html" or export is not None else None
+    if (export is not None or name is not None) and name not in tables:
+        raise ValueError(_("没有名为 %(table)s 的表格。") % {"table": name or ""})
+    return fmt, export, name

@@ -31,12 +31,12 @@ from django.views.decorators.http import require_GET
 
 from accountability.dashboards import cache, charts, selectors
 from accountability.dashboards import tables as t
-from accountability.exports import FORMATS, export_response
+from accountability.exports import export_response
 from accountability.pagination import paginate
 from accountability.periods import Month, PeriodError, Quarter, Week, Year
 from accountability.reminders import tables as reminder_tables
 from chishui import errors
-from chishui.pagination import PAGE_ROWS, TOP_ROWS
+from chishui.pagination import PAGE_ROWS, TOP_ROWS, requested_output
 from villages.scope import UserScope
 
 
@@ -394,17 +394,12 @@ def serve(request, spec):
     else:
         period = _latest(spec, scope, pieces)
 
-    fmt = request.GET.get("format", "html")
-    if fmt not in ("html", "json"):
-        return bad_request(request, _("不支持的格式：%(format)s（可用 html 或 json）。") % {"format": fmt})
-    export = request.GET.get("export")
-    name = request.GET.get("table")
-    if export is not None and export not in FORMATS:
-        return bad_request(
-            request, _("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export}
+    try:  # a dashboard's table in full is asked for by ``&table=`` only
+        fmt, export, name = requested_output(
+            request, spec.tables, lambda request, tables: request.GET.get("table")
         )
-    if (export is not None or (name is not None and fmt == "html")) and name not in spec.tables:
-        return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": name or ""})
+    except ValueError as exc:
+        return bad_request(request, str(exc))
     if export is not None:
         data = spec.build(scope, period, full=True)
         table = _make_table(request, spec, name, data, scope, period)

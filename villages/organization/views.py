@@ -31,8 +31,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chishui import cache, errors
 from chishui.charts import figure_json
-from chishui.exports import FORMATS, export_response
-from chishui.pagination import PAGE_ROWS, TOP_ROWS, paginate, table_in_full
+from chishui.exports import export_response
+from chishui.pagination import PAGE_ROWS, TOP_ROWS, paginate, requested_output
 from villages import roles
 from villages.models import (
     CollectiveProject,
@@ -178,17 +178,10 @@ def overview(request):
         year = _year(request, scope, pieces)
     except ValueError as exc:
         return bad_request(request, str(exc))
-    fmt = request.GET.get("format", "html")
-    if fmt not in ("html", "json"):
-        return bad_request(request, _("不支持的格式：%(format)s（可用 html 或 json）。") % {"format": fmt})
-    export = request.GET.get("export")
-    if export is not None and export not in FORMATS:
-        return bad_request(
-            request, _("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export}
-        )
-    name = table_in_full(request, TABLES) if fmt == "html" or export is not None else None
-    if (export is not None or name is not None) and name not in TABLES:
-        return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": name or ""})
+    try:
+        fmt, export, name = requested_output(request, TABLES)
+    except ValueError as exc:
+        return bad_request(request, str(exc))
 
     # the selector's dict is complete (every row): the exports and the JSON read it too
     data = pieces.get("data", year, lambda: selectors.overview(scope, year))

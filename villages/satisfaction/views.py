@@ -29,8 +29,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chishui import cache, errors
 from chishui.charts import figure_json
-from chishui.exports import FORMATS, export_response
-from chishui.pagination import PAGE_ROWS, TOP_ROWS, paginate, table_in_full
+from chishui.exports import export_response
+from chishui.pagination import PAGE_ROWS, TOP_ROWS, paginate, requested_output
 from villages import roles
 from villages.models import SurveyAnswer, SurveyRound, Township
 
@@ -160,19 +160,10 @@ def _serve(request, page, specs, build, template, title, charts_of=None):
     year, error = _year(request, pieces)
     if error:
         return bad_request(request, error)
-    fmt = request.GET.get("format", "html")
-    if fmt not in ("html", "json"):
-        return bad_request(request, _("不支持的格式：%(format)s（可用 html 或 json）。") % {"format": fmt})
-    export = request.GET.get("export")
-    if export is not None and export not in FORMATS:
-        return bad_request(
-            request, _("不支持的导出格式：%(format)s（可用 csv 或 xlsx）。") % {"format": export}
-        )
-    name = table_in_full(request, specs) if fmt == "html" or export is not None else None
-    if name is not None and name not in specs:
-        return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": name})
-    if export is not None and name is None:
-        return bad_request(request, _("没有名为 %(table)s 的表格。") % {"table": ""})
+    try:
+        fmt, export, name = requested_output(request, specs)
+    except ValueError as exc:
+        return bad_request(request, str(exc))
 
     data = pieces.get("data", year, lambda: build(year))
     if export is not None:
