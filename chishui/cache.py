@@ -11,7 +11,16 @@ One data version serves every cached page of both apps: every write that can cha
 cached figure calls :func:`invalidate` — accountability's ``summaries.changed`` (its
 services, admin and registry loads), villages' own writes (survey answers and rounds,
 outreach and outcomes, organization records, registry loads, the admin of villages' models).
-Entries of older versions are never read again and expire. ``DASHBOARD_CACHE_SECONDS`` bounds
+Entries of older versions are never read again and expire.
+
+The headline rates (villages/headline.py: one pass over every household) are kept under a
+second version, the households version (:func:`households_version`), which
+:func:`invalidate` bumps too — unless the writer says ``households=False``: only writers
+whose rows cannot change the headline's inputs do (``summaries.changed`` for rows of
+accountability's models alone — weekly reports, tasks, oversight rows — which villages'
+tables never refer to). So a weekly report rebuilds a dashboard's page without the pass
+over the households; a household, a return to poverty, a township's statistics or any
+other write rebuilds both. ``DASHBOARD_CACHE_SECONDS`` bounds
 how long a figure changed behind the app's back (SQL, ``loaddata``) can stay on a page.
 
 The version lives in the cache itself, so every app server sharing the cache (a file cache
@@ -30,8 +39,11 @@ from django.utils.translation import get_language
 
 # The key predates the villages pages' use of it: the dashboards' cache kept it first.
 VERSION_KEY = "dashboards:version"
+# The headline's inputs (households, returns to poverty, statistics, places): see above.
+HOUSEHOLDS_VERSION_KEY = "dashboards:households-version"
 
-# Inside ``held()``: a list whose item says whether an invalidation is pending.
+# Inside ``held()``: a list whose items say whether an invalidation is pending and whether
+# it includes the households version.
 _held = contextvars.ContextVar("chishui_cache_held", default=None)
 
 
@@ -39,31 +51,48 @@ def _new_version():
     return time.time_ns()
 
 
-def version():
-    """The current data version; a fresh one when the cache lost it (eviction, restart of a
-    memory cache), so nothing cached before is read."""
-    current = cache.get(VERSION_KEY)
+def _current(name):
+    current = cache.get(name)
     if current is None:
-        cache.add(VERSION_KEY, _new_version(), timeout=None)
-        current = cache.get(VERSION_KEY)
+        cache.add(name, _new_version(), timeout=None)
+        current = cache.get(name)
     return current
 
 
-def _bump():
+def version():
+    """The current data version; a fresh one when the cache lost it (eviction, restart of a
+    memory cache), so nothing cached before is read."""
+    return _current(VERSION_KEY)
+
+
+def households_version():
+    """The current version of the headline's inputs (households, returns to poverty,
+    statistics, places); a fresh one when the cache lost it."""
+    return _current(HOUSEHOLDS_VERSION_KEY)
+
+
+def _bump(households=True):
+    if households:
+        cache.set(HOUSEHOLDS_VERSION_KEY, _new_version(), timeout=None)
     cache.set(VERSION_KEY, _new_version(), timeout=None)
 
 
-def invalidate():
+def invalidate(households=True):
     """Figures changed: every cached page is stale. Bumped at once and again when the
     writer's transaction commits — a page built from the old rows between the two bumps
     (a reader that did not see the write yet) is stored under a version nobody reads.
-    Inside ``held()`` the bumps wait for the end of the block."""
+    Inside ``held()`` the bumps wait for the end of the block.
+
+    ``households=False`` leaves the cached headline (the households version) in place: only
+    for writers whose rows cannot change its inputs (see the module docstring). By default
+    everything is stale."""
     pending = _held.get()
     if pending is not None:
         pending[0] = True
+        pending[1] = pending[1] or households
         return
-    _bump()
-    transaction.on_commit(_bump)
+    _bump(households)
+    transaction.on_commit(lambda: _bump(households))
 
 
 @contextmanager
@@ -75,14 +104,14 @@ def held():
     if _held.get() is not None:
         yield
         return
-    pending = [False]
+    pending = [False, False]
     token = _held.set(pending)
     try:
         yield
     finally:
         _held.reset(token)
         if pending[0]:
-            invalidate()
+            invalidate(households=pending[1])
 
 
 def key(current, *parts):

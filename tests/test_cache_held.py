@@ -14,9 +14,9 @@ def bumps(monkeypatch):
     made = []
     original = cache._bump
 
-    def counted():
-        made.append(True)
-        original()
+    def counted(households=True):
+        made.append(households)
+        original(households)
 
     monkeypatch.setattr(cache, "_bump", counted)
     return made
@@ -63,3 +63,22 @@ def test_outside_a_block_each_write_bumps(bumps):
     cache.invalidate()
     cache.invalidate()
     assert len(bumps) == 2
+
+
+def test_a_block_of_writes_that_leave_the_headline_keeps_the_households_version(bumps):
+    households = cache.households_version()
+    with cache.held():
+        cache.invalidate(households=False)
+        cache.invalidate(households=False)
+    assert bumps == [False]
+    assert cache.households_version() == households
+
+
+def test_one_write_of_the_headline_inputs_in_a_block_bumps_the_households_version(bumps):
+    households, first = cache.households_version(), cache.version()
+    with cache.held():
+        cache.invalidate(households=False)
+        cache.invalidate()
+        cache.invalidate(households=False)
+    assert bumps == [True]
+    assert cache.households_version() != households and cache.version() != first

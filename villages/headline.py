@@ -14,12 +14,22 @@ the dashboards, exports and the demo's checks all call it.
 
 A figure is ``None`` when a township in scope has no statistics for the year needed: a rate
 over part of the county is never passed off as the county's.
+
+The pages read it through :func:`cached`: the same result, kept in the pages' cache under
+the households version (chishui/cache.py). Its inputs are villages' households, returns to
+poverty, township statistics, villages (their township) and townships (id and code): every
+write bumps that version but those of accountability's rows alone (weekly reports, tasks,
+oversight rows), which none of these tables refers to.
 """
 
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache as django_cache
 from django.db.models import Q, Sum
+
+from chishui import cache
 
 from .models import Household, PovertyReturn, TownshipStatistics
 
@@ -156,6 +166,29 @@ def headline(day, townships, history_years=()):
     if history_years:
         result["history"] = _incidence(history_years, townships, sums, stats)
     return result
+
+
+def cached(day, townships, history_years=()):
+    """:func:`headline`, from the pages' cache when the headline's inputs have not changed
+    since it was built (the households version, chishui/cache.py), built and stored
+    otherwise. ``townships`` count by id and code (the result's keys, ``missing_statistics``).
+    Two queries when built, none from the cache."""
+    townships = list(townships)
+    if settings.DASHBOARD_CACHE_SECONDS <= 0:
+        return headline(day, townships, history_years)
+    history_years = list(history_years)
+    name = cache.key(
+        cache.households_version(),
+        "headline",
+        day.isoformat(),
+        ",".join(map(str, history_years)),
+        *(f"{t.pk}:{t.code}" for t in townships),
+    )
+    value = django_cache.get(name)
+    if value is None:
+        value = headline(day, townships, history_years)
+        django_cache.set(name, value, timeout=settings.DASHBOARD_CACHE_SECONDS)
+    return value
 
 
 def incidence_by_year(years, townships):

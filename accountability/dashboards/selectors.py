@@ -493,15 +493,16 @@ class _Place:
 def headline_for(scope, day, units=None, history_years=()):
     """The headline rates on ``day`` for the scope: per township and in total at county
     level, the township's own at township level (with ``history_years``, also their
-    incidence in those years: ``headline.headline``). Statistics are kept per township, so a
-    village has none (``None``). Two queries (the county's townships come from ``units``)."""
+    incidence in those years: ``headline.headline``, through its cache). Statistics are kept
+    per township, so a village has none (``None``). Two queries (the county's townships come
+    from ``units``), none when the headline's inputs did not change since it was cached."""
     if scope.level == "village":
         return None
     if scope.level == "county":
         places = [_Place(u["id"], u["code"]) for u in (units if units is not None else scope.units())]
     else:
         places = [_Place(scope.township.pk, scope.township.code)]
-    return headline.headline(day, places, history_years)
+    return headline.cached(day, places, history_years)
 
 
 def _headline_keys(rates):

@@ -521,8 +521,10 @@ def changed(objects, before=()):
     as they were before an edit (their old township or week counts too). Rows of models the
     summary tables do not count (an inspection, an action, a rating) refresh no table. Runs
     in the caller's transaction; the cached dashboards (cache.py) are invalidated in any
-    case, at once and on commit."""
-    cache.invalidate()
+    case, at once and on commit — and the cached headline (the households version) too
+    unless every row is one of this app's: villages' tables, the headline's only inputs,
+    never refer to them, so neither writing nor deleting them can change it."""
+    cache.invalidate(households=not _only_accountability([*before, *objects]))
     groups = defaultdict(list)
     for row in [*before, *objects]:
         for model in SOURCES:
@@ -534,6 +536,10 @@ def changed(objects, before=()):
     for model, rows in groups.items():
         if rows:
             SOURCES[model](rows)
+
+
+def _only_accountability(rows):
+    return all(row._meta.app_label == "accountability" for row in rows)
 
 
 def refresh_progress(task_ids):

@@ -4,30 +4,43 @@ through the app: a report filed, an inspection or an accountability action recor
 language."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.core.management import call_command
+from django.db.models import F
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 
 from accountability.dashboards import cache, summaries
-from accountability.models import ProgressReport, Task
+from accountability.models import Contract, ProgressReport, Task
 from accountability.oversight import services as oversight_services
 from accountability.periods import Week
+from accountability.records import services as record_services
 from accountability.tasks import services
+from chishui import cache as shared_cache
 from devdata import synthetic
 from tests.accountability.tasks_factories import freeze_today
 from tests.accountability.test_summaries import secretary_of
 from tests.committed import committed_county
-from villages.models import Cadre, EconomicOrganization, Township, Village
+from villages import headline
+from villages.models import Cadre, EconomicOrganization, Household, Township, Village
+from villages.registry import engine
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("cache-county")]
 
 WEEK = Week(2016, 23)
 WEEKLY = f"/dashboard/weekly/?week={WEEK}"
 QUARTERLY = "/dashboard/quarterly/?quarter=2016-Q2"
+MONTHLY = "/dashboard/monthly/?month=2016-06"
+YEARLY = "/dashboard/yearly/?year=2016"
+# A cold monthly / yearly page at county level, the headline read from the cache (13 / 6
+# queries with it: villages/headline.py's two).
+MONTHLY_QUERIES_WITHOUT_HEADLINE = 11
+YEARLY_QUERIES_WITHOUT_HEADLINE = 4
 
 
 def build_county():
@@ -222,3 +235,94 @@ def test_the_cached_weekly_page_gives_each_viewer_his_own_reminder_forms(county,
     ]
     assert _unmask_cipher_token(token) == second.cookies[settings.CSRF_COOKIE_NAME].value  # his own
     assert f'name="next" value="{WEEKLY.replace("&", "&amp;")}"' in html
+
+
+def live_headline(day):
+    return headline.headline(day, Township.objects.order_by("code"))["total"]
+
+
+def file_a_report(monkeypatch, code):
+    township = Township.objects.get(code=code)
+    freeze_today(monkeypatch, WEEK.start + dt.timedelta(days=2))
+    task = Task.objects.filter(township=township, due_on__gte=WEEK.start, starts_on__lte=WEEK.start).exclude(
+        reports__week=WEEK.start
+    )[0]
+    services.file_report(task, secretary_of(township), WEEK.start, task.target, "完成")
+
+
+def test_a_report_rebuilds_the_pages_but_not_the_headline(watched, monkeypatch, django_assert_num_queries):
+    """A weekly report bumps the data version, not the households version: the monthly and
+    yearly pages are built again (the weekly page shows the report) with the headline from
+    the cache, which is still the live one."""
+    weekly = cached_json(watched, WEEKLY, django_assert_num_queries)
+    cached_json(watched, MONTHLY, django_assert_num_queries)
+    cached_json(watched, YEARLY, django_assert_num_queries)
+    file_a_report(monkeypatch, "ST000")
+    assert (
+        watched.get(WEEKLY + "&format=json").json()["summary"]["reported"]
+        == weekly["summary"]["reported"] + 1
+    )
+    with django_assert_num_queries(MONTHLY_QUERIES_WITHOUT_HEADLINE):
+        monthly = watched.get(MONTHLY + "&format=json").json()
+    with django_assert_num_queries(YEARLY_QUERIES_WITHOUT_HEADLINE):
+        yearly = watched.get(YEARLY + "&format=json").json()
+    assert monthly["headline"] == live_headline(dt.date(2016, 6, 30))
+    assert yearly["headline"] == live_headline(dt.date(2016, 12, 31))
+
+
+def test_a_contract_target_shows_at_once_with_the_headline_from_the_cache(
+    watched, supervisor, django_assert_num_queries
+):
+    before = cached_json(watched, MONTHLY, django_assert_num_queries)
+    contract = Contract.objects.filter(year=2016, party=Contract.Party.TOWNSHIP_COMMITTEE).order_by("pk")[0]
+    record_services.update_record(
+        supervisor, contract, {"target_households": contract.target_households + 10}, contract.version
+    )
+    with django_assert_num_queries(MONTHLY_QUERIES_WITHOUT_HEADLINE):
+        after = watched.get(MONTHLY + "&format=json").json()
+    assert after["targets"]["target_households"] == before["targets"]["target_households"] + 10
+
+
+def test_the_changed_path_keeps_the_headline_only_for_accountabilitys_rows(
+    django_capture_on_commit_callbacks,
+):
+    households = shared_cache.households_version()
+    report = ProgressReport.objects.order_by("pk")[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        summaries.changed([report], [report])
+        summaries.changed([report.task])
+    assert shared_cache.households_version() == households
+    with django_capture_on_commit_callbacks(execute=True):
+        summaries.changed([report.task], [Household.objects.order_by("pk")[0]])
+    assert shared_cache.households_version() != households
+
+
+def test_households_and_statistics_loaded_change_the_headline_at_once(watched, django_assert_num_queries):
+    before = cached_json(watched, MONTHLY, django_assert_num_queries)
+    cached_json(watched, YEARLY, django_assert_num_queries)
+    village = Village.objects.order_by("code")[0]
+    report = engine.load(
+        [
+            ("households.csv", f"code,village,head,size,assistance,registered_on\nHN1,{village.code},钱六,7,ecology,2016-03-01".encode()),
+            ("statistics.csv", "乡镇编码,年度,农村户籍人口\nST000,2015,1000\nST000,2016,1000".encode()),
+        ]
+    )  # fmt: skip
+    assert report.ok, report.errors
+    after = watched.get(MONTHLY + "&format=json").json()
+    assert after["headline"]["poor_people"] == before["headline"]["poor_people"] + 7
+    assert after["headline"] == live_headline(dt.date(2016, 6, 30))
+    yearly = watched.get(YEARLY + "&format=json").json()
+    assert yearly["units"][0]["rural_population"] == 1000
+    assert yearly["headline"] == live_headline(dt.date(2016, 12, 31))
+
+
+def test_rebuilding_the_summary_tables_rebuilds_the_headline(watched, django_assert_num_queries):
+    """A change made behind the app's back (SQL) shows after ``rebuild_summaries``."""
+    before = cached_json(watched, MONTHLY, django_assert_num_queries)
+    poor = Household.objects.filter(registered_on__lte=dt.date(2016, 6, 30), exited_on__isnull=True)
+    poor.filter(pk=poor.order_by("pk")[0].pk).update(size=F("size") + 9)
+    assert watched.get(MONTHLY + "&format=json").json() == before  # the cache does not know
+    call_command("rebuild_summaries", stdout=io.StringIO())
+    after = watched.get(MONTHLY + "&format=json").json()
+    assert after["headline"]["poor_people"] == before["headline"]["poor_people"] + 9
+    assert after["headline"] == live_headline(dt.date(2016, 6, 30))
