@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from django import forms
 from django.test import RequestFactory
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django_tables2 import RequestConfig
 
 from accountability.tasks import selectors
 from accountability.tasks.filters import JoinedSelect, TaskFilter
-from accountability.tasks.tables import TaskTable
+from accountability.tasks.tables import TaskTable, task_url
 from tests.accountability.tasks_factories import LAST_WEEK, THIS_WEEK, freeze_today, make_report, make_task
 from tests.tables import assert_same_as_django_tables2
 
@@ -148,3 +149,45 @@ def test_the_village_choices_read_as_rows_are_what_the_model_choices_render(
     assert light.widget.render("village", value) == plain.widget.render("village", value)
     assert light.clean(str(village_a.pk)) == village_a
     assert len(list(light.choices)) == visible_villages(secretary_a).count() + 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"factor": "talent", "status": "done", "overdue": "yes", "reported": "no"},
+        {"status": "bad", "village": "x"},
+    ],
+)
+def test_every_select_of_the_task_filter_is_what_django_renders(rf, secretary_a, village_a, tasks, query):
+    """Every select of the filter form (the village and the four short lists) is joined in
+    Python (``JoinedSelect``): each renders what Django's own ``Select`` renders, chosen
+    values and refused ones included."""
+    request = rf.get("/tasks/", query)
+    request.user = secretary_a
+    form = TaskFilter(
+        request.GET or None, queryset=selectors.tasks_for_list(secretary_a), request=request
+    ).form
+    form.is_valid()
+    for name in ("village", "factor", "status", "overdue", "reported"):
+        field = form.fields[name]
+        assert isinstance(field.widget, JoinedSelect)
+        joined = str(form[name])
+        field.widget = forms.Select(attrs=field.widget.attrs, choices=field.widget.choices)
+        assert str(form[name]) == joined
+        chosen = query.get(name)
+        if chosen in {"talent", "done", "yes", "no"}:
+            assert f'value="{chosen}" selected>' in joined
+
+
+@pytest.mark.parametrize("prefix", ["/", "/chishui/"])
+def test_the_task_address_is_what_reverse_gives(prefix):
+    """``task_url`` reverses the task page once (per script prefix) and puts each pk in it."""
+    old = get_script_prefix()
+    set_script_prefix(prefix)
+    try:
+        for pk in (1, 7, 42, 918273645, 10**12):
+            assert task_url(pk) == reverse("accountability:task_detail", args=[pk])
+        assert task_url(5).startswith(prefix)
+    finally:
+        set_script_prefix(old)
