@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accountability import periods
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
 from accountability.models.tasks import open_on_q, overdue_q
+from villages.scope import UserScope
 
 
 class Status(models.TextChoices):
@@ -115,10 +116,23 @@ def page_of(rows, page):
 
 def week_counts(rows):
     """How many of ``rows`` (``tasks_for_list``) are to report this week and how many are
-    overdue: the counts at the top of 我的任务, in one query. Grouped by urgency, so that each
-    task's urgency (its latest report) is worked out once, not once a count."""
+    overdue, the counts at the top of 我的任务, and how many rows there are in all (the
+    unfiltered list's number of rows, so that its pages need no count of their own):
+    ``({"to_report", "overdue"}, total)``, in one query.
+    Grouped by urgency, so that each task's urgency is worked out once, not once a count."""
     counts = dict(rows.order_by().values_list("urgency").annotate(n=Count("pk")))
-    return {"to_report": counts.get(Urgency.TO_REPORT, 0), "overdue": counts.get(Urgency.OVERDUE, 0)}
+    week = {"to_report": counts.get(Urgency.TO_REPORT, 0), "overdue": counts.get(Urgency.OVERDUE, 0)}
+    return week, sum(counts.values())
+
+
+def scope_key(user):
+    """What of ``user`` decides which tasks ``tasks_for_list`` gives him (``for_user``: the
+    county, or his township, village and own tasks), and so the task list he sees: viewers
+    with the same key see the same list and may share its cached copy."""
+    scope = UserScope.of(user)
+    if scope.sees_county:
+        return ("county",)
+    return (scope.township_id, scope.village_id, scope.own_cadre_id)
 
 
 def task_for_page(user, pk):

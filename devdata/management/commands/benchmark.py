@@ -45,7 +45,7 @@ from villages.models import Cadre
 MIN_RUNS = 20
 # The cached pages also measured cold (the cache emptied before each request: the first
 # visitor after a write).
-COLD = ("weekly", "monthly", "quarterly", "yearly", "satisfaction", "organization")
+COLD = ("weekly", "monthly", "quarterly", "yearly", "satisfaction", "organization", "task_list")
 
 
 def analyze(connection):
@@ -246,6 +246,7 @@ class Command(BaseCommand):
         secretary = Client()
         secretary.force_login(self.township_secretary())
         pages["task_list_secretary"] = self.measure_page(secretary, urls["task_list"], runs)
+        pages["task_list_secretary_cold"] = self.measure_page(secretary, urls["task_list"], runs, cold=True)
         return user, pages, urls
 
     def township_secretary(self):
