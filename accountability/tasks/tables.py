@@ -83,19 +83,31 @@ class TaskTable(RowsTable):
         empty_text = _("没有符合条件的任务。")
         row_attrs = {"class": lambda record: ROW_CLASSES.get(record.urgency, "")}
 
-    def __init__(self, data, *args, count=None, **kwargs):
-        """``count``: the number of rows of ``data`` when the caller knows it already (the
-        unfiltered list: ``selectors.week_counts``), so that paging does not count them."""
+    def __init__(self, data, *args, by_urgency=None, **kwargs):
+        """``by_urgency``: the ``selectors.urgency_counts`` of ``data`` when the caller has
+        them already (the unfiltered list's counts at the top): paging then counts no rows,
+        and reads a page of the list's own order in deadline order where it can
+        (``selectors.page_in_deadline_order``)."""
         super().__init__(data, *args, **kwargs)
-        if count is not None:
-            self.data._length = count  # TableQuerysetData's cached len(), which paging reads
+        self.by_urgency = by_urgency
+        if by_urgency is not None:
+            self.data._length = sum(by_urgency.values())  # TableQuerysetData's cached len()
 
     def paginate(self, *args, **kwargs):
         """The page's rows are read by ``selectors.page_of``: ordered and sliced over the tasks
-        alone, joined and annotated for the page's rows only."""
+        alone (in deadline order when the list is in its own order and its counts are
+        known), joined and annotated for the page's rows only."""
         super().paginate(*args, **kwargs)
         rows = self.page.object_list
-        rows.data = selectors.page_of(self.data.data, rows.data)
+        page = rows.data
+        if self.by_urgency is not None and not self.order_by:  # the selector's own order
+            query = page.query
+            in_deadline_order = selectors.page_in_deadline_order(
+                self.data.data, self.by_urgency, query.low_mark, query.high_mark
+            )
+            if in_deadline_order is not None:
+                page = in_deadline_order
+        rows.data = selectors.page_of(self.data.data, page)
         return self
 
     def order_latest_percent(self, queryset, is_descending):

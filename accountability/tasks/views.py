@@ -61,11 +61,11 @@ def render_list_body(request, today):
     """The task list itself: this week's counts, the filters and the page of the table."""
     every_task = task_selectors.tasks_for_list(request.user, today)
     filterset = TaskFilter(request.GET or None, queryset=every_task, request=request)
-    counts, total = task_selectors.week_counts(every_task)  # of all his tasks, not the filtered
+    by_urgency = task_selectors.urgency_counts(every_task)  # of all his tasks, not the filtered
     # the folded filters of a phone open when a filter is in use; with every filter empty
-    # the rows are all his tasks, whose number the counts give: paging counts none
+    # the rows are all his tasks, whose counts the table then uses to page them
     filtering = any(request.GET.get(name) for name in TaskFilter.base_filters)
-    table = TaskTable(filterset.rows, count=None if filtering else total)
+    table = TaskTable(filterset.rows, by_urgency=None if filtering else by_urgency)
     paginate(request, table, PER_PAGE)
     export_query = request.GET.copy()
     export_query["export"] = "csv"
@@ -75,7 +75,7 @@ def render_list_body(request, today):
         {
             "filter": filterset,
             "table": table,
-            "counts": counts,
+            "counts": task_selectors.week_counts(by_urgency),
             "filtering": filtering,
             "export_query": export_query.urlencode(),
         },

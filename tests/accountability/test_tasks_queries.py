@@ -78,6 +78,9 @@ def test_task_list_query_count_does_not_grow(
     with django_assert_num_queries(TASK_LIST_CACHED_QUERIES):
         cached = client.get(reverse("accountability:task_list"), {"sort": "-latest_percent"})
     assert without_csrf(cached) == without_csrf(response)
+    for page in ("1", "2"):  # the list's own order: a page read in deadline order, or sorted
+        with django_assert_num_queries(TASK_LIST_QUERIES):
+            client.get(reverse("accountability:task_list"), {"page": page})
     with django_assert_num_queries(TASK_LIST_FILTERED_QUERIES):
         client.get(reverse("accountability:task_list"), {"status": "in_progress", "overdue": "yes"})
     with django_assert_num_queries(TASK_LIST_FILTERED_QUERIES):
