@@ -1,24 +1,31 @@
 """django-filter filter sets of the task list and the problem list (on ``ListFilterSet``)."""
 
+import html
+
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accountability.filters import ListFilterSet, scoped_choices
 from accountability.models import Factor, Problem, Task
 from accountability.tasks.selectors import Status
-from villages.models import Village
+from villages.models import Township, Village
 
 YES_NO = [("yes", _("是")), ("no", _("否"))]
 
 
 def visible_villages(user):
-    """Villages of the townships whose tasks the user sees."""
-    township_ids = Task.objects.for_user(user).values("township_id")
-    return Village.objects.filter(township_id__in=township_ids).order_by("code")
+    """Villages of the townships whose tasks the user sees: the townships with one of his
+    tasks are found first, one probe of the tasks' township index a township (not a village:
+    850 against 6,100 on a province, 14 → 4 ms by EXPLAIN ANALYZE), then their villages."""
+    townships = Township.objects.filter(
+        Exists(Task.objects.for_user(user).filter(township_id=OuterRef("pk")))
+    )
+    return Village.objects.filter(township__in=townships).order_by("code")
 
 
 def problem_villages(user):
@@ -39,30 +46,51 @@ def attrs_html(attrs):
     )
 
 
+def label_html(label):
+    """What the template's ``{{ widget.label }}`` prints for an option's label: escaped
+    unless it is safe already."""
+    if isinstance(label, SafeData):
+        return str(label)
+    return html.escape(str(label))
+
+
 class JoinedSelect(forms.Select):
     """A select whose options are joined in Python: the HTML of Django's ``select.html``
     (tests/accountability/test_tasks_table.py compares them) without a template include an
-    option, which cost a county supervisor's task list (122 villages) as much as its rows."""
+    option, which cost a county supervisor's task list (122 villages) as much as its rows,
+    nor the dict of attributes Django builds for every option (``optgroups``), which was
+    most of a province supervisor's list (6,100 villages): an option is one f-string."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        html = [format_html('<select name="{}"{}>', widget["name"], attrs_html(widget["attrs"]))]
-        for group, options, _index in widget["optgroups"]:
+        # what Widget.get_context and Select.get_context give the template
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
+        values = self.format_value(value)
+        html_parts = [format_html('<select name="{}"{}>', name, attrs_html(final_attrs))]
+        has_selected = False
+        # ChoiceWidget.optgroups, one option at a time; select_option.html ends a line
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, list | tuple):
+                group, choices = option_value, option_label
+            else:
+                group, choices = None, [(option_value, option_label)]
             if group:
-                html.append(format_html('\n  <optgroup label="{}">', group))
-            html.extend(
-                format_html(
-                    '\n  <option value="{}"{}>{}</option>\n',  # select_option.html ends a line
-                    option["value"],
-                    attrs_html(option["attrs"]),
-                    option["label"],
+                html_parts.append(format_html('\n  <optgroup label="{}">', group))
+            for subvalue, sublabel in choices:
+                text = str(subvalue)
+                selected = (not has_selected or self.allow_multiple_selected) and text in values
+                has_selected |= selected
+                html_parts.append(
+                    f'\n  <option value="{html.escape(text)}"{" selected" if selected else ""}>'
+                    f"{label_html(sublabel)}</option>\n"
                 )
-                for option in options
-            )
             if group:
-                html.append("\n  </optgroup>")
-        html.append("\n</select>")
-        return mark_safe("".join(html))
+                html_parts.append("\n  </optgroup>")
+        html_parts.append("\n</select>")
+        return mark_safe("".join(html_parts))
 
 
 class NameChoiceIterator(ModelChoiceIterator):
@@ -92,13 +120,23 @@ class TaskFilter(ListFilterSet):
         empty_label=_("全部"),
         widget=JoinedSelect,
     )
-    factor = django_filters.ChoiceFilter(label=_("脱贫要素"), choices=Factor.choices, empty_label=_("全部"))
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices, empty_label=_("全部"))
+    # every select of the form joined in Python (a template an option cost as much as the
+    # village's 122 options for the four short lists)
+    factor = django_filters.ChoiceFilter(
+        label=_("脱贫要素"), choices=Factor.choices, empty_label=_("全部"), widget=JoinedSelect
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=Status.choices, empty_label=_("全部"), widget=JoinedSelect
+    )
     overdue = django_filters.ChoiceFilter(
-        label=_("逾期"), choices=YES_NO, empty_label=_("全部"), method="filter_flag"
+        label=_("逾期"), choices=YES_NO, empty_label=_("全部"), method="filter_flag", widget=JoinedSelect
     )
     reported = django_filters.ChoiceFilter(
-        label=_("本周已填报"), choices=YES_NO, empty_label=_("全部"), method="filter_flag"
+        label=_("本周已填报"),
+        choices=YES_NO,
+        empty_label=_("全部"),
+        method="filter_flag",
+        widget=JoinedSelect,
     )
 
     FLAG_FIELDS = {"overdue": "is_overdue", "reported": "reported_this_week"}

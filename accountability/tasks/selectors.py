@@ -5,7 +5,7 @@ scoping method (``for_user``) and already carries what its page shows (``select_
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import (
     BooleanField,
     Case,
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accountability import periods
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
 from accountability.models.tasks import open_on_q, overdue_q
+from villages.scope import UserScope
 
 
 class Status(models.TextChoices):
@@ -113,12 +114,58 @@ def page_of(rows, page):
     return rows.filter(pk__in=page.values("pk"))
 
 
-def week_counts(rows):
-    """How many of ``rows`` (``tasks_for_list``) are to report this week and how many are
-    overdue: the counts at the top of 我的任务, in one query. Grouped by urgency, so that each
-    task's urgency (its latest report) is worked out once, not once a count."""
-    counts = dict(rows.order_by().values_list("urgency").annotate(n=Count("pk")))
-    return {"to_report": counts.get(Urgency.TO_REPORT, 0), "overdue": counts.get(Urgency.OVERDUE, 0)}
+def urgency_counts(rows):
+    """How many of ``rows`` (``tasks_for_list``) there are of each urgency, ``{urgency: n}``,
+    in one query. Grouped over a subquery of the rows' urgencies: PostgreSQL cannot tell how
+    few values the urgency's ``CASE`` takes (it guesses one a task), and grouping by it
+    directly sorted every task, on disk for a province's 76,500 (81 ms); over the
+    subquery's column it hashes them (21 ms)."""
+    urgencies = rows.order_by().values("urgency")
+    alias = urgencies.db
+    sql, params = urgencies.query.get_compiler(using=alias).as_sql()
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f'SELECT "urgency", COUNT(*) FROM ({sql}) "tasks" GROUP BY "urgency"', params)
+        return dict(cursor.fetchall())
+
+
+def week_counts(by_urgency):
+    """The counts at the top of 我的任务: how many tasks are to report this week and how many
+    are overdue, of ``urgency_counts``."""
+    return {"to_report": by_urgency.get(Urgency.TO_REPORT, 0), "overdue": by_urgency.get(Urgency.OVERDUE, 0)}
+
+
+# How many tasks a page read in deadline order may pass over (about 20 ms at most on a
+# province): a page further into its urgency sorts every task's urgency instead
+DEADLINE_ORDER_READ = 5000
+
+
+def page_in_deadline_order(rows, by_urgency, low, high):
+    """The tasks ``low`` to ``high`` of ``rows`` (``tasks_for_list``, in its own order, and
+    ``by_urgency``: its ``urgency_counts``), read in the order of the deadline index: when
+    they are all of one urgency, that urgency's tasks by deadline from the page's place
+    among them, the first rows of an index scan instead of every task's urgency worked out
+    and sorted. None (sort them all) when the page straddles two urgencies, or lies so deep
+    into its urgency that the scan would pass over more than ``DEADLINE_ORDER_READ`` tasks."""
+    total = sum(by_urgency.values())
+    before = 0
+    for urgency in sorted(by_urgency):
+        n = by_urgency[urgency]
+        if low < before + n:
+            if high > before + n or (high - before) * total > DEADLINE_ORDER_READ * n:
+                return None
+            return rows.filter(urgency=urgency).order_by("due_on", "code")[low - before : high - before]
+        before += n
+    return None
+
+
+def scope_key(user):
+    """What of ``user`` decides which tasks ``tasks_for_list`` gives him (``for_user``: the
+    county, or his township, village and own tasks), and so the task list he sees: viewers
+    with the same key see the same list and may share its cached copy."""
+    scope = UserScope.of(user)
+    if scope.sees_county:
+        return ("county",)
+    return (scope.township_id, scope.village_id, scope.own_cadre_id)
 
 
 def task_for_page(user, pk):

@@ -2,10 +2,12 @@
 already joined and annotated everything a column shows: no column reaches across a relation
 by itself."""
 
+import functools
+
 import django_tables2 as tables
 from django.db.models import F
 from django.template.defaultfilters import truncatechars
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -81,12 +83,31 @@ class TaskTable(RowsTable):
         empty_text = _("没有符合条件的任务。")
         row_attrs = {"class": lambda record: ROW_CLASSES.get(record.urgency, "")}
 
+    def __init__(self, data, *args, by_urgency=None, **kwargs):
+        """``by_urgency``: the ``selectors.urgency_counts`` of ``data`` when the caller has
+        them already (the unfiltered list's counts at the top): paging then counts no rows,
+        and reads a page of the list's own order in deadline order where it can
+        (``selectors.page_in_deadline_order``)."""
+        super().__init__(data, *args, **kwargs)
+        self.by_urgency = by_urgency
+        if by_urgency is not None:
+            self.data._length = sum(by_urgency.values())  # TableQuerysetData's cached len()
+
     def paginate(self, *args, **kwargs):
         """The page's rows are read by ``selectors.page_of``: ordered and sliced over the tasks
-        alone, joined and annotated for the page's rows only."""
+        alone (in deadline order when the list is in its own order and its counts are
+        known), joined and annotated for the page's rows only."""
         super().paginate(*args, **kwargs)
         rows = self.page.object_list
-        rows.data = selectors.page_of(self.data.data, rows.data)
+        page = rows.data
+        if self.by_urgency is not None and not self.order_by:  # the selector's own order
+            query = page.query
+            in_deadline_order = selectors.page_in_deadline_order(
+                self.data.data, self.by_urgency, query.low_mark, query.high_mark
+            )
+            if in_deadline_order is not None:
+                page = in_deadline_order
+        rows.data = selectors.page_of(self.data.data, page)
         return self
 
     def order_latest_percent(self, queryset, is_descending):
@@ -135,10 +156,27 @@ class TaskTable(RowsTable):
         return _("是") if value else _("否")
 
 
+# a task number no task has, marking where the pk goes in the reversed address
+URL_MARK = 918273645
+
+
+@functools.lru_cache(maxsize=16)
+def _task_url_parts(script_prefix, urlconf):
+    """The task page's address around its pk, reversed once per script prefix and URLconf."""
+    return reverse("accountability:task_detail", args=[URL_MARK], urlconf=urlconf).rsplit(str(URL_MARK), 1)
+
+
+def task_url(pk):
+    """``reverse("accountability:task_detail", args=[pk])``, without reversing a row: the
+    address worked out once, the pk put in its place."""
+    before, after = _task_url_parts(get_script_prefix(), get_urlconf())
+    return f"{before}{int(pk)}{after}"
+
+
 def record_url(record):
     """The task page's address, worked out once a row (its code and its title link to it)."""
     if "_task_url" not in record.__dict__:
-        record._task_url = reverse("accountability:task_detail", args=[record.pk])
+        record._task_url = task_url(record.pk)
     return record._task_url
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,6 +20,7 @@ from accountability.tasks import services
 from accountability.tasks.filters import TaskFilter
 from accountability.tasks.forms import ReportForm, WeekLockForm, add_service_errors
 from accountability.tasks.tables import TaskTable
+from chishui.cache import Pieces
 from villages import roles
 
 PER_PAGE = 25
@@ -29,33 +31,55 @@ LOCK_PAGE_WEEKS = 8
 @roles.role_required()
 def task_list(request):
     today = periods.today()
-    every_task = task_selectors.tasks_for_list(request.user, today)
-    filterset = TaskFilter(request.GET or None, queryset=every_task, request=request)
-    rows = filterset.rows
     export = exports.requested_format(request)
     if export:
         # every matching task, by deadline (not the page's sort or page)
+        rows = TaskFilter(
+            request.GET or None, queryset=task_selectors.tasks_for_list(request.user, today), request=request
+        ).rows
         return exports.export_response(TaskTable(rows.order_by("due_on", "code")), export, "tasks")
-    table = TaskTable(rows)
-    paginate(request, table, PER_PAGE)
-    this_week = periods.week_start(today)
-    export_query = request.GET.copy()
-    export_query["export"] = "csv"
-    export_query.pop("page", None)
+    # the list below the 提醒 panel, the same for every viewer of the same tasks on the same
+    # day (urgency depends on it), query string and language: kept in the cache per data
+    # version, which every write of a task, report, cadre or place bumps
+    pieces = Pieces("task_list", viewer=task_selectors.scope_key(request.user))
+    # the query string as given: its order shows in the list's links (sorting, pages, export)
+    query = request.GET.urlencode()
+    list_body = pieces.get("body", (today.isoformat(), query), lambda: render_list_body(request, today))
     return render(
         request,
         "accountability/task_list.html",
         {
+            "list_body": list_body,
+            "week": periods.Week.of(today),
+            "week_locked": services.is_week_locked(periods.week_start(today)),
+            "can_lock": request.user.has_perm("accountability.lock_week"),
+        },
+    )
+
+
+def render_list_body(request, today):
+    """The task list itself: this week's counts, the filters and the page of the table."""
+    every_task = task_selectors.tasks_for_list(request.user, today)
+    filterset = TaskFilter(request.GET or None, queryset=every_task, request=request)
+    by_urgency = task_selectors.urgency_counts(every_task)  # of all his tasks, not the filtered
+    # the folded filters of a phone open when a filter is in use; with every filter empty
+    # the rows are all his tasks, whose counts the table then uses to page them
+    filtering = any(request.GET.get(name) for name in TaskFilter.base_filters)
+    table = TaskTable(filterset.rows, by_urgency=None if filtering else by_urgency)
+    paginate(request, table, PER_PAGE)
+    export_query = request.GET.copy()
+    export_query["export"] = "csv"
+    export_query.pop("page", None)
+    return render_to_string(
+        "accountability/task_list_body.html",
+        {
             "filter": filterset,
             "table": table,
-            "week": periods.Week.of(today),
-            "counts": task_selectors.week_counts(every_task),  # of all his tasks, not the filtered
-            # the folded filters of a phone open when a filter is in use
-            "filtering": any(request.GET.get(name) for name in TaskFilter.base_filters),
-            "week_locked": services.is_week_locked(this_week),
-            "can_lock": request.user.has_perm("accountability.lock_week"),
+            "counts": task_selectors.week_counts(by_urgency),
+            "filtering": filtering,
             "export_query": export_query.urlencode(),
         },
+        request=request,
     )
 
 

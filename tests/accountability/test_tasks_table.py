@@ -7,11 +7,12 @@ import datetime as dt
 import pytest
 from django import forms
 from django.test import RequestFactory
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django_tables2 import RequestConfig
 
 from accountability.tasks import selectors
 from accountability.tasks.filters import JoinedSelect, TaskFilter
-from accountability.tasks.tables import TaskTable
+from accountability.tasks.tables import TaskTable, task_url
 from tests.accountability.tasks_factories import LAST_WEEK, THIS_WEEK, freeze_today, make_report, make_task
 from tests.tables import assert_same_as_django_tables2
 
@@ -81,6 +82,50 @@ def test_each_page_holds_the_rows_of_the_lists_order(secretary_a, tasks, sort):
         assert len(shown) == (3 if page == 1 else 2)
 
 
+@pytest.mark.parametrize("per_page", [1, 2, 3, 4, 10])
+@pytest.mark.parametrize("sort", ["", "-due_on", "nonsense"])
+def test_pages_read_in_deadline_order_hold_the_rows_of_the_lists_order(
+    secretary_a, village_a, tasks, per_page, sort
+):
+    """With its urgency counts (the unfiltered list) a page of the list's own order is read
+    in deadline order where it lies within one urgency (``page_in_deadline_order``): every
+    page holds the same rows in the same order as the slice of the whole sorted list."""
+    for code, due in (
+        ("B-01", dt.date(2016, 5, 2)),
+        ("B-02", dt.date(2016, 7, 1)),
+        ("B-03", dt.date(2016, 8, 1)),
+    ):
+        make_task(secretary_a, code, due_on=due)  # more of the overdue and to-report ones
+    every_task = selectors.tasks_for_list(secretary_a)
+    by_urgency = selectors.urgency_counts(every_task)
+    assert len(by_urgency) >= 3 and sum(by_urgency.values()) == every_task.count() == 8
+    whole = [task.code for task in selectors.tasks_for_list(secretary_a)]
+    read_in_deadline_order = 0
+    for page in range(1, 8 // per_page + 2):
+        request = RequestFactory().get("/tasks/", {"sort": sort, "page": page} if sort else {"page": page})
+        request.user = secretary_a
+        table = TaskTable(selectors.tasks_for_list(secretary_a), by_urgency=by_urgency)
+        RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+        bottom = (table.page.number - 1) * per_page
+        ordered = whole if sort != "-due_on" else [t.code for t in every_task.order_by("-due_on", "-code")]
+        assert [row.record.code for row in table.page.object_list] == ordered[bottom : bottom + per_page]
+        if selectors.page_in_deadline_order(every_task, by_urgency, bottom, min(bottom + per_page, 8)):
+            read_in_deadline_order += 1
+    if per_page <= 3:  # 3 to report, 3 overdue, 1 reported, 1 done: some pages lie in one
+        assert read_in_deadline_order > 0
+
+
+def test_a_page_straddling_two_urgencies_or_deep_into_one_sorts_them_all(secretary_a, tasks):
+    every_task = selectors.tasks_for_list(secretary_a)
+    by_urgency = {selectors.Urgency.TO_REPORT: 2, selectors.Urgency.OVERDUE: 3}
+    assert selectors.page_in_deadline_order(every_task, by_urgency, 0, 2) is not None
+    assert selectors.page_in_deadline_order(every_task, by_urgency, 1, 3) is None  # straddles
+    assert selectors.page_in_deadline_order(every_task, by_urgency, 2, 5) is not None
+    deep = {selectors.Urgency.TO_REPORT: 10, selectors.Urgency.OVERDUE: 100_000}
+    assert selectors.page_in_deadline_order(every_task, deep, 10, 35) is not None
+    assert selectors.page_in_deadline_order(every_task, deep, 50_000, 50_025) is None
+
+
 def test_the_cells_carry_every_state(secretary_a, tasks):
     body = assert_same_as_django_tables2(task_table(secretary_a), "per_page=5", per_page=3)["zh-hans"]
 
@@ -148,3 +193,45 @@ def test_the_village_choices_read_as_rows_are_what_the_model_choices_render(
     assert light.widget.render("village", value) == plain.widget.render("village", value)
     assert light.clean(str(village_a.pk)) == village_a
     assert len(list(light.choices)) == visible_villages(secretary_a).count() + 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"factor": "talent", "status": "done", "overdue": "yes", "reported": "no"},
+        {"status": "bad", "village": "x"},
+    ],
+)
+def test_every_select_of_the_task_filter_is_what_django_renders(rf, secretary_a, village_a, tasks, query):
+    """Every select of the filter form (the village and the four short lists) is joined in
+    Python (``JoinedSelect``): each renders what Django's own ``Select`` renders, chosen
+    values and refused ones included."""
+    request = rf.get("/tasks/", query)
+    request.user = secretary_a
+    form = TaskFilter(
+        request.GET or None, queryset=selectors.tasks_for_list(secretary_a), request=request
+    ).form
+    form.is_valid()
+    for name in ("village", "factor", "status", "overdue", "reported"):
+        field = form.fields[name]
+        assert isinstance(field.widget, JoinedSelect)
+        joined = str(form[name])
+        field.widget = forms.Select(attrs=field.widget.attrs, choices=field.widget.choices)
+        assert str(form[name]) == joined
+        chosen = query.get(name)
+        if chosen in {"talent", "done", "yes", "no"}:
+            assert f'value="{chosen}" selected>' in joined
+
+
+@pytest.mark.parametrize("prefix", ["/", "/chishui/"])
+def test_the_task_address_is_what_reverse_gives(prefix):
+    """``task_url`` reverses the task page once (per script prefix) and puts each pk in it."""
+    old = get_script_prefix()
+    set_script_prefix(prefix)
+    try:
+        for pk in (1, 7, 42, 918273645, 10**12):
+            assert task_url(pk) == reverse("accountability:task_detail", args=[pk])
+        assert task_url(5).startswith(prefix)
+    finally:
+        set_script_prefix(old)

@@ -49,7 +49,7 @@ MIN_RUNS = 20
 # The cached pages also measured cold: the first visitor after a weekly report's write, the
 # most frequent write (before each request, what ``summaries.changed`` of a report
 # invalidates: every cached piece but the headline, kept under the households version).
-COLD = ("weekly", "monthly", "quarterly", "yearly", "satisfaction", "organization")
+COLD = ("weekly", "monthly", "quarterly", "yearly", "satisfaction", "organization", "task_list")
 # The pages that read the headline (villages/headline.py) also measured after a write of
 # households, returns or statistics, rarer (the registry, the admin): the cache emptied.
 HOUSEHOLDS_COLD = ("monthly", "yearly")
@@ -261,6 +261,9 @@ class Command(BaseCommand):
         secretary = Client()
         secretary.force_login(self.township_secretary())
         pages["task_list_secretary"] = self.measure_page(secretary, urls["task_list"], runs)
+        pages["task_list_secretary_cold"] = self.measure_page(
+            secretary, urls["task_list"], runs, cold=after_a_report
+        )
         return user, pages, urls
 
     def township_secretary(self):
