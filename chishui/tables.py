@@ -95,6 +95,23 @@ def render_attrs(attrs, **defaults):
     return merged.as_html()
 
 
+_signatures = {}
+
+
+def method_signature(fn):
+    """django-tables2's ``signature(fn)`` (``inspect.signature`` underneath, tens of
+    microseconds a call), worked out once per function for a method (the same for every
+    table of its class: a bound method's ``self`` is left out either way); other callables
+    each time."""
+    function = getattr(fn, "__func__", None)
+    if function is None:
+        return signature(fn)
+    found = _signatures.get(function)
+    if found is None:
+        found = _signatures[function] = signature(fn)
+    return found
+
+
 def _computed(attrs):
     """Whether an attribute dict has a value worked out per cell (a callable)."""
     return any(callable(v) or (isinstance(v, dict) and _computed(v)) for v in attrs.values())
@@ -197,7 +214,7 @@ class RowsTable(tables.Table):
         record, column, bound_column and table goes through ``get_cell``."""
         column = bound_column.column
         render = bound_column.render
-        wanted, catch_all = signature(render)
+        wanted, catch_all = method_signature(render)
         if catch_all or not set(wanted) <= CELL_ARGUMENTS:
             content_of = self._cell_by_django_tables2(bound_column)
         else:
