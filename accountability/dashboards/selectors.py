@@ -12,6 +12,7 @@ villages (plus 乡镇本级 for township-level tasks); drilled into a village, t
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.db.models import (
     Count,
@@ -587,6 +588,13 @@ def _sum_groups(rows, key, fields):
     return list(sums.values())
 
 
+def _getter(names):
+    """``row -> (row[name] for name in names)`` as a tuple, in C (``operator.itemgetter``)."""
+    if len(names) == 1:
+        return lambda row: (row[names[0]],)
+    return itemgetter(*names)
+
+
 def _survey_sums(cells):
     """From the survey's (unit, item) cells — tuples ``(unit, item, answers, content,
     level_sum)``, a province's some 20,000 — in one pass: each cell's satisfied share
@@ -663,12 +671,17 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
             },
         )
     )
-    serious = [f"f_{n}" for n, (_c, sev) in enumerate(cells) if sev == Finding.Severity.SERIOUS]
-    for row in i_groups:
-        row["serious_findings"] = sum(row[f] for f in serious)
+    # the findings' counts of each group as one tuple (a province has thousands of groups)
+    counts_of = _getter([f"f_{n}" for n in range(len(cells))])
+    serious = [n for n, (_c, sev) in enumerate(cells) if sev == Finding.Severity.SERIOUS]
+    counts = [counts_of(row) for row in i_groups]
+    for row, row_counts in zip(i_groups, counts, strict=True):
+        row["serious_findings"] = sum([row_counts[n] for n in serious])
     i_rows = _sum_groups(i_groups, i_key, ("inspections", "serious_findings"))
     i_kinds = {r["kind"]: r["inspections"] for r in _sum_groups(i_groups, "kind", ("inspections",))}
-    f_cells = {cell: sum(row[f"f_{n}"] for row in i_groups) for n, cell in enumerate(cells)}
+    f_cells = dict(
+        zip(cells, map(sum, zip(*counts, strict=True)) if counts else [0] * len(cells), strict=True)
+    )
 
     # accountability actions (A10, C4); a cadre's township is his own or his village's
     actions = (
