@@ -598,24 +598,25 @@ def _getter(names):
 def _survey_sums(cells):
     """From the survey's (unit, item) cells — tuples ``(unit, item, answers, content,
     level_sum)``, a province's some 20,000 — in one pass: each cell's satisfied share
-    (``{(unit, item): share}``, ``_pct``'s rounding, None without answers) and the items'
+    (``{unit: {item: share}}``, ``_pct``'s rounding, None without answers) and the items'
     and the units' sums (``{id: {answers, content, mean}}``, the mean level
     ``level_sum / answers``). Plain additions on plain tuples: this is most of a province's
     quarterly page."""
-    shares, items, units = {}, {}, {}
+    items, units = {}, {}
     for unit, item, answers, content, level_sum in cells:
         # counts and sums of non-null integers: never None (a grouped row has answers)
-        shares[unit, item] = round(100.0 * content / answers, 1) if answers else None
-        total = items.get(item)
+        share = round(100.0 * content / answers, 1) if answers else None
+        total = units.get(unit)
         if total is None:
-            items[item] = [answers, content, level_sum]
+            units[unit] = [answers, content, level_sum, {item: share}]
         else:
             total[0] += answers
             total[1] += content
             total[2] += level_sum
-        total = units.get(unit)
+            total[3][item] = share
+        total = items.get(item)
         if total is None:
-            units[unit] = [answers, content, level_sum]
+            items[item] = [answers, content, level_sum]
         else:
             total[0] += answers
             total[1] += content
@@ -624,9 +625,10 @@ def _survey_sums(cells):
     def with_mean(sums):
         return {
             key: {"answers": a, "content": c, "mean": level / a if a else None}
-            for key, (a, c, level) in sums.items()
+            for key, (a, c, level, *_shares) in sums.items()
         }
 
+    shares = {unit: total[3] for unit, total in units.items()}
     return shares, with_mean(items), with_mean(units)
 
 
@@ -934,9 +936,9 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
                     "code": u["code"],
                     "name": u["name"],
                     **satisfaction(u),
-                    "items": [s_shares.get((u["id"], i)) for i in item_ids],
+                    "items": [shares.get(i) for i in item_ids],
                 }
-                for u in units
+                for u, shares in zip(units, [s_shares.get(u["id"], {}) for u in units], strict=True)
             ],
         },
         "league": league,
