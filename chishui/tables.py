@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_tables2.utils import Accessor, signature
+from django_tables2.utils import Accessor, AttributeDict, signature
 
 # A column a phone does not need (static/css/site.css hides it under 600 px): the key ones
 # (the unit or task, the share, what is late) stay in view without sideways scrolling.
@@ -80,6 +80,38 @@ def cell_html(content, number):
     return conditional_escape(localize(template_localtime(content)))
 
 
+def _attrs_html(attrs, part):
+    """The template's ``{{ table.attrs.<part>.as_html }}``: "" unless that part is an
+    ``AttributeDict``."""
+    value = attrs.get(part)
+    return value.as_html() if hasattr(value, "as_html") else ""
+
+
+def render_attrs(attrs, **defaults):
+    """The template tag ``{% render_attrs table.attrs class="table" %}`` (``class_`` for
+    ``class``)."""
+    merged = AttributeDict({key.rstrip("_"): value for key, value in defaults.items()})
+    merged.update(attrs)
+    return merged.as_html()
+
+
+_signatures = {}
+
+
+def method_signature(fn):
+    """django-tables2's ``signature(fn)`` (``inspect.signature`` underneath, tens of
+    microseconds a call), worked out once per function for a method (the same for every
+    table of its class: a bound method's ``self`` is left out either way); other callables
+    each time."""
+    function = getattr(fn, "__func__", None)
+    if function is None:
+        return signature(fn)
+    found = _signatures.get(function)
+    if found is None:
+        found = _signatures[function] = signature(fn)
+    return found
+
+
 def _computed(attrs):
     """Whether an attribute dict has a value worked out per cell (a callable)."""
     return any(callable(v) or (isinstance(v, dict) and _computed(v)) for v in attrs.values())
@@ -113,9 +145,50 @@ class RowsTable(tables.Table):
         kwargs.setdefault("template_name", ROWS_TEMPLATE)
         super().__init__(*args, **kwargs)
 
-    def body_rows(self):
-        """The rows of the page (all of them when not paged) as HTML, one ``<tr>`` each."""
+    def html(self, request):
+        """The whole table as ``{% render_table %}`` renders it with ``ROWS_TEMPLATE``. A
+        plain table — no sorting links, no footer, on one page, as the summary pages show
+        their first rows — is put together here (the wrapper, the header cells, the body
+        rows), without the template engine's per-table cost (about a millisecond a table);
+        any other goes through the template (``as_html``). tests/tables.py compares the two
+        for every summary table."""
+        if self.template_name != ROWS_TEMPLATE or not self._plain():
+            return self.as_html(request)
+        self.before_render(request)
         number = number_formatter()
+        parts = [
+            f'<div class="table-container table-responsive">\n<table {render_attrs(self.attrs, class_="table")}>'
+        ]
+        if self.show_header:
+            parts.append(f"<thead {_attrs_html(self.attrs, 'thead')}>\n<tr>")
+            parts.extend(
+                f"<th {column.attrs['th'].as_html()}>{cell_html(column.header, number)}</th>"
+                for column in self.columns
+            )
+            parts.append("</tr>\n</thead>")
+        parts.append(f"<tbody {_attrs_html(self.attrs, 'tbody')}>")
+        rows = list(self.body_rows(number))
+        if rows:
+            parts.extend(rows)
+        elif self.empty_text:
+            parts.append(
+                f'<tr><td colspan="{len(self.columns)}">{cell_html(self.empty_text, number)}</td></tr>'
+            )
+        parts.append("</tbody>\n</table>\n</div>")
+        return mark_safe("\n".join(parts))
+
+    def _plain(self):
+        """Whether the template would render no sorting link, no footer and no pages."""
+        page = getattr(self, "page", None)
+        return (
+            not self.has_footer()
+            and not any(column.orderable for column in self.columns)
+            and not (page and self.paginator.num_pages > 1)
+        )
+
+    def body_rows(self, number=None):
+        """The rows of the page (all of them when not paged) as HTML, one ``<tr>`` each."""
+        number = number or number_formatter()
         plans = [self.cell_plan(column, number) for column in self.columns]
         static_rows = not _computed(self.row_attrs)
         row_html = {}
@@ -141,7 +214,7 @@ class RowsTable(tables.Table):
         record, column, bound_column and table goes through ``get_cell``."""
         column = bound_column.column
         render = bound_column.render
-        wanted, catch_all = signature(render)
+        wanted, catch_all = method_signature(render)
         if catch_all or not set(wanted) <= CELL_ARGUMENTS:
             content_of = self._cell_by_django_tables2(bound_column)
         else:

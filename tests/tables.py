@@ -4,6 +4,7 @@ template (settings.DJANGO_TABLES2_TEMPLATE), in every language asked for."""
 
 import re
 
+import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
@@ -20,6 +21,12 @@ def tags(html):
     return re.sub(r">\s+<", "><", html).strip()
 
 
+def text_trimmed(html):
+    """``tags(html)`` without the whitespace at the edges of a cell's text either (a header
+    cell's text, indented by the template: not shown by a browser)."""
+    return re.sub(r"\s+<", "<", re.sub(r">\s+", ">", tags(html)))
+
+
 def tbody(html):
     return tags(html.split("<tbody", 1)[1].split("</tbody>", 1)[0])
 
@@ -31,6 +38,12 @@ def render_both(make_table, query="", per_page=None, user=None):
     request = RequestFactory().get(f"/?{query}")
     request.user = user or AnonymousUser()
     rendered, calls = [], []
+    whole = make_table(template_name=ROWS_TEMPLATE)
+    if per_page:
+        RequestConfig(request, paginate={"per_page": per_page}).configure(whole)
+    if whole._plain():  # prove a plain table is put together in Python, not by the template
+        whole.as_html = lambda request: pytest.fail("a plain table went through the template")
+    whole_html = whole.html(request)
     for template in (ROWS_TEMPLATE, settings.DJANGO_TABLES2_TEMPLATE):
         table = make_table(template_name=template)
         assert isinstance(table, RowsTable) and table.template_name == template
@@ -41,6 +54,7 @@ def render_both(make_table, query="", per_page=None, user=None):
             RequestConfig(request, paginate={"per_page": per_page}).configure(table)
         rendered.append(table.as_html(request))
     assert calls == [1]
+    assert text_trimmed(whole_html) == text_trimmed(rendered[0])
     return rendered
 
 

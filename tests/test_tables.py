@@ -11,11 +11,12 @@ from decimal import Decimal
 import django_tables2 as tables
 import pytest
 from django.utils.safestring import mark_safe
+from django_tables2.utils import signature
 
 from accountability.dashboards import tables as dashboard_tables
 from accountability.reminders.tables import CSRF_SLOT, RemindColumn, RemindMixin
 from accountability.tasks.tables import TaskTable
-from chishui.tables import MoneyColumn, RowsTable
+from chishui.tables import MoneyColumn, RowsTable, method_signature
 from tests.tables import assert_same_as_django_tables2
 from villages.organization import tables as organization_tables
 from villages.satisfaction import tables as satisfaction_tables
@@ -261,3 +262,13 @@ def test_what_the_formatters_leave_to_django_tables2_is_rendered_as_it_renders_i
     assert ">1,234,567</td>" in bodies["en"] and ">1234.5</td>" in bodies["en"]
     assert "1234567&lt;甲 &lt;b&gt;&gt;" in bodies["en"]
     assert "2016年6月1日" in bodies["zh-hans"] and "Dec. 31, 2016" in bodies["en"]
+
+
+@pytest.mark.parametrize("table_class", TABLES, ids=lambda c: f"{c.__module__.split('.')[0]}.{c.__name__}")
+def test_the_render_methods_signatures_are_worked_out_once_and_the_same(table_class):
+    """``method_signature`` (cached per function) gives what django-tables2's ``signature``
+    gives, for every column's render method of two tables of the class."""
+    first, second = make(table_class, []), make(table_class, [])
+    for one, other in zip(first.columns.iterall(), second.columns.iterall(), strict=True):
+        assert method_signature(one.render) == signature(one.render), one.name
+        assert method_signature(other.render) == signature(other.render) == method_signature(one.render)

@@ -12,6 +12,7 @@ villages (plus 乡镇本级 for township-level tasks); drilled into a village, t
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.db.models import (
     Count,
@@ -82,11 +83,6 @@ def _pct(part, whole):
 
 
 # ---- scope ------------------------------------------------------------------------------
-
-
-def _share(cell):
-    """The satisfied share of a survey cell (None without answers, or without the cell)."""
-    return _pct(cell["content"], cell["answers"]) if cell else None
 
 
 def _merge(units, rows, key, fields, extra_unit=None):
@@ -593,12 +589,48 @@ def _sum_groups(rows, key, fields):
     return list(sums.values())
 
 
-SURVEY_SUMS = ("answers", "content", "level_sum")
+def _getter(names):
+    """``row -> (row[name] for name in names)`` as a tuple, in C (``operator.itemgetter``)."""
+    if len(names) == 1:
+        return lambda row: (row[names[0]],)
+    return itemgetter(*names)
 
 
-def _with_mean(row):
-    """A survey row with its mean level (``level_sum / answers``)."""
-    return {**row, "mean": row["level_sum"] / row["answers"] if row["answers"] else None}
+def _survey_sums(cells):
+    """From the survey's (unit, item) cells — tuples ``(unit, item, answers, content,
+    level_sum)``, a province's some 20,000 — in one pass: each cell's satisfied share
+    (``{unit: {item: share}}``, ``_pct``'s rounding, None without answers) and the items'
+    and the units' sums (``{id: {answers, content, mean}}``, the mean level
+    ``level_sum / answers``). Plain additions on plain tuples: this is most of a province's
+    quarterly page."""
+    items, units = {}, {}
+    for unit, item, answers, content, level_sum in cells:
+        # counts and sums of non-null integers: never None (a grouped row has answers)
+        share = round(100.0 * content / answers, 1) if answers else None
+        total = units.get(unit)
+        if total is None:
+            units[unit] = [answers, content, level_sum, {item: share}]
+        else:
+            total[0] += answers
+            total[1] += content
+            total[2] += level_sum
+            total[3][item] = share
+        total = items.get(item)
+        if total is None:
+            items[item] = [answers, content, level_sum]
+        else:
+            total[0] += answers
+            total[1] += content
+            total[2] += level_sum
+
+    def with_mean(sums):
+        return {
+            key: {"answers": a, "content": c, "mean": level / a if a else None}
+            for key, (a, c, level, *_shares) in sums.items()
+        }
+
+    shares = {unit: total[3] for unit, total in units.items()}
+    return shares, with_mean(items), with_mean(units)
 
 
 def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_LIMIT):
@@ -642,12 +674,17 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
             },
         )
     )
-    serious = [f"f_{n}" for n, (_c, sev) in enumerate(cells) if sev == Finding.Severity.SERIOUS]
-    for row in i_groups:
-        row["serious_findings"] = sum(row[f] for f in serious)
+    # the findings' counts of each group as one tuple (a province has thousands of groups)
+    counts_of = _getter([f"f_{n}" for n in range(len(cells))])
+    serious = [n for n, (_c, sev) in enumerate(cells) if sev == Finding.Severity.SERIOUS]
+    counts = [counts_of(row) for row in i_groups]
+    for row, row_counts in zip(i_groups, counts, strict=True):
+        row["serious_findings"] = sum([row_counts[n] for n in serious])
     i_rows = _sum_groups(i_groups, i_key, ("inspections", "serious_findings"))
     i_kinds = {r["kind"]: r["inspections"] for r in _sum_groups(i_groups, "kind", ("inspections",))}
-    f_cells = {cell: sum(row[f"f_{n}"] for row in i_groups) for n, cell in enumerate(cells)}
+    f_cells = dict(
+        zip(cells, map(sum, zip(*counts, strict=True)) if counts else [0] * len(cells), strict=True)
+    )
 
     # accountability actions (A10, C4); a cadre's township is his own or his village's
     actions = (
@@ -704,22 +741,14 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
     stored, stored_exits, stored_progress = (
         summaries.for_quarter(rounds, year_months, quarter) if county else (None, None, None)
     )
-    if stored is not None:
-        cells, item_rows, unit_rows = stored
-        s_cells = {(r["township_id"], r["item_id"]): r for r in cells}
-        s_items = {r["item_id"]: r for r in item_rows}
-        s_rows = [{**r, s_key: r["township_id"]} for r in unit_rows]
-    else:
+    if stored is None:
         # one grouped query per (unit, item); the items' and the units' rows are its sums
-        s_groups = list(
-            answers.values(s_key, "item_id").annotate(
-                answers=Count("pk"), content=Count("pk", filter=Q(level__gte=2)), level_sum=Sum("level")
-            )
+        stored = answers.values_list(s_key, "item_id").annotate(
+            answers=Count("pk"), content=Count("pk", filter=Q(level__gte=2)), level_sum=Sum("level")
         )
-        s_cells = {(r[s_key], r["item_id"]): _with_mean(r) for r in s_groups}
-        s_items = {r["item_id"]: r for r in map(_with_mean, _sum_groups(s_groups, "item_id", SURVEY_SUMS))}
-        s_rows = [_with_mean(r) for r in _sum_groups(s_groups, s_key, SURVEY_SUMS)]
+    s_shares, s_items, s_units = _survey_sums(stored)
     items = list(LivelihoodItem.objects.order_by("order").values("id", "code", "name"))
+    item_ids = [i["id"] for i in items]
 
     # league inputs: progress at the quarter's end, exits of the year to the quarter's end, targets
     t_key = scope.unit_path("township_id", "village_id")
@@ -762,7 +791,8 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
     _merge(units, e_rows, e_key, {"evaluations": 0, "average_score": None, **dict.fromkeys(grade_aggs, 0)})
     _merge(units, i_rows, i_key, {"inspections": 0, "serious_findings": 0})
     _merge(units, a_rows, a_key, {"actions": 0})
-    _merge(units, s_rows, s_key, {"answers": 0, "content": 0, "mean": None})
+    for u in units:
+        u.update(s_units.get(u["id"]) or {"answers": 0, "content": 0, "mean": None})
     _merge(units, progress_rows, t_key, {"progress": None})
     _merge(units, exit_rows, h_key, {"households_exited": 0})
     _merge(units, target_rows, t_key, {"target_households": 0})
@@ -907,9 +937,9 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
                     "code": u["code"],
                     "name": u["name"],
                     **satisfaction(u),
-                    "items": [_share(s_cells.get((u["id"], i["id"]))) for i in items],
+                    "items": [shares.get(i) for i in item_ids],
                 }
-                for u in units
+                for u, shares in zip(units, [s_shares.get(u["id"], {}) for u in units], strict=True)
             ],
         },
         "league": league,

@@ -21,7 +21,7 @@ page needs is built, and otherwise run the live queries; tests compare both.
 import datetime as dt
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 
@@ -132,9 +132,8 @@ def _round_key(year, number):
 
 
 def survey(rounds):
-    """Summed over ``rounds`` (dicts with id, year, number): per (township, item), per item
-    and per township rows with ``answers``, ``content`` and ``mean``; or None unless every
-    round is built."""
+    """Summed over ``rounds`` (dicts with id, year, number): the (township, item) cells of
+    ``_survey_rows``; or None unless every round is built."""
     if not rounds or not _built(ROUND, [_round_key(r["year"], r["number"]) for r in rounds]):
         return None
     return _survey_rows(rounds)
@@ -166,36 +165,24 @@ def for_quarter(rounds, months, quarter):
 
 
 def _survey_rows(rounds):
+    """The survey's cells over ``rounds``: tuples ``(township_id, item_id, answers, content,
+    level_sum)``, one per (township, item) — a round's rows as they are stored, several
+    rounds' summed. A province has some 20,000: read as the database gives them (integers),
+    without Django's conversion of every aggregated value (``_plain_rows``)."""
     rows = SurveySummary.objects.filter(round_id__in=[r["id"] for r in rounds]).order_by()
-    aggregates = {"answers": Sum("answers"), "content": Sum("content"), "level_sum": Sum("level_sum")}
-    # one query per (township, item); the items' and the townships' rows are its sums
-    # (a province has some 20,000 cells: read as tuples, summed with plain additions)
-    cells, items, townships = [], {}, {}
-    groups = rows.values("township_id", "item_id").annotate(**aggregates)
-    for township_id, item_id, answers, content, level_sum in groups.values_list(
-        "township_id", "item_id", *aggregates
-    ):
-        cells.append(
-            {
-                "township_id": township_id,
-                "item_id": item_id,
-                "answers": answers,
-                "content": content,
-                "level_sum": level_sum,
-            }
-        )
-        for sums, key, value in ((items, "item_id", item_id), (townships, "township_id", township_id)):
-            total = sums.get(value)
-            if total is None:
-                total = sums[value] = {key: value, "answers": 0, "content": 0, "level_sum": 0}
-            total["answers"] += answers or 0
-            total["content"] += content or 0
-            total["level_sum"] += level_sum or 0
+    fields = ("answers", "content", "level_sum")
+    if len(rounds) > 1:
+        rows = rows.values("township_id", "item_id").annotate(**{f: Sum(f) for f in fields})
+    return _plain_rows(rows.values_list("township_id", "item_id", *fields))
 
-    def with_mean(rows):
-        return [{**r, "mean": r["level_sum"] / r["answers"] if r["answers"] else None} for r in rows]
 
-    return with_mean(cells), with_mean(items.values()), with_mean(townships.values())
+def _plain_rows(queryset):
+    """The rows of ``queryset`` as the database driver returns them: its SQL run once,
+    without Django's per-value converters (integers and sums of integers need none)."""
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 # ---- building -----------------------------------------------------------------------------

@@ -322,6 +322,7 @@ def _body(request, spec, data, scope, period):
         table = table_spec.table(rows[:TOP_ROWS], drill_url=drill, task_urls=task_urls, page=True)
         table.remind_deferred = True  # the viewer's CSRF token goes in when served (fill_slots)
         entry = _table_entry(request, spec, name, table, period, here)
+        entry["html"] = table.html(request)
         if total > TOP_ROWS:
             entry["total"] = total
             entry["full_url"] = _url(request, spec, period, **here, table=name)

@@ -271,6 +271,83 @@ def test_the_quarterly_progress_is_read_from_its_table_when_the_quarter_is_built
     assert selectors.quarterly_dashboard(COUNTY, quarter) == live
 
 
+def test_a_quarter_of_two_survey_rounds_sums_their_summary_rows(county):
+    """The survey cells of one round are its stored rows; of several, their sums (in SQL):
+    both read as plain tuples, and the page is the live one either way."""
+    quarter = Quarter(2016, 2)
+    rounds = selectors.survey_rounds_for(quarter)
+    assert len(rounds) == 1
+    one_round = summaries.survey(rounds)
+    stored = list(
+        SurveySummary.objects.filter(round_id=rounds[0]["id"]).values_list(
+            "township_id", "item_id", "answers", "content", "level_sum"
+        )
+    )
+    assert sorted(one_round) == sorted(stored) and stored
+    # the year's second round held in the same quarter (the rows do not depend on the day)
+    SurveyRound.objects.filter(year=2016, number=2).update(held_on=dt.date(2016, 6, 20))
+    rounds = selectors.survey_rounds_for(quarter)
+    assert len(rounds) == 2
+    cells = summaries.survey(rounds)
+    assert cells is not None and len(cells) == len({(row[0], row[1]) for row in cells})
+    assert (
+        sum(row[2] for row in cells)
+        == SurveyAnswer.objects.filter(round_id__in=[r["id"] for r in rounds]).count()
+    )
+    live = selectors.quarterly_dashboard(COUNTY, quarter, use_summaries=False)
+    assert selectors.quarterly_dashboard(COUNTY, quarter) == live
+    assert live["summary"]["survey_answers"] > sum(row[2] for row in one_round)
+    assert_satisfaction_counted_afresh(live["satisfaction"], rounds)
+
+
+def assert_satisfaction_counted_afresh(satisfaction, rounds):
+    """The quarterly page's satisfaction section is the answers of ``rounds`` counted here
+    afresh, one answer at a time: per item and per township the answers, the share 满意 or
+    基本满意 (level 2 or 3) and the mean level; per township and item the share."""
+    cells, items, townships = {}, {}, {}
+    answers = SurveyAnswer.objects.filter(round_id__in=[r["id"] for r in rounds])
+    for township, item, level in answers.values_list(
+        "household__village__township__code", "item__code", "level"
+    ):
+        for counts in (
+            cells.setdefault((township, item), [0, 0, 0]),
+            items.setdefault(item, [0, 0, 0]),
+            townships.setdefault(township, [0, 0, 0]),
+        ):
+            counts[0] += 1
+            counts[1] += level >= 2
+            counts[2] += level
+
+    def share(counts):
+        return round(100 * counts[1] / counts[0], 1) if counts else None
+
+    def expected(counts):
+        counts = counts or [0, 0, 0]
+        return {
+            "answers": counts[0],
+            "satisfied_share": share(counts) if counts[0] else None,
+            "mean_level": round(counts[2] / counts[0], 2) if counts[0] else None,
+        }
+
+    assert [
+        {k: i[k] for k in ("answers", "satisfied_share", "mean_level")} for i in satisfaction["items"]
+    ] == [expected(items.get(i["code"])) for i in satisfaction["items"]]
+    codes = [i["code"] for i in satisfaction["items"]]
+    for unit in satisfaction["units"]:
+        assert {k: unit[k] for k in ("answers", "satisfied_share", "mean_level")} == expected(
+            townships.get(unit["code"])
+        ), unit["code"]
+        assert unit["items"] == [share(cells.get((unit["code"], code))) for code in codes], unit["code"]
+    assert sum(c[0] for c in items.values()) > 0
+
+
+@pytest.mark.parametrize("quarter", QUARTERS[1:], ids=str)  # the first has no round yet
+def test_the_quarterly_satisfaction_is_the_answers_counted_afresh(county, quarter):
+    rounds = selectors.survey_rounds_for(quarter)
+    assert summaries.survey(rounds) is not None  # read from the summary table
+    assert_satisfaction_counted_afresh(selectors.quarterly_dashboard(COUNTY, quarter)["satisfaction"], rounds)
+
+
 def test_only_the_summaries_module_calls_the_refresh_functions():
     """Writers call ``summaries.changed``; a direct ``refresh_*`` call elsewhere is a second
     path that the next write path would forget."""

@@ -158,6 +158,7 @@ def _body(request, year, scope, data):
     for name, spec in TABLES.items():
         rows = spec.rows(data)
         entry = _entry(request, year, scope, name, _table(request, year, scope, name, rows[:TOP_ROWS]))
+        entry["html"] = entry["table"].html(request)  # a plain table, put together in Python
         if len(rows) > TOP_ROWS:
             entry["total"] = len(rows)
             entry["full_url"] = _url(request, year, **_here(scope), table=name)
