@@ -2,6 +2,7 @@
 database: a page runs the same queries whatever the size of the county."""
 
 import datetime as dt
+from functools import lru_cache
 from operator import add
 
 from django.db import connections
@@ -136,7 +137,11 @@ def households_left(user, rounds):
     return [(r, counts[f"r{r.pk}"]) for r in rounds]
 
 
+@lru_cache(maxsize=1 << 16)
 def _share(part, whole):
+    """``part`` of ``whole`` in percent, to one decimal (None: nothing to divide). A province's
+    results compute 40,000 shares of far fewer distinct counts, and ``round`` is the costly
+    part: the shares are remembered."""
     return round(100 * part / whole, 1) if whole else None
 
 
