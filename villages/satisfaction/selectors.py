@@ -3,7 +3,6 @@ database: a page runs the same queries whatever the size of the county."""
 
 import datetime as dt
 from functools import lru_cache
-from operator import add
 
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
@@ -265,38 +264,40 @@ def results(year):
 
     width = 4 + 4 * len(round_ids)  # surveyed, the year's counts, each round's counts
     nothing = (0,) * width
-    township_rows = {t["id"]: (t, [], [0] * width) for t in townships}
-    registered = {t["id"]: 0 for t in townships}
-    for village_id, code, name, township_id, village_registered in villages:
+    per_township = {t["id"]: ([], [], []) for t in townships}  # rows, counts, registered
+    for village_id, code, name, township_id, registered in villages:
         counts = by_village.get(village_id, nothing)
-        _township, rows, total = township_rows[township_id]
-        total[:] = map(add, total, counts)
-        registered[township_id] += village_registered
+        rows, township_counts, township_registered = per_township[township_id]
+        township_counts.append(counts)
+        township_registered.append(registered)
         rows.append(
             {
                 "code": code,
                 "name": name,
-                "registered": village_registered,
+                "registered": registered,
                 "surveyed": counts[0],
                 **_counts(*counts[1:4]),
                 "rounds": _round_shares(counts),
             }
         )
     township_out = []
-    county = [0] * width
-    for township, rows, total in township_rows.values():
-        county[:] = map(add, county, total)
+    county = []
+    for township in townships:
+        rows, township_counts, township_registered = per_township[township["id"]]
+        total = [sum(column) for column in zip(*township_counts, strict=True)] or list(nothing)
+        county.append(total)
         township_out.append(
             {
                 "code": township["code"],
                 "name": township["name"],
-                "registered": registered[township["id"]],
+                "registered": sum(township_registered),
                 "surveyed": total[0],
                 **_counts(*total[1:4]),
                 "rounds": _round_shares(total),
                 "villages": rows,
             }
         )
+    county = [sum(column) for column in zip(*county, strict=True)] or list(nothing)
     item_out = []
     for item in items:
         per_round = [[item[f"r{pk}_{key}"] for key in LEVEL_KEYS] for pk in round_ids]
@@ -314,7 +315,7 @@ def results(year):
     lagging = sorted(ranked, key=lambda i: (i["content_share"], i["code"]))[:5]
     return {
         "year": year,
-        "registered": sum(registered.values()),
+        "registered": sum(t["registered"] for t in township_out),
         "surveyed": county[0],
         **_counts(*county[1:4]),
         "rounds": [
@@ -339,8 +340,7 @@ def results(year):
 def _round_shares(counts):
     """Each round's share satisfied or basically satisfied of a row of :func:`_answer_sums`."""
     return [
-        _share(satisfied + fair, answers)
-        for answers, satisfied, fair in zip(counts[4::4], counts[5::4], counts[6::4], strict=True)
+        _share(counts[index + 1] + counts[index + 2], counts[index]) for index in range(4, len(counts), 4)
     ]
 
 
