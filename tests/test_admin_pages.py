@@ -42,6 +42,8 @@ READ_ONLY_MODELS = {
     acc.ProgressSummary,
     vil.HouseholdSurveyTally,
     vil.ItemSurveyTally,
+    vil.VillageHouseholdTally,
+    vil.UnitHouseholdTally,
     acc.YearEndRun,
     acc.YearEndScore,
 }
@@ -139,6 +141,7 @@ def populate(rows, user):
         survey = vil.SurveyRound.objects.create(year=2000 + i, number=1, held_on=day)
         vil.SurveyAnswer.objects.create(round=survey, household=household, item=item, level=3)
         tallies.refresh([survey.pk])
+        tallies.households_written()
         vil.OutreachEvent.objects.create(
             kind="night_school",
             title=f"夜校{i}",

@@ -35,8 +35,10 @@ from villages.models import (
     Township,
     TownshipStatistics,
     Unit,
+    UnitHouseholdTally,
     Village,
     VillageFinance,
+    VillageHouseholdTally,
     WorkTeam,
 )
 from villages.satisfaction import services as satisfaction
@@ -98,6 +100,23 @@ class WritesAnswers:
     def _written(self, pairs):
         if pairs:
             satisfaction.answers_written({r for r, _h in pairs}, {h for _r, h in pairs})
+
+
+class WritesHouseholds:
+    """Households written in the admin end with ``satisfaction.households_written`` as a
+    registry load does: the satisfaction results' households counted again."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        satisfaction.households_written([obj.pk])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        satisfaction.households_written([])  # its answers' tallies went with it
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        satisfaction.households_written([])
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -245,7 +264,9 @@ class WorkTeamAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(WritesAnswers, KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
+class HouseholdAdmin(
+    WritesHouseholds, WritesAnswers, KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin
+):
     list_display = ["code", "head", "village", "size", "assistance", "registered_on", "exited_on", "income"]
     list_filter = ["assistance", "village__township"]
     list_select_related = ["village"]
@@ -329,6 +350,22 @@ class ItemSurveyTallyAdmin(ReadOnlyAdmin):
     list_display = ["round", "item", "answers", "satisfied", "fair"]
     list_filter = ["round"]
     list_select_related = ["round", "item"]
+
+
+@admin.register(VillageHouseholdTally)
+class VillageHouseholdTallyAdmin(ReadOnlyAdmin):
+    list_display = ["village", "registered_year", "exited_year", "households"]
+    list_filter = ["registered_year", "exited_year"]
+    list_select_related = ["village"]
+    search_fields = ["village__code", "village__name"]
+
+
+@admin.register(UnitHouseholdTally)
+class UnitHouseholdTallyAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "registered_year", "exited_year", "households", "people"]
+    list_filter = ["registered_year", "exited_year"]
+    list_select_related = ["unit"]
+    search_fields = ["unit__name"]
 
 
 @admin.register(OutreachEvent)

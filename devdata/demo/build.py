@@ -51,8 +51,10 @@ from villages.models import (
     Township,
     TownshipStatistics,
     Unit,
+    UnitHouseholdTally,
     Village,
     VillageFinance,
+    VillageHouseholdTally,
     WorkTeam,
 )
 
@@ -141,6 +143,8 @@ DELETE_ORDER = [
     SummaryPeriod,
     HouseholdSurveyTally,
     ItemSurveyTally,
+    VillageHouseholdTally,
+    UnitHouseholdTally,
     Evidence,
     Exposure,
     AccountabilityAction,

@@ -17,6 +17,7 @@ from villages.models import (
     VillageFinance,
     WorkTeam,
 )
+from villages.satisfaction import tallies
 
 SLOTS = ["agri_cadre", "agri_cadre", "reserve_cadre", "rural_youth", "graduate"]
 
@@ -78,6 +79,7 @@ def build(township, n, start=0):
             for k in range(2)
         ]
     )  # fmt: skip
+    tallies.households_written([h.pk for h in households])  # as every write of households does
     enterprise = EconomicOrganization.objects.create(
         name=f"企业{start}", kind="private_enterprise", coverage="none"
     )

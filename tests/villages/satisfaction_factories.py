@@ -17,9 +17,11 @@ def load_items():
 
 def household(village, code, head="张三", size=3, **fields):
     fields.setdefault("registered_on", dt.date(2014, 5, 1))
-    return Household.objects.create(
+    created = Household.objects.create(
         code=code, village=village, head=head, size=size, assistance=Household.Assistance.INDUSTRY, **fields
     )
+    tallies.households_written([created.pk])  # as every write of households does
+    return created
 
 
 def survey_round(year=2016, number=1, held_on=None, **fields):

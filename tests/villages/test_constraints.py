@@ -342,16 +342,13 @@ def test_household_answers_each_item_once_per_round(survey):
 @covers("householdsurveytally_unique", "itemsurveytally_unique")
 def test_a_round_has_one_tally_per_household_and_per_item(survey):
     tally = {"round": survey["round"], "answers": 1, "satisfied": 1, "fair": 0}
-    HouseholdSurveyTally.objects.create(household=survey["household"], **tally)
-    assert_rejected(lambda: HouseholdSurveyTally.objects.create(household=survey["household"], **tally))
+    household = {"household": survey["household"], "village_id": survey["household"].village_id}
+    HouseholdSurveyTally.objects.create(**household, **tally)
+    assert_rejected(lambda: HouseholdSurveyTally.objects.create(**household, **tally))
     ItemSurveyTally.objects.create(item=survey["item"], **tally)
     assert_rejected(lambda: ItemSurveyTally.objects.create(item=survey["item"], **tally))
     other_round = SurveyRound.objects.create(year=2016, number=2, held_on=DAY)
-    assert_stored(
-        lambda: HouseholdSurveyTally.objects.create(
-            household=survey["household"], **{**tally, "round": other_round}
-        )
-    )
+    assert_stored(lambda: HouseholdSurveyTally.objects.create(**household, **{**tally, "round": other_round}))
     assert_stored(
         lambda: ItemSurveyTally.objects.create(item=survey["item"], **{**tally, "round": other_round})
     )

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from tests.villages.satisfaction_factories import ITEMS, answer_all, household, load_items, survey_round, unit
 from villages.models import Cadre, LivelihoodOutcome, OutreachEvent, SurveyRound
+from villages.satisfaction import views
 
 pytestmark = pytest.mark.django_db
 URL = "/satisfaction/"
@@ -225,3 +226,19 @@ def test_the_cadre_table_pages_50_rows_and_the_export_keeps_them_all(client, sup
     assert "C-P055" in client.get(url, {"year": 2016, "cadres-page": 2}).content.decode()
     csv = client.get(url, {"year": 2016, "export": "csv", "table": "cadres"}).content.decode("utf-8-sig")
     assert len(csv.splitlines()) == 1 + 61  # every helping cadre, C-H included
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 4, 5, 20])
+def test_the_page_reads_the_first_villages_as_the_whole_table_has_them(count):
+    # the villages table's first rows (the page's body) are those of the whole table (its
+    # export, JSON and full page), whichever township the cut falls in
+    sizes = [2, 0, 3, 1]
+    data = {
+        "townships": [
+            {"name": f"乡{t}", "villages": [{"code": f"V{t}{v}", "name": f"村{t}{v}"} for v in range(size)]}
+            for t, size in enumerate(sizes)
+        ]
+    }
+    whole = views._villages(data)
+    assert len(whole) == sum(sizes)
+    assert views._first_villages(data, count) == (whole[:count], len(whole))

@@ -1,9 +1,12 @@
-"""The survey answers' tallies (villages/satisfaction/tallies.py) are exact: equal to the
-answers counted afresh after a rebuild, the migration's fill and every write of answers —
-entered, corrected and emptied on the page, a survey sheet, the admin (an answer changed,
-deleted, deleted in bulk; a household deleted with its answers; a round deleted), a round
-closed — and the satisfaction results (and the results per unit and cadre) read from them
-are what the answers themselves give."""
+"""The satisfaction results' tallies (villages/satisfaction/tallies.py) are exact: the
+answers' equal to the answers counted afresh (with each household's village and unit), the
+households' to the households counted afresh, after a rebuild, the migration's fill, every
+write of answers — entered, corrected and emptied on the page, a survey sheet, the admin (an
+answer changed, deleted, deleted in bulk; a household deleted with its answers; a round
+deleted), a round closed — and every write of households (a registry load, the admin: added,
+moved to another village and unit, out of poverty, deleted); and the satisfaction results
+(and the results per unit and cadre) read from them are what the answers and the households
+themselves give."""
 
 import datetime as dt
 import importlib
@@ -11,10 +14,12 @@ import importlib
 import pytest
 from django.apps import apps
 from django.db.models import Count, Q
+from django.forms.models import model_to_dict
 from django.test import Client
 
 from devdata import synthetic
 from tests.committed import committed_county
+from tests.villages import satisfaction_reference as reference
 from tests.villages.files import csv_bytes
 from villages.models import (
     Household,
@@ -23,6 +28,10 @@ from villages.models import (
     LivelihoodItem,
     SurveyAnswer,
     SurveyRound,
+    Unit,
+    UnitHouseholdTally,
+    Village,
+    VillageHouseholdTally,
 )
 from villages.registry import engine as registry
 from villages.satisfaction import selectors, services, tallies
@@ -61,11 +70,38 @@ def stored(model, key):
     }
 
 
+def counted_households(key, people=False):
+    """The households counted in Python per (``key``, year registered, year out of poverty):
+    households (and people)."""
+    counts = {}
+    for other, registered_on, exited_on, size in Household.objects.values_list(
+        key, "registered_on", "exited_on", "size"
+    ):
+        if other is not None:
+            group = (other, registered_on.year, exited_on.year if exited_on else None)
+            households, persons = counts.get(group, (0, 0))
+            counts[group] = (households + 1, persons + size)
+    return {group: figures if people else figures[:1] for group, figures in counts.items()}
+
+
+def stored_households(model, key, people=False):
+    fields = [key, "registered_year", "exited_year", "households"] + (["people"] if people else [])
+    rows = model.objects.values_list(*fields)
+    stored = {tuple(row[:3]): tuple(row[3:]) for row in rows}
+    assert len(stored) == len(rows)  # one row a group
+    return stored
+
+
 def assert_tallies_exact():
     households = counted("household_id")
     assert households  # the data has answers
     assert stored(HouseholdSurveyTally, "household_id") == households
     assert stored(ItemSurveyTally, "item_id") == counted("item_id")
+    places = {pk: (v, u) for pk, v, u in Household.objects.values_list("pk", "village_id", "unit_id")}
+    copied = HouseholdSurveyTally.objects.values_list("household_id", "village_id", "unit_id")
+    assert {h: (v, u) for h, v, u in copied} == {h: places[h] for h, v, u in copied}
+    assert stored_households(VillageHouseholdTally, "village_id") == counted_households("village_id")
+    assert stored_households(UnitHouseholdTally, "unit_id", True) == counted_households("unit_id", True)
 
 
 # The satisfaction results' answers as the selector read and summed them before the tallies
@@ -136,20 +172,29 @@ def live_unit_cadre_answers(year):
 
 
 def assert_results_as_from_the_answers(monkeypatch, years):
-    """The satisfaction results and the results per unit and cadre."""
+    """The satisfaction results and the results per unit and cadre equal, whole dict, what
+    the selector's code before the tallies (``satisfaction_reference``, at 1766ec9) gives
+    from the answers and the households themselves."""
 
-    def pages(year):
-        return selectors.results(year), selectors.unit_results(year)
+    def pages(module, year):
+        return module.results(year), module.unit_results(year)
 
-    from_tallies = {year: pages(year) for year in years}
+    from_tallies = {year: pages(selectors, year) for year in years}
     with monkeypatch.context() as patched:
-        patched.setattr(selectors, "_answer_sums", live_answer_sums)
-        patched.setattr(selectors, "_per_item_round", live_per_item_round)
-        patched.setattr(selectors, "_unit_cadre_answers", live_unit_cadre_answers)
-        from_answers = {year: pages(year) for year in years}
+        patched.setattr(reference, "_answer_sums", live_answer_sums)
+        patched.setattr(reference, "_per_item_round", live_per_item_round)
+        patched.setattr(reference, "_unit_cadre_answers", live_unit_cadre_answers)
+        from_answers = {year: pages(reference, year) for year in years}
     for year in years:
         assert from_tallies[year] == from_answers[year], year
     assert any(unit["surveyed"] for unit in from_tallies[years[1]][1]["units"])  # answers seen
+    assert any(unit["exited"] for year in years for unit in from_tallies[year][1]["units"])
+    assert from_tallies[years[1]][0]["registered"]
+
+
+def answered_years():
+    year = SurveyRound.objects.values_list("year", flat=True)[0]
+    return [year - 1, year, year + 1]
 
 
 def some_answers():
@@ -160,10 +205,14 @@ def test_rebuilt_tallies_equal_the_answers(county):
     assert_tallies_exact()
 
 
-def test_the_migration_fills_the_tallies_of_the_answers_stored(county):
-    HouseholdSurveyTally.objects.all().delete()
-    ItemSurveyTally.objects.all().delete()
-    importlib.import_module("villages.migrations.0014_survey_tallies").fill(apps, None)
+def test_the_migration_fills_the_households_tallies_and_places(county):
+    # 0014 filled the answers' tallies; 0015 copies the households' village and unit onto
+    # them (here scrambled first) and counts the households
+    VillageHouseholdTally.objects.all().delete()
+    UnitHouseholdTally.objects.all().delete()
+    other = Village.objects.order_by("-code")[0]
+    HouseholdSurveyTally.objects.update(village=other, unit=None)
+    importlib.import_module("villages.migrations.0015_household_tallies").fill(apps, None)
     assert_tallies_exact()
 
 
@@ -274,4 +323,70 @@ def test_households_deleted_in_the_admin_take_their_answers_out_of_the_tallies(c
     )
     assert response.status_code == 302
     assert not Household.objects.filter(pk__in=[h.pk for h in answered[1:]]).exists()
+    assert_tallies_exact()
+
+
+def admin_post(household, **changes):
+    """The admin's change form of ``household`` as posted, with ``changes``."""
+    data = {key: value for key, value in model_to_dict(household).items() if value is not None}
+    data.update(changes)
+    return data
+
+
+def test_households_loaded_from_the_registry(county, monkeypatch):
+    answered = Household.objects.filter(survey_answers__isnull=False).distinct().order_by("code")[0]
+    other = Village.objects.exclude(pk=answered.village_id).order_by("code")[0]
+    sheet = csv_bytes(
+        [
+            ["code", "village", "head", "size", "assistance", "registered_on", "exited_on"],
+            # moved to another village, out of poverty in 2016, one more person
+            [
+                answered.code,
+                other.code,
+                answered.head,
+                answered.size + 1,
+                answered.assistance,
+                answered.registered_on.isoformat(),
+                "2016-06-01",
+            ],
+            ["H-NEW-1", other.code, "钱六", 4, "industry", "2015-03-01", ""],  # added
+        ]
+    )
+    report = registry.load([("households.csv", sheet)])
+    assert report.ok, report.errors
+    answered.refresh_from_db()
+    assert (answered.village_id, answered.exited_on) == (other.pk, dt.date(2016, 6, 1))
+    assert Household.objects.filter(code="H-NEW-1").exists()
+    assert_tallies_exact()
+    assert_results_as_from_the_answers(monkeypatch, answered_years())
+
+
+def test_households_added_edited_and_deleted_in_the_admin(county, admin_user, monkeypatch):
+    client = Client()
+    client.force_login(admin_user)
+    answered = Household.objects.filter(survey_answers__isnull=False, unit__isnull=False).distinct()
+    household = answered.order_by("code")[0]
+    village = Village.objects.exclude(pk=household.village_id).order_by("code")[0]
+    unit = Unit.objects.exclude(pk=household.unit_id).order_by("name")[0]
+    # moved to another village and unit, out of poverty, registered a year earlier
+    changes = {"village": village.pk, "unit": unit.pk, "exited_on": "2016-09-30"}
+    changes["registered_on"] = household.registered_on.replace(year=household.registered_on.year - 1)
+    response = client.post(
+        f"/admin/villages/household/{household.pk}/change/", admin_post(household, **changes)
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    household.refresh_from_db()
+    assert (household.village_id, household.unit_id) == (village.pk, unit.pk)
+    assert_tallies_exact()
+    assert_results_as_from_the_answers(monkeypatch, answered_years())
+
+    added = admin_post(household, code="H-ADMIN-1", exited_on="", registered_on="2016-02-01")
+    response = client.post("/admin/villages/household/add/", added)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Household.objects.filter(code="H-ADMIN-1").exists()
+    assert_tallies_exact()
+
+    fresh = Household.objects.get(code="H-ADMIN-1")
+    response = client.post(f"/admin/villages/household/{fresh.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
     assert_tallies_exact()

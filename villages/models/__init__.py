@@ -30,4 +30,6 @@ from villages.models.satisfaction import (  # noqa: F401
     OutreachEvent,
     SurveyAnswer,
     SurveyRound,
+    UnitHouseholdTally,
+    VillageHouseholdTally,
 )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from villages.dates import validate_year
-from villages.models.places import Household, Township, Village, check_places
+from villages.models.places import Household, Township, Unit, Village, check_places
 
 
 class LivelihoodItem(models.Model):
@@ -228,10 +228,15 @@ class SurveyTally(models.Model):
 
 class HouseholdSurveyTally(SurveyTally):
     """One household's answers in one round (the satisfaction results' villages, townships,
-    rounds and assisting units are sums of these rows)."""
+    rounds and assisting units are sums of these rows), with the household's village and
+    assisting unit copied (the results group by them without reading the households)."""
 
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="survey_tallies", verbose_name=_("贫困户")
+    )
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="+", verbose_name=_("村"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("挂帮单位")
     )
 
     class Meta:
@@ -255,3 +260,50 @@ class ItemSurveyTally(SurveyTally):
         constraints = [
             models.UniqueConstraint(fields=["round", "item"], name="itemsurveytally_unique"),
         ]
+
+
+class HouseholdTally(models.Model):
+    """Households counted by the year they were registered (识别) and the year they left
+    poverty (脱贫; none: still poor) — derived, ``villages/satisfaction/tallies.py``. Whether a
+    household was on the register in a year, left poverty in it or was still poor at its end
+    depends only on those two years, so the satisfaction results' registered households (per
+    village) and linked households (per assisting unit) are sums of these rows. Kept exact by
+    every write of households (``tallies.households_written``); ``manage.py
+    rebuild_summaries`` rebuilds them after a change behind the app's back."""
+
+    registered_year = models.PositiveSmallIntegerField(_("识别年度"))
+    exited_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True)
+    households = models.PositiveIntegerField(_("户数"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.registered_year}–{self.exited_year or ''}: {self.households}"
+
+
+class VillageHouseholdTally(HouseholdTally):
+    """A village's households per (year registered, year out of poverty): one row each,
+    rebuilt whole."""
+
+    village = models.ForeignKey(
+        Village, on_delete=models.CASCADE, related_name="household_tallies", verbose_name=_("村")
+    )
+
+    class Meta:
+        verbose_name = _("村户数汇总")
+        verbose_name_plural = _("村户数汇总")
+
+
+class UnitHouseholdTally(HouseholdTally):
+    """An assisting unit's linked households and their people per (year registered, year out
+    of poverty): one row each, rebuilt whole."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="household_tallies", verbose_name=_("挂帮单位")
+    )
+    people = models.PositiveIntegerField(_("人数"))
+
+    class Meta:
+        verbose_name = _("挂帮单位户数汇总")
+        verbose_name_plural = _("挂帮单位户数汇总")

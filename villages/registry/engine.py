@@ -37,6 +37,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from chishui import cache
 from villages.dates import FIRST_YEAR, LAST_YEAR
+from villages.satisfaction import services as satisfaction
 
 # Documented limits (README, FORMATS.md): a file above these is refused with a message.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -139,6 +140,10 @@ class Written:
     created: list = field(default_factory=list)
     updated: list = field(default_factory=list)  # [(instance, {attname: old value})]
 
+
+# The households' fields the satisfaction results' tallies count them by or copy
+# (villages/satisfaction/tallies.py).
+TALLIED = {"village_id", "unit_id", "registered_on", "exited_on", "size"}
 
 # Called inside the load's transaction, after every sheet is written, with
 # {sheet key: Written}: how other apps keep what they derive from the registry exact.
@@ -858,6 +863,11 @@ def _write(ctx, user):
             written[spec.key] = _write_sheet(ctx, ctx.sheets[spec.key], history)
         elif spec.key in ctx.custom:
             written[spec.key] = spec.loader.write(ctx, ctx.custom[spec.key], user)
+    households = written.get("households")
+    if households and (households.created or any(TALLIED & set(old) for _h, old in households.updated)):
+        # the satisfaction results' counts of the households (villages/satisfaction/tallies.py);
+        # a household created has no answers yet, whose tallies would carry its village and unit
+        satisfaction.households_written([h.pk for h, old in households.updated if TALLIED & set(old)])
     for callback in WRITE_CALLBACKS:
         callback(written)
     cache.invalidate()  # the cached pages (chishui/cache.py) show what was loaded

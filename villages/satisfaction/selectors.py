@@ -2,8 +2,11 @@
 database: a page runs the same queries whatever the size of the county."""
 
 import datetime as dt
+from functools import lru_cache
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db import connections
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -18,6 +21,7 @@ from villages.models import (
     SurveyAnswer,
     SurveyRound,
     Township,
+    UnitHouseholdTally,
     Village,
 )
 
@@ -132,7 +136,11 @@ def households_left(user, rounds):
     return [(r, counts[f"r{r.pk}"]) for r in rounds]
 
 
+@lru_cache(maxsize=1 << 16)
 def _share(part, whole):
+    """``part`` of ``whole`` in percent, to one decimal (None: nothing to divide). A province's
+    results compute 40,000 shares of far fewer distinct counts, and ``round`` is the costly
+    part: the shares are remembered."""
     return round(100 * part / whole, 1) if whole else None
 
 
@@ -148,59 +156,89 @@ def _shares(row):
     }
 
 
-def _registered_q(year, path=""):
-    """Households on the register during ``year``: registered by its end, not out before it."""
-    return Q(**{f"{path}registered_on__lte": dt.date(year, 12, 31)}) & (
-        Q(**{f"{path}exited_on__isnull": True}) | Q(**{f"{path}exited_on__gte": dt.date(year, 1, 1)})
+def _registered_years_q(year, path=""):
+    """Households on the register during ``year`` — registered by its end, not out of poverty
+    before it — over the households' tallies (``tallies.py``), which count them by the year
+    registered and the year out of poverty."""
+    return Q(**{f"{path}registered_year__lte": year}) & (
+        Q(**{f"{path}exited_year__isnull": True}) | Q(**{f"{path}exited_year__gte": year})
     )
+
+
+def _tuples(queryset):
+    """The rows of ``queryset`` as the database driver returns them: the results read
+    thousands of counts, which the ORM would pass one by one through its converters."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _villages(year):
+    """The villages in order — ``(id, code, name, township id, registered)`` — with their
+    households on the register during ``year``, from the households' tallies per village (one
+    query)."""
+    registered = Sum("household_tallies__households", filter=_registered_years_q(year, "household_tallies__"))
+    return _tuples(
+        Village.objects.annotate(registered=Coalesce(registered, 0))
+        .order_by("township__code", "code")
+        .values_list("id", "code", "name", "township_id", "registered")
+    )
+
+
+def _counts(answers, satisfied, fair):
+    """:func:`_shares` of plain counts."""
+    return {
+        "answers": answers,
+        "satisfied_share": _share(satisfied, answers),
+        "fair_share": _share(fair, answers),
+        "content_share": _share(satisfied + fair, answers),
+    }
 
 
 def _answer_sums(round_ids):
-    """The answers of the rounds ``round_ids`` summed per village — (the year's counts, {round
-    pk: that round's counts}) — and per unit (the year's counts); each counts the answers,
-    satisfied and fair answers and ``surveyed``, the households that answered. Read from the
-    households' tallies (``tallies.py``: a row per household and round, 3,660 a year at county
-    scale, where the answers are 84,180), joined to the households for their village and
-    unit, one query; a household belongs to one village and one unit, so the sums are those
-    of its rows."""
-    rows = (
-        HouseholdSurveyTally.objects.filter(round_id__in=round_ids)
-        .order_by()
-        .values_list("household_id", "household__village_id", "household__unit_id", "round_id", *LEVEL_KEYS)
-    )
-    by_village, by_unit, seen = {}, {}, set()
-    for household_id, village_id, unit_id, round_id, answers, satisfied, fair in rows:
-        village = by_village.get(village_id)
-        if village is None:
-            village = by_village[village_id] = (_zero(), {pk: _zero() for pk in round_ids})
-        unit = by_unit.get(unit_id)
-        if unit is None:
-            unit = by_unit[unit_id] = _zero()
-        year, per_round = village
-        for counts in (year, per_round[round_id], unit):
-            counts["answers"] += answers
-            counts["satisfied"] += satisfied
-            counts["fair"] += fair
-        per_round[round_id]["surveyed"] += 1
-        if household_id not in seen:
-            seen.add(household_id)
-            year["surveyed"] += 1
-            unit["surveyed"] += 1
+    """The answers of the rounds ``round_ids`` summed per village and per unit, from the
+    households' tallies (``tallies.py``: a row per household and round, with its village and
+    unit), grouped in the database (two queries). Per village ``(surveyed, answers,
+    satisfied, fair, then for each round: answers, satisfied, fair, surveyed)``; per unit
+    ``{"answers", "satisfied", "fair", "surveyed"}``. ``surveyed``: the households that
+    answered (in any of the rounds, or in that round)."""
+    tallies = HouseholdSurveyTally.objects.filter(round_id__in=round_ids).order_by()
+    surveyed = Count("household_id", distinct=True)
+    per_round = []
+    for pk in round_ids:
+        in_round = Q(round_id=pk)
+        per_round += [Coalesce(Sum(key, filter=in_round), 0) for key in LEVEL_KEYS]
+        per_round.append(Count("pk", filter=in_round))
+    aggregates = [surveyed, *(Sum(key) for key in LEVEL_KEYS), *per_round]
+    aggregates = {f"c{index}": aggregate for index, aggregate in enumerate(aggregates)}
+    rows = tallies.values("village_id").annotate(**aggregates).values_list("village_id", *aggregates)
+    by_village = {row[0]: row[1:] for row in _tuples(rows)}
+    by_unit = {
+        row["unit_id"]: row
+        for row in tallies.values("unit_id").annotate(
+            surveyed=surveyed, **{f"{key}_sum": Sum(key) for key in LEVEL_KEYS}
+        )
+    }
+    for row in by_unit.values():
+        for key in LEVEL_KEYS:
+            row[key] = row.pop(f"{key}_sum")
     return by_village, by_unit
 
 
-def _zero():
-    return {"answers": 0, "satisfied": 0, "fair": 0, "surveyed": 0}
-
-
-def _per_item_round(round_ids):
-    """``{(item id, round id): {"answers", "satisfied", "fair"}}`` from the items' tallies."""
-    return {
-        (r["item_id"], r["round_id"]): r
-        for r in ItemSurveyTally.objects.filter(round_id__in=round_ids)
-        .order_by()
-        .values("item_id", "round_id", *LEVEL_KEYS)
-    }
+def _items(round_ids):
+    """The livelihood items in order, each with its answers, satisfied and fair answers in
+    each round (``r{round pk}_{key}``; None: no answer), from the items' tallies (one query)."""
+    annotations = {}
+    for pk in round_ids:
+        tally = ItemSurveyTally.objects.filter(item_id=OuterRef("pk"), round_id=pk)
+        for key in LEVEL_KEYS:
+            annotations[f"r{pk}_{key}"] = Subquery(tally.values(key)[:1])
+    return list(
+        LivelihoodItem.objects.order_by("order")
+        .values("id", "code", "name", "category")
+        .annotate(**annotations)
+    )
 
 
 def _add(total, row):
@@ -213,87 +251,83 @@ def results(year):
     """The 群众满意度 page of ``year``: rounds (trend), items, townships → villages, the
     assisting units and outreach. Shares are percents; None where nobody was surveyed.
 
-    Two queries read the answers' tallies (``tallies.py``): per household and round, and
-    per item and round. A household belongs to one village and one unit, so the answers and
-    the households surveyed in a round or over the year, in a village, a township, the
-    county or by a unit are sums of the households' rows."""
+    The answers are read from their tallies (``tallies.py``) summed per village, per unit and
+    per item in the database; a household belongs to one village, so the answers and the
+    households surveyed in a round or over the year in a township or the county are sums of
+    the villages' rows. The registered households are the households' tallies per village."""
     rounds = list(SurveyRound.objects.filter(year=year).order_by("number"))
     round_ids = [r.pk for r in rounds]
-    by_village, by_unit = _answer_sums(round_ids)
-    by_item_round = _per_item_round(round_ids)
-    items = list(LivelihoodItem.objects.order_by("order").values("id", "code", "name", "category"))
-    villages = list(
-        Village.objects.annotate(registered=Count("households", filter=_registered_q(year, "households__")))
-        .order_by("township__code", "code")
-        .values("id", "code", "name", "township_id", "registered")
-    )
+    by_village, by_unit = _answer_sums(round_ids) if round_ids else ({}, {})
+    items = _items(round_ids)
+    villages = _villages(year)
     townships = list(Township.objects.order_by("code").values("id", "code", "name"))
 
-    by_round = {pk: {} for pk in round_ids}
-    township_rows = {
-        t["id"]: {**t, "villages": [], "sum": {}, "rounds": {n: {} for n in round_ids}} for t in townships
-    }
-    for v in villages:
-        row, per_round = by_village.get(v["id"], ({}, {}))
-        township = township_rows[v["township_id"]]
-        _add(township["sum"], row)
-        township["sum"]["registered"] = township["sum"].get("registered", 0) + v["registered"]
-        for n in round_ids:
-            _add(township["rounds"][n], per_round.get(n, {}))
-            _add(by_round[n], per_round.get(n, {}))
-        township["villages"].append(
+    width = 4 + 4 * len(round_ids)  # surveyed, the year's counts, each round's counts
+    nothing = (0,) * width
+    per_township = {t["id"]: ([], [], []) for t in townships}  # rows, counts, registered
+    for village_id, code, name, township_id, registered in villages:
+        counts = by_village.get(village_id, nothing)
+        rows, township_counts, township_registered = per_township[township_id]
+        township_counts.append(counts)
+        township_registered.append(registered)
+        rows.append(
             {
-                "code": v["code"],
-                "name": v["name"],
-                "registered": v["registered"],
-                "surveyed": row.get("surveyed", 0),
-                **_shares(row),
-                "rounds": [_shares(per_round.get(n, {}))["content_share"] for n in round_ids],
+                "code": code,
+                "name": name,
+                "registered": registered,
+                "surveyed": counts[0],
+                **_counts(*counts[1:4]),
+                "rounds": _round_shares(counts),
             }
         )
-    township_out = [
-        {
-            "code": t["code"],
-            "name": t["name"],
-            "registered": t["sum"].get("registered", 0),
-            "surveyed": t["sum"].get("surveyed", 0),
-            **_shares(t["sum"]),
-            "rounds": [_shares(t["rounds"][n])["content_share"] for n in round_ids],
-            "villages": t["villages"],
-        }
-        for t in township_rows.values()
-    ]
-    total = {key: sum(r.get(key, 0) for r in by_round.values()) for key in LEVEL_KEYS}
+    township_out = []
+    county = []
+    for township in townships:
+        rows, township_counts, township_registered = per_township[township["id"]]
+        total = [sum(column) for column in zip(*township_counts, strict=True)] or list(nothing)
+        county.append(total)
+        township_out.append(
+            {
+                "code": township["code"],
+                "name": township["name"],
+                "registered": sum(township_registered),
+                "surveyed": total[0],
+                **_counts(*total[1:4]),
+                "rounds": _round_shares(total),
+                "villages": rows,
+            }
+        )
+    county = [sum(column) for column in zip(*county, strict=True)] or list(nothing)
     item_out = []
     for item in items:
-        per_round = [by_item_round.get((item["id"], n), {}) for n in round_ids]
-        row = {key: sum(r.get(key, 0) for r in per_round) for key in LEVEL_KEYS}
+        per_round = [[item[f"r{pk}_{key}"] for key in LEVEL_KEYS] for pk in round_ids]
+        row = [sum(r[index] or 0 for r in per_round) for index in range(len(LEVEL_KEYS))]
         item_out.append(
             {
                 "code": item["code"],
                 "name": item["name"],
                 "category": item["category"],
-                **_shares(row),
-                "rounds": [_shares(r)["content_share"] for r in per_round],
+                **_counts(*row),
+                "rounds": [_counts(*r)["content_share"] if r[0] else None for r in per_round],
             }
         )
     ranked = [i for i in item_out if i["content_share"] is not None]
     lagging = sorted(ranked, key=lambda i: (i["content_share"], i["code"]))[:5]
     return {
         "year": year,
-        "registered": sum(v["registered"] for v in villages),
-        "surveyed": sum(t["surveyed"] for t in township_out),
-        **_shares(total if total["answers"] else {}),
+        "registered": sum(t["registered"] for t in township_out),
+        "surveyed": county[0],
+        **_counts(*county[1:4]),
         "rounds": [
             {
                 "number": r.number,
                 "held_on": r.held_on.isoformat(),
                 "ends_on": r.ends_on.isoformat() if r.ends_on else None,
                 "closed": r.closed,
-                "surveyed": by_round[r.pk].get("surveyed", 0),
-                **_shares(by_round[r.pk]),
+                "surveyed": county[7 + 4 * index],
+                **_counts(*county[4 + 4 * index : 7 + 4 * index]),
             }
-            for r in rounds
+            for index, r in enumerate(rounds)
         ],
         "items": item_out,
         "lagging_items": [i["code"] for i in lagging],
@@ -301,6 +335,13 @@ def results(year):
         "assisting_units": unit_results(year, cadres=False, unit_answers=by_unit)["units"],
         "outreach": outreach(year, townships),
     }
+
+
+def _round_shares(counts):
+    """Each round's share satisfied or basically satisfied of a row of :func:`_answer_sums`."""
+    return [
+        _share(counts[index + 1] + counts[index + 2], counts[index]) for index in range(4, len(counts), 4)
+    ]
 
 
 def _linked(year, key, names):
@@ -319,6 +360,27 @@ def _linked(year, key, names):
             still_poor=Count("pk", filter=Q(exited_on__isnull=True) | Q(exited_on__gt=end)),
         )
         .order_by(names[0])
+    )
+
+
+def _unit_linked(year):
+    """:func:`_linked` for the assisting units, from the households' tallies per unit (by the
+    year registered and the year out of poverty: a few rows a unit instead of its
+    households; one query)."""
+    out_in_year = Q(exited_year=year)
+    return list(
+        UnitHouseholdTally.objects.filter(registered_year__lte=year)
+        .values("unit_id", "unit__name")
+        .annotate(  # the sums of the fields named as the sums last (a name is then the sum's)
+            exited=Coalesce(Sum("households", filter=out_in_year), 0),
+            exited_people=Sum("people", filter=out_in_year),
+            still_poor=Coalesce(
+                Sum("households", filter=Q(exited_year__isnull=True) | Q(exited_year__gt=year)), 0
+            ),
+            households=Coalesce(Sum("households"), 0),
+            people=Sum("people"),
+        )
+        .order_by("unit__name")
     )
 
 
@@ -366,8 +428,7 @@ def unit_results(year, cadres=True, unit_answers=None):
             _add(unit_answers.setdefault(r["household__unit_id"], {}), r)
             _add(cadre_answers.setdefault(r["household__cadre_id"], {}), r)
     units = [
-        row({"name": u["unit__name"]}, u, unit_answers.get(u["unit_id"], {}))
-        for u in _linked(year, "unit", ["unit__name"])
+        row({"name": u["unit__name"]}, u, unit_answers.get(u["unit_id"], {})) for u in _unit_linked(year)
     ]
     if not cadres:
         return {"year": year, "units": units}
@@ -405,19 +466,20 @@ def outreach(year, townships=None):
     event_kinds = [{"key": k, "label": str(label)} for k, label in OutreachEvent.Kind.choices]
     outcome_kinds = [{"key": k, "label": str(label)} for k, label in LivelihoodOutcome.Kind.choices]
 
+    event_keys = [kind["key"] for kind in event_kinds]
+    # jobs count people transferred; inns, farms, shops and points count themselves
+    outcome_keys = [
+        (kind["key"], kind["key"] == LivelihoodOutcome.Kind.JOB_TRANSFER) for kind in outcome_kinds
+    ]
+
     def figures(township_id):
         out = {}
-        for kind in event_kinds:
-            e = events.get((township_id, kind["key"]), {})
-            out[kind["key"]] = {"sessions": e.get("sessions", 0), "attendance": e.get("attendance") or 0}
-        for kind in outcome_kinds:
-            o = outcomes.get((township_id, kind["key"]), {})
-            # jobs count people transferred; inns, farms, shops and points count themselves
-            out[kind["key"]] = (
-                o.get("people") or 0
-                if kind["key"] == LivelihoodOutcome.Kind.JOB_TRANSFER
-                else o.get("rows", 0)
-            )
+        for key in event_keys:
+            e = events.get((township_id, key), {})
+            out[key] = {"sessions": e.get("sessions", 0), "attendance": e.get("attendance") or 0}
+        for key, people in outcome_keys:
+            o = outcomes.get((township_id, key), {})
+            out[key] = o.get("people") or 0 if people else o.get("rows", 0)
         return out
 
     rows = [{"code": t["code"], "name": t["name"], **figures(t["id"])} for t in townships]

@@ -4,7 +4,8 @@ and the demo all go through here; each write invalidates the cached pages
 (``chishui/cache.py``: the satisfaction results are cached per year).
 
 Every write of answers ends with :func:`answers_written`, which counts them again for the
-satisfaction results (``tallies.py``). Other apps derive tables from the answers
+satisfaction results (``tallies.py``); every write of households (a registry load, the admin)
+with :func:`households_written`, which counts the households again for them. Other apps derive tables from the answers
 (accountability's survey summary); villages may not import them, so they subscribe with
 :func:`on_answers_written`.
 """
@@ -36,6 +37,15 @@ def answers_written(round_ids, household_ids=None):
         cache.invalidate()
         for callback in ANSWER_CALLBACKS:
             callback(round_ids)
+
+
+def households_written(household_ids=None):
+    """After households (``household_ids``; default: any) were created, changed or deleted, in
+    the writing transaction: the households' tallies counted again and the households'
+    village and unit copied onto their answers' tallies (``tallies.households_written``), the
+    cached pages invalidated."""
+    tallies.households_written(household_ids)
+    cache.invalidate()
 
 
 @transaction.atomic

@@ -1,37 +1,81 @@
-"""The satisfaction answers' counts per (round, household) and per (round, item): the
-satisfaction results read these few thousand rows instead of the year's answers (84,180 at
-county scale). A derived copy, so one function writes it, :func:`refresh`, and every write of
-answers calls it through ``services.answers_written`` (the answers entered on the page, the
-survey sheet, the admin, a household deleted); :func:`rebuild` (``manage.py
-rebuild_summaries``, the demo) after a change behind the app's back.
+"""The satisfaction results' derived counts, so that the page reads a few thousand rows
+instead of the year's answers (84,180 at county scale) and the register's households
+(701,500 at province scale):
 
-The counts are defined once, here (:data:`COUNTS`); the live figures a test compares the
-tallies with are the same aggregates over the answers."""
+- the answers per (round, household) — with the household's village and assisting unit —
+  and per (round, item), written by :func:`refresh`, which every write of answers calls
+  through ``services.answers_written`` (the answers entered on the page, the survey sheet,
+  the admin, a household deleted);
+- the households per village and per assisting unit, by the year registered and the year
+  out of poverty, written by :func:`households_written`, which every write of households
+  calls (a registry load, the admin) — and which copies the households' village and unit onto
+  their answers' tallies again.
 
-from django.db.models import Count, Q
+:func:`rebuild` (``manage.py rebuild_summaries``, the demo) counts everything again after a
+change behind the app's back. The counts are defined once, here (:data:`COUNTS`,
+:data:`HOUSEHOLD_KEYS`); the live figures a test compares the tallies with are the same
+aggregates over the answers and the households."""
 
-from villages.models import HouseholdSurveyTally, ItemSurveyTally, SurveyAnswer, SurveyRound
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractYear
+
+from villages.models import (
+    Household,
+    HouseholdSurveyTally,
+    ItemSurveyTally,
+    SurveyAnswer,
+    SurveyRound,
+    UnitHouseholdTally,
+    VillageHouseholdTally,
+)
 
 COUNTS = {
     "answers": Count("pk"),
     "satisfied": Count("pk", filter=Q(level=SurveyAnswer.Level.SATISFIED)),
     "fair": Count("pk", filter=Q(level=SurveyAnswer.Level.FAIR)),
 }
+# A household's years, which decide whether it counts in a year (``selectors``' rules).
+HOUSEHOLD_KEYS = {"registered_year": ExtractYear("registered_on"), "exited_year": ExtractYear("exited_on")}
 BATCH = 5000
 
 
 def live_households(round_ids, household_ids=None):
-    """The answers of ``round_ids`` counted per (round, household), from the answers."""
+    """The answers of ``round_ids`` counted per (round, household), with the household's
+    village and unit, from the answers."""
     answers = SurveyAnswer.objects.filter(round_id__in=round_ids)
     if household_ids is not None:
         answers = answers.filter(household_id__in=household_ids)
-    return answers.order_by().values("round_id", "household_id").annotate(**COUNTS)
+    return (
+        answers.order_by()
+        .values(
+            "round_id", "household_id", village_id=F("household__village_id"), unit_id=F("household__unit_id")
+        )
+        .annotate(**COUNTS)
+    )
 
 
 def live_items(round_ids):
     """The answers of ``round_ids`` counted per (round, item), from the answers."""
     answers = SurveyAnswer.objects.filter(round_id__in=round_ids)
     return answers.order_by().values("round_id", "item_id").annotate(**COUNTS)
+
+
+def live_villages():
+    """The households counted per (village, year registered, year out of poverty)."""
+    return (
+        Household.objects.order_by().values("village_id", **HOUSEHOLD_KEYS).annotate(households=Count("pk"))
+    )
+
+
+def live_units():
+    """The households linked to an assisting unit, and their people, counted per (unit, year
+    registered, year out of poverty)."""
+    return (
+        Household.objects.filter(unit__isnull=False)
+        .order_by()
+        .values("unit_id", **HOUSEHOLD_KEYS)
+        .annotate(households=Count("pk"), people=Sum("size"))
+    )
 
 
 def refresh(round_ids, household_ids=None):
@@ -55,10 +99,37 @@ def refresh(round_ids, household_ids=None):
     )
 
 
+def households_written(household_ids=None):
+    """After households were written (created, changed, deleted): count the households per
+    village and per unit again (whole: two grouped queries), and copy the village and unit of
+    the households ``household_ids`` (default: all) onto their answers' tallies. Runs in the
+    caller's transaction."""
+    VillageHouseholdTally.objects.all().delete()
+    VillageHouseholdTally.objects.bulk_create(
+        (VillageHouseholdTally(**row) for row in live_villages()), batch_size=BATCH
+    )
+    UnitHouseholdTally.objects.all().delete()
+    UnitHouseholdTally.objects.bulk_create(
+        (UnitHouseholdTally(**row) for row in live_units()), batch_size=BATCH
+    )
+    tallies = HouseholdSurveyTally.objects.all()
+    if household_ids is not None:
+        household_ids = list(household_ids)
+        if not household_ids:
+            return
+        tallies = tallies.filter(household_id__in=household_ids)
+    household = Household.objects.filter(pk=OuterRef("household_id"))
+    tallies.update(
+        village_id=Subquery(household.values("village_id")[:1]),
+        unit_id=Subquery(household.values("unit_id")[:1]),
+    )
+
+
 def rebuild():
-    """Count every round's answers again; returns the number of rounds."""
+    """Count every round's answers and every household again; returns the number of rounds."""
     round_ids = list(SurveyRound.objects.values_list("pk", flat=True))
     HouseholdSurveyTally.objects.all().delete()
     ItemSurveyTally.objects.all().delete()
     refresh(round_ids)
+    households_written(household_ids=[])
     return len(round_ids)

@@ -69,10 +69,21 @@ class TableSpec:
     table: Callable  # (rows, round numbers) -> a table
     rows: Callable  # data dict -> list of rows
     title: Promise
+    # data dict, n -> (the first n rows, how many there are), where the rows are made up
+    first: Callable | None = None
 
 
 def _villages(data):
     return [{**v, "township": tw["name"]} for tw in data["townships"] for v in tw["villages"]]
+
+
+def _first_villages(data, count):
+    """The first ``count`` rows of :func:`_villages`, and how many it has (thousands in a
+    province: the page shows the first rows)."""
+    rows = []
+    for township in data["townships"]:
+        rows += [{**v, "township": township["name"]} for v in township["villages"][: count - len(rows)]]
+    return rows, sum(len(township["villages"]) for township in data["townships"])
 
 
 def _round_numbers(data):
@@ -102,6 +113,7 @@ RESULT_TABLES = {
         lambda rows, data: t.VillageTable(rows, rounds=_round_numbers(data)),
         _villages,
         gettext_lazy("各村满意度"),
+        _first_villages,
     ),
     "outreach": TableSpec(
         _outreach_table, lambda d: d["outreach"]["townships"], gettext_lazy("宣传培训与就业创业（按乡镇）")
@@ -129,10 +141,14 @@ def _body(request, year, specs, data, template, charts_of=None):
     for everyone who reads it (cached)."""
     tables = []
     for name, spec in specs.items():
-        rows = spec.rows(data)
-        entry = _entry(request, year, specs, name, spec.table(rows[:TOP_ROWS], data))
-        if len(rows) > TOP_ROWS:
-            entry["total"] = len(rows)
+        if spec.first is None:
+            rows = spec.rows(data)
+            rows, total = rows[:TOP_ROWS], len(rows)
+        else:
+            rows, total = spec.first(data, TOP_ROWS)
+        entry = _entry(request, year, specs, name, spec.table(rows, data))
+        if total > TOP_ROWS:
+            entry["total"] = total
             entry["full_url"] = f"{request.path}?year={year}&table={name}"
         tables.append((name, entry))
     figures = charts_of(data) if charts_of else []
