@@ -456,8 +456,10 @@ def refresh_survey(round_ids):
 
 def answers_written(round_ids):
     """Survey answers written by villages' pages and sheets (which cannot import this app,
-    hence not through :func:`changed`): the survey summary and the cached dashboards."""
-    cache.invalidate()
+    hence not through :func:`changed`): the survey summary and the cached dashboards — not
+    the cached headline, whose inputs (households, returns, statistics, places) answers are
+    not."""
+    cache.invalidate(households=False)
     refresh_survey(round_ids)
 
 

@@ -15,9 +15,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from chishui import cache
+from tests.villages.satisfaction_factories import load_items, survey_round
 from villages import headline
 from villages.models import Household, PovertyReturn, Township, TownshipStatistics, Village
 from villages.registry import engine
+from villages.satisfaction import services as survey_services
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +109,44 @@ def test_a_write_that_leaves_its_inputs_keeps_it_and_any_other_write_does_not(
     cache.invalidate()
     with django_assert_num_queries(2):
         assert headline.cached(DAY, places, HISTORY) == before
+
+
+def test_survey_writes_keep_it_and_still_show_on_the_pages(
+    county, supervisor, township_a, village_a, django_assert_num_queries
+):
+    """Rounds, answers and outreach records are none of the headline's inputs: their writes
+    bump the pages' version (the satisfaction results change) but not the households
+    version, so the headline is read from the cache."""
+    items = load_items()
+    first = survey_round(number=1)
+    surveyed = Household.objects.get(code="A1")
+    before = fresh(django_assert_num_queries)
+    places = townships()
+    client = Client()
+    client.force_login(supervisor)
+    shown = client.get("/satisfaction/?year=2016&format=json").json()
+
+    pages, households = cache.version(), cache.households_version()
+    survey_services.record_answers(first, surveyed, {item.pk: 1 for item in items}, user=None)
+    response = client.post(
+        "/satisfaction/outreach/new/",
+        {"kind": "night_school", "title": "夜校", "township": township_a.pk, "held_on": "2016-05-01",
+         "attendance": 40},
+    )  # fmt: skip
+    posted(response)
+    survey_services.close_round(first)
+    survey_services.open_round(year=2016, number=2, held_on=D(2016, 8, 1))
+
+    assert cache.version() != pages and cache.households_version() == households
+    with django_assert_num_queries(0):
+        assert headline.cached(DAY, places, HISTORY) == before
+    after = client.get("/satisfaction/?year=2016&format=json").json()
+    assert after["surveyed"] == shown["surveyed"] + 1
+    assert [r["number"] for r in after["rounds"]] == [1, 2]
+
+    added = household("A3", village_a, 3, D(2016, 3, 1))
+    survey_services.households_written([added.pk])  # as every write of households ends
+    assert cache.households_version() != households
 
 
 def test_a_township_renamed_behind_the_cache_is_a_different_key(county, django_assert_num_queries):

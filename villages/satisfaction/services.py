@@ -1,7 +1,10 @@
 """Writes of the satisfaction survey (C2, C5): opening and closing rounds, one household's
 answers, outreach sessions and livelihood outcomes. Forms, the registry's ``surveys`` sheet
 and the demo all go through here; each write invalidates the cached pages
-(``chishui/cache.py``: the satisfaction results are cached per year).
+(``chishui/cache.py``: the satisfaction results are cached per year) — but not the cached
+headline: rounds, answers, outreach sessions and outcomes are none of its inputs
+(households, returns to poverty, statistics, places), so these writes pass
+``households=False``. A write of households bumps everything.
 
 Every write of answers ends with :func:`answers_written`, which counts them again for the
 satisfaction results (``tallies.py``); every write of households (a registry load, the admin)
@@ -34,7 +37,7 @@ def answers_written(round_ids, household_ids=None):
     round_ids = set(round_ids)
     if round_ids:
         tallies.refresh(round_ids, household_ids)
-        cache.invalidate()
+        cache.invalidate(households=False)
         for callback in ANSWER_CALLBACKS:
             callback(round_ids)
 
@@ -54,7 +57,7 @@ def open_round(*, year, number, held_on, ends_on=None, user=None):
     survey_round.full_clean()
     survey_round._history_user = user
     survey_round.save()
-    cache.invalidate()
+    cache.invalidate(households=False)
     return survey_round
 
 
@@ -67,7 +70,7 @@ def close_round(survey_round, *, user=None):
     survey_round.closed = True
     survey_round._history_user = user
     survey_round.save(update_fields=["closed"])
-    cache.invalidate()
+    cache.invalidate(households=False)
     return survey_round
 
 
@@ -115,7 +118,7 @@ def record_answers(survey_round, household, levels, *, user=None):
 def save_record(form):
     """Save a valid outreach or outcome form (C5): the row, and the cached pages' version."""
     record = form.save()
-    cache.invalidate()
+    cache.invalidate(households=False)
     return record
 
 
