@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from chishui import cache
 from tests.villages.satisfaction_factories import load_items, survey_round
+from tests.villages.test_headline import household
 from villages import headline
 from villages.models import Household, PovertyReturn, Township, TownshipStatistics, Village
 from villages.registry import engine
@@ -26,13 +27,6 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 DAY = D(2016, 12, 31)
 HISTORY = [2015, 2016]
-
-
-def household(code, village, size, registered_on, exited_on=None):
-    return Household.objects.create(
-        code=code, village=village, head=f"户主{code}", size=size, assistance="industry",
-        registered_on=registered_on, exited_on=exited_on,
-    )  # fmt: skip
 
 
 @pytest.fixture
