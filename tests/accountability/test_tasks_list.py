@@ -104,6 +104,53 @@ def test_bad_filter_value_gets_a_chinese_message_and_no_rows(client, secretary_a
         assert codes(response) == []
 
 
+def test_county_supervisor_filters_by_township_and_then_by_its_villages(
+    client, supervisor, tasks, township_a, township_b, village_a, village_b
+):
+    client.force_login(supervisor)
+    everything = client.get(URL)
+    assert set(codes(everything)) == {"A-01", "A-02", "A-03", "A-04", "B-01"}
+    form = everything.context["filter"].form
+    assert [str(label) for _, label in form.fields["township"].choices] == ["全部", "甲镇", "乙乡"]
+    assert {str(label) for _, label in form.fields["village"].choices} >= {"甲一村", "乙一村"}
+
+    response = client.get(URL, {"township": township_b.pk})
+    assert codes(response) == ["B-01"]
+    villages = [str(label) for _, label in response.context["filter"].form.fields["village"].choices]
+    assert "乙一村" in villages and "甲一村" not in villages
+    assert f'<option value="{township_b.pk}" selected>乙乡</option>' in response.content.decode()
+    assert codes(client.get(URL, {"township": township_a.pk, "village": village_a.pk})) == ["A-04", "A-01"]
+
+    # the export follows the township too
+    exported = client.get(URL, {"township": township_b.pk, "export": "csv"}).content.decode("utf-8-sig")
+    assert "B-01" in exported and "A-01" not in exported
+
+
+def test_a_bad_township_or_a_village_outside_it_gets_a_message_and_no_rows(
+    client, supervisor, tasks, township_a, village_b
+):
+    client.force_login(supervisor)
+    for query in (
+        {"township": "abc"},
+        {"township": "999999"},
+        {"township": township_a.pk, "village": village_b.pk},
+    ):
+        response = client.get(URL, query)
+        assert response.status_code == 200
+        assert "筛选条件无效" in response.content.decode()
+        assert codes(response) == []
+
+
+def test_one_townships_cadre_is_offered_no_township_filter(client, secretary_a, tasks, township_b):
+    """A secretary sees his township's tasks only: nothing to choose, and a township in the
+    address changes nothing."""
+    client.force_login(secretary_a)
+    response = client.get(URL, {"township": township_b.pk})
+    assert "township" not in response.context["filter"].form.fields
+    assert 'name="township"' not in response.content.decode()
+    assert codes(response) == ["A-04", "A-03", "A-02", "A-01"]
+
+
 def test_list_sorts_by_a_column(client, secretary_a, tasks):
     client.force_login(secretary_a)
     assert codes(client.get(URL, {"sort": "-latest_percent"}))[:2] == ["A-01", "A-02"]
