@@ -4,6 +4,7 @@ query counts that do not grow with the data."""
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -173,28 +174,31 @@ def grow(village, n, items, first):
 
 
 # Session, user and groups, then the selector's grouped queries: the results nine (rounds,
-# answers per village and assisting unit with each round in the same row, answers per item
-# and round, items, villages with their registered households, townships, the units' linked
-# households, outreach and outcomes), the units page three (answers per unit and cadre, the
-# units' and the cadres' linked households); without ?year the latest round's year is one
-# more. Afterwards the figures and the rendered body come from the cache
+# answers per village and per assisting unit with each round in the same row, answers per
+# item and round, items, villages with their registered households, townships, the units'
+# linked households, outreach and outcomes) — the results page itself two fewer: it shows
+# no assisting unit (``results(page_rows=…)``) —, the units page three (answers per unit and
+# cadre, the units' and the cadres' linked households); without ?year the latest round's
+# year is one more. Afterwards the figures and the rendered body come from the cache
 # (chishui/cache.py): session, user and groups only. Exports read the cached figures too.
 QUERIES = {URL: 12, "/satisfaction/units/": 6}
+PAGE_QUERIES = {URL: 10, "/satisfaction/units/": 6}
 A_TABLE = {URL: "villages", "/satisfaction/units/": "cadres"}
 
 
 @pytest.mark.parametrize("url", [URL, "/satisfaction/units/"])
 @pytest.mark.parametrize(
-    "query, extra",
+    "query, extra, page",
     [
-        ({"year": 2016}, 0),
-        ({"year": 2016, "format": "json"}, 0),
-        ({}, 1),
-        ({"year": 2016, "export": "csv", "table": "units"}, 0),
+        ({"year": 2016}, 0, True),
+        ({"year": 2016, "format": "json"}, 0, False),
+        ({}, 1, True),
+        ({"year": 2016, "export": "csv", "table": "units"}, 0, False),
+        ({"year": 2016, "table": "units"}, 0, False),
     ],
 )
 def test_results_queries_do_not_grow_with_the_data(
-    client, supervisor, county, village_a, url, query, extra, django_assert_num_queries
+    client, supervisor, county, village_a, url, query, extra, page, django_assert_num_queries
 ):
     client.force_login(supervisor)
     if "table" in query:
@@ -202,7 +206,7 @@ def test_results_queries_do_not_grow_with_the_data(
     for size in (0, 40):
         grow(village_a, size, county, SurveyRound.objects.get(number=1))
         django_cache.clear()
-        with django_assert_num_queries(QUERIES[url] + extra):
+        with django_assert_num_queries((PAGE_QUERIES if page else QUERIES)[url] + extra):
             assert client.get(url, query).status_code == 200
         with django_assert_num_queries(3):
             assert client.get(url, query).status_code == 200
@@ -242,3 +246,33 @@ def test_the_page_reads_the_first_villages_as_the_whole_table_has_them(count):
     whole = views._villages(data)
     assert len(whole) == sum(sizes)
     assert views._first_villages(data, count) == (whole[:count], len(whole))
+
+
+def per_request(html):
+    """The page without what differs between two requests: the CSRF token, the print time."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r"生成时间 [0-9: -]+", "", html)
+
+
+@pytest.mark.parametrize("year", [2015, 2016])
+def test_the_page_is_the_one_its_whole_dict_makes(client, supervisor, county, monkeypatch, year):
+    # the page is built from its own figures (the first villages only, no assisting units)
+    # and caches its head and body, not the whole dict: the HTML is the one the whole dict
+    # made before (context ``data``, the lagging items, the body of its tables and charts)
+    monkeypatch.setattr(views, "TOP_ROWS", 1)  # the villages' cut falls inside the table
+    client.force_login(supervisor)
+    django_cache.clear()
+    page = client.get(URL, {"year": year})
+    # the JSON (whole dict) is built apart, after the page: the page's piece is not it
+    whole = client.get(URL, {"year": year, "format": "json"}).json()
+    assert len([v for t in whole["townships"] for v in t["villages"]]) == 2 and whole["assisting_units"]
+
+    def as_before(request, pieces, year, specs, build, page_figures, charts_of):
+        items = {i["code"]: i for i in whole["items"]}
+        body = views._body(request, year, specs, whole, "villages/satisfaction/body.html", charts_of)
+        return {"data": whole, "lagging": [items[code] for code in whole["lagging_items"]]}, body
+
+    monkeypatch.setattr(views, "_page", as_before)
+    before = client.get(URL, {"year": year})
+    assert per_request(page.content.decode()) == per_request(before.content.decode())
+    assert "V-A1" in page.content.decode() and "V-B1" not in page.content.decode()

@@ -196,13 +196,14 @@ def _counts(answers, satisfied, fair):
     }
 
 
-def _answer_sums(round_ids):
+def _answer_sums(round_ids, units=True):
     """The answers of the rounds ``round_ids`` summed per village and per unit, from the
     households' tallies (``tallies.py``: a row per household and round, with its village and
-    unit), grouped in the database (two queries). Per village ``(surveyed, answers,
-    satisfied, fair, then for each round: answers, satisfied, fair, surveyed)``; per unit
-    ``{"answers", "satisfied", "fair", "surveyed"}``. ``surveyed``: the households that
-    answered (in any of the rounds, or in that round)."""
+    unit), grouped in the database (two queries; one without ``units``: then the units' sums
+    are None). Per village ``(surveyed, answers, satisfied, fair, then for each round:
+    answers, satisfied, fair, surveyed)``; per unit ``{"answers", "satisfied", "fair",
+    "surveyed"}``. ``surveyed``: the households that answered (in any of the rounds, or in
+    that round)."""
     tallies = HouseholdSurveyTally.objects.filter(round_id__in=round_ids).order_by()
     surveyed = Count("household_id", distinct=True)
     per_round = []
@@ -214,6 +215,8 @@ def _answer_sums(round_ids):
     aggregates = {f"c{index}": aggregate for index, aggregate in enumerate(aggregates)}
     rows = tallies.values("village_id").annotate(**aggregates).values_list("village_id", *aggregates)
     by_village = {row[0]: row[1:] for row in _tuples(rows)}
+    if not units:
+        return by_village, None
     by_unit = {
         row["unit_id"]: row
         for row in tallies.values("unit_id").annotate(
@@ -247,17 +250,24 @@ def _add(total, row):
     return total
 
 
-def results(year):
+def results(year, page_rows=None):
     """The 群众满意度 page of ``year``: rounds (trend), items, townships → villages, the
     assisting units and outreach. Shares are percents; None where nobody was surveyed.
 
     The answers are read from their tallies (``tallies.py``) summed per village, per unit and
     per item in the database; a household belongs to one village, so the answers and the
     households surveyed in a round or over the year in a township or the county are sums of
-    the villages' rows. The registered households are the households' tallies per village."""
+    the villages' rows. The registered households are the households' tallies per village.
+
+    ``page_rows``: only what the page itself shows (``views.results``; the JSON, the exports
+    and the tables in full read the whole dict): the rows of the first ``page_rows``
+    villages — the townships' ``villages`` hold those only, ``village_count`` says how many
+    villages there are — and no ``assisting_units`` (two queries and, in a province, 6,100
+    village rows fewer). Every other figure is the whole dict's."""
     rounds = list(SurveyRound.objects.filter(year=year).order_by("number"))
     round_ids = [r.pk for r in rounds]
-    by_village, by_unit = _answer_sums(round_ids) if round_ids else ({}, {})
+    units = page_rows is None
+    by_village, by_unit = _answer_sums(round_ids, units) if round_ids else ({}, {})
     items = _items(round_ids)
     villages = _villages(year)
     townships = list(Township.objects.order_by("code").values("id", "code", "name"))
@@ -265,11 +275,14 @@ def results(year):
     width = 4 + 4 * len(round_ids)  # surveyed, the year's counts, each round's counts
     nothing = (0,) * width
     per_township = {t["id"]: ([], [], []) for t in townships}  # rows, counts, registered
-    for village_id, code, name, township_id, registered in villages:
+    shown = len(villages) if page_rows is None else page_rows
+    for index, (village_id, code, name, township_id, registered) in enumerate(villages):
         counts = by_village.get(village_id, nothing)
         rows, township_counts, township_registered = per_township[township_id]
         township_counts.append(counts)
         township_registered.append(registered)
+        if index >= shown:
+            continue
         rows.append(
             {
                 "code": code,
@@ -313,7 +326,7 @@ def results(year):
         )
     ranked = [i for i in item_out if i["content_share"] is not None]
     lagging = sorted(ranked, key=lambda i: (i["content_share"], i["code"]))[:5]
-    return {
+    data = {
         "year": year,
         "registered": sum(t["registered"] for t in township_out),
         "surveyed": county[0],
@@ -332,9 +345,13 @@ def results(year):
         "items": item_out,
         "lagging_items": [i["code"] for i in lagging],
         "townships": township_out,
-        "assisting_units": unit_results(year, cadres=False, unit_answers=by_unit)["units"],
-        "outreach": outreach(year, townships),
     }
+    if units:
+        data["assisting_units"] = unit_results(year, cadres=False, unit_answers=by_unit)["units"]
+    else:
+        data["village_count"] = len(villages)
+    data["outreach"] = outreach(year, townships)
+    return data
 
 
 def _round_shares(counts):
