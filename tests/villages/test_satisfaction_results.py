@@ -12,8 +12,8 @@ from django.core.cache import cache as django_cache
 from django.urls import reverse
 
 from tests.villages.satisfaction_factories import ITEMS, answer_all, household, load_items, survey_round, unit
-from villages.models import Cadre, LivelihoodOutcome, OutreachEvent, SurveyRound
-from villages.satisfaction import views
+from villages.models import Cadre, LivelihoodOutcome, OutreachEvent, SurveyRound, Township
+from villages.satisfaction import selectors, views
 
 pytestmark = pytest.mark.django_db
 URL = "/satisfaction/"
@@ -113,6 +113,34 @@ def test_outreach_and_outcomes_by_township_and_year(client, supervisor, county):
     )  # 2015's inn not counted
     a = next(t for t in outreach["townships"] if t["code"] == "T-A")
     assert (a["night_school"]["attendance"], a["job_transfer"], a["rural_inn"]) == (40, 3, 0)
+
+
+def test_townships_without_outreach_or_outcomes_have_every_kind_at_zero(county, township_a):
+    # most of a province's townships record nothing in a year: their rows are made without
+    # looking up each kind, and must be the rows of one that does, with zeros
+    Township.objects.create(code="T-C", name="丙镇")
+    outreach = selectors.outreach(2016)
+    rows = {t["code"]: t for t in outreach["townships"]}
+    assert list(rows) == ["T-A", "T-B", "T-C"]
+    zero = {
+        key: {"sessions": 0, "attendance": 0} if isinstance(value, dict) else 0
+        for key, value in rows["T-A"].items()
+        if key not in ("code", "name")
+    }
+    assert rows["T-C"] == {"code": "T-C", "name": "丙镇", **zero}
+    assert list(rows["T-C"]) == list(rows["T-A"])  # the same columns in the same order
+    assert rows["T-B"] == {"code": "T-B", "name": rows["T-B"]["name"], **zero, "rural_inn": 1}
+    assert outreach["totals"] == {
+        **zero,
+        "night_school": {"sessions": 1, "attendance": 40},
+        "job_transfer": 3,
+        "rural_inn": 1,
+    }
+    OutreachEvent.objects.all().delete()
+    LivelihoodOutcome.objects.all().delete()
+    nothing = selectors.outreach(2016)
+    assert not nothing["recorded"] and nothing["totals"] == zero
+    assert all(row == {"code": row["code"], "name": row["name"], **zero} for row in nothing["townships"])
 
 
 def test_a_year_without_rounds_says_so_instead_of_zeros(client, supervisor, county):

@@ -499,15 +499,28 @@ def outreach(year, townships=None):
             out[key] = o.get("people") or 0 if people else o.get("rows", 0)
         return out
 
-    rows = [{"code": t["code"], "name": t["name"], **figures(t["id"])} for t in townships]
+    def nothing():  # figures() of a township without any (most of a province's)
+        return {
+            **{key: {"sessions": 0, "attendance": 0} for key in event_keys},
+            **dict.fromkeys((key for key, _people in outcome_keys), 0),
+        }
+
+    recorded = {township_id for township_id, _kind in (*events, *outcomes)}
+    rows, counted = [], []  # counted: the rows of the townships with any
+    for t in townships:
+        if t["id"] in recorded:
+            rows.append({"code": t["code"], "name": t["name"], **figures(t["id"])})
+            counted.append(rows[-1])
+        else:
+            rows.append({"code": t["code"], "name": t["name"], **nothing()})
     totals = {}
     for kind in event_kinds:
         totals[kind["key"]] = {
-            "sessions": sum(r[kind["key"]]["sessions"] for r in rows),
-            "attendance": sum(r[kind["key"]]["attendance"] for r in rows),
+            "sessions": sum(r[kind["key"]]["sessions"] for r in counted),
+            "attendance": sum(r[kind["key"]]["attendance"] for r in counted),
         }
     for kind in outcome_kinds:
-        totals[kind["key"]] = sum(r[kind["key"]] for r in rows)
+        totals[kind["key"]] = sum(r[kind["key"]] for r in counted)
     return {
         "event_kinds": event_kinds,
         "outcome_kinds": outcome_kinds,
