@@ -253,18 +253,15 @@ def _township_sums(round_ids):
         return {row[0]: row[1:] for row in cursor.fetchall()}
 
 
-def _answer_sums(round_ids, units=True):
+def _answer_sums(round_ids):
     """The answers of the rounds ``round_ids`` summed per village and per unit, from the
     households' tallies (``tallies.py``: a row per household and round, with its village and
-    unit), grouped in the database (two queries; one without ``units``: then the units' sums
-    are None). Per village ``(surveyed, answers, satisfied, fair, then for each round:
-    answers, satisfied, fair, surveyed)``; per unit ``{"answers", "satisfied", "fair",
-    "surveyed"}``. ``surveyed``: the households that answered (in any of the rounds, or in
-    that round)."""
+    unit), grouped in the database (two queries). Per village ``(surveyed, answers,
+    satisfied, fair, then for each round: answers, satisfied, fair, surveyed)``; per unit
+    ``{"answers", "satisfied", "fair", "surveyed"}``. ``surveyed``: the households that
+    answered (in any of the rounds, or in that round)."""
     tallies = HouseholdSurveyTally.objects.filter(round_id__in=round_ids).order_by()
     by_village = {row[0]: row[1:] for row in _tuples(_village_sums(round_ids))}
-    if not units:
-        return by_village, None
     surveyed = Count("household_id", distinct=True)
     by_unit = {
         row["unit_id"]: row
@@ -311,8 +308,9 @@ def results(year, page_rows=None):
     ``page_rows``: only what the page itself shows (``views.results``; the JSON, the exports
     and the tables in full read the whole dict): the rows of the first ``page_rows``
     villages — the townships' ``villages`` hold those only, ``village_count`` says how many
-    villages there are — and no ``assisting_units`` (two queries and, in a province, 6,100
-    village rows fewer). Every other figure is the whole dict's."""
+    villages there are — and no ``assisting_units``; the townships' figures are then summed
+    per township in the database (:func:`_first_township_rows`), not from 6,100 villages'
+    rows in a province. Every other figure is the whole dict's."""
     rounds = list(SurveyRound.objects.filter(year=year).order_by("number"))
     round_ids = [r.pk for r in rounds]
     units = page_rows is None
@@ -391,6 +389,8 @@ def results(year, page_rows=None):
 
 
 def _village_row(village, counts):
+    """A village's row of the results: ``village`` as :func:`_villages` reads it, ``counts``
+    its row of :func:`_answer_sums`."""
     _id, code, name, _township_id, registered = village
     return {
         "code": code,
