@@ -4,6 +4,7 @@ query counts that do not grow with the data."""
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -11,8 +12,8 @@ from django.core.cache import cache as django_cache
 from django.urls import reverse
 
 from tests.villages.satisfaction_factories import ITEMS, answer_all, household, load_items, survey_round, unit
-from villages.models import Cadre, LivelihoodOutcome, OutreachEvent, SurveyRound
-from villages.satisfaction import views
+from villages.models import Cadre, LivelihoodOutcome, OutreachEvent, SurveyRound, Township
+from villages.satisfaction import selectors, views
 
 pytestmark = pytest.mark.django_db
 URL = "/satisfaction/"
@@ -114,6 +115,34 @@ def test_outreach_and_outcomes_by_township_and_year(client, supervisor, county):
     assert (a["night_school"]["attendance"], a["job_transfer"], a["rural_inn"]) == (40, 3, 0)
 
 
+def test_townships_without_outreach_or_outcomes_have_every_kind_at_zero(county, township_a):
+    # most of a province's townships record nothing in a year: their rows are made without
+    # looking up each kind, and must be the rows of one that does, with zeros
+    Township.objects.create(code="T-C", name="丙镇")
+    outreach = selectors.outreach(2016)
+    rows = {t["code"]: t for t in outreach["townships"]}
+    assert list(rows) == ["T-A", "T-B", "T-C"]
+    zero = {
+        key: {"sessions": 0, "attendance": 0} if isinstance(value, dict) else 0
+        for key, value in rows["T-A"].items()
+        if key not in ("code", "name")
+    }
+    assert rows["T-C"] == {"code": "T-C", "name": "丙镇", **zero}
+    assert list(rows["T-C"]) == list(rows["T-A"])  # the same columns in the same order
+    assert rows["T-B"] == {"code": "T-B", "name": rows["T-B"]["name"], **zero, "rural_inn": 1}
+    assert outreach["totals"] == {
+        **zero,
+        "night_school": {"sessions": 1, "attendance": 40},
+        "job_transfer": 3,
+        "rural_inn": 1,
+    }
+    OutreachEvent.objects.all().delete()
+    LivelihoodOutcome.objects.all().delete()
+    nothing = selectors.outreach(2016)
+    assert not nothing["recorded"] and nothing["totals"] == zero
+    assert all(row == {"code": row["code"], "name": row["name"], **zero} for row in nothing["townships"])
+
+
 def test_a_year_without_rounds_says_so_instead_of_zeros(client, supervisor, county):
     client.force_login(supervisor)
     data = client.get(URL, {"year": 2017, "format": "json"}).json()
@@ -173,12 +202,15 @@ def grow(village, n, items, first):
 
 
 # Session, user and groups, then the selector's grouped queries: the results nine (rounds,
-# answers per village and assisting unit with each round in the same row, answers per item
-# and round, items, villages with their registered households, townships, the units' linked
-# households, outreach and outcomes), the units page three (answers per unit and cadre, the
-# units' and the cadres' linked households); without ?year the latest round's year is one
-# more. Afterwards the figures and the rendered body come from the cache
-# (chishui/cache.py): session, user and groups only. Exports read the cached figures too.
+# answers per village and per assisting unit with each round in the same row, answers per
+# item and round, items, villages with their registered households, townships, the units'
+# linked households, outreach and outcomes; the page itself as many made otherwise —
+# ``results(page_rows=…)``: no assisting unit, the answers and the registered households
+# summed per township, the first villages and their answers apart), the units page three
+# (answers per unit and cadre, the units' and the cadres' linked households); without ?year
+# the latest round's year is one more. Afterwards the figures and the rendered body come
+# from the cache (chishui/cache.py): session, user and groups only. Exports read the cached
+# figures too.
 QUERIES = {URL: 12, "/satisfaction/units/": 6}
 A_TABLE = {URL: "villages", "/satisfaction/units/": "cadres"}
 
@@ -191,6 +223,7 @@ A_TABLE = {URL: "villages", "/satisfaction/units/": "cadres"}
         ({"year": 2016, "format": "json"}, 0),
         ({}, 1),
         ({"year": 2016, "export": "csv", "table": "units"}, 0),
+        ({"year": 2016, "table": "units"}, 0),
     ],
 )
 def test_results_queries_do_not_grow_with_the_data(
@@ -242,3 +275,33 @@ def test_the_page_reads_the_first_villages_as_the_whole_table_has_them(count):
     whole = views._villages(data)
     assert len(whole) == sum(sizes)
     assert views._first_villages(data, count) == (whole[:count], len(whole))
+
+
+def per_request(html):
+    """The page without what differs between two requests: the CSRF token, the print time."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r"生成时间 [0-9: -]+", "", html)
+
+
+@pytest.mark.parametrize("year", [2015, 2016])
+def test_the_page_is_the_one_its_whole_dict_makes(client, supervisor, county, monkeypatch, year):
+    # the page is built from its own figures (the first villages only, no assisting units)
+    # and caches its head and body, not the whole dict: the HTML is the one the whole dict
+    # made before (context ``data``, the lagging items, the body of its tables and charts)
+    monkeypatch.setattr(views, "TOP_ROWS", 1)  # the villages' cut falls inside the table
+    client.force_login(supervisor)
+    django_cache.clear()
+    page = client.get(URL, {"year": year})
+    # the JSON (whole dict) is built apart, after the page: the page's piece is not it
+    whole = client.get(URL, {"year": year, "format": "json"}).json()
+    assert len([v for t in whole["townships"] for v in t["villages"]]) == 2 and whole["assisting_units"]
+
+    def as_before(request, pieces, year, specs, build, page_figures, charts_of):
+        items = {i["code"]: i for i in whole["items"]}
+        body = views._body(request, year, specs, whole, "villages/satisfaction/body.html", charts_of)
+        return {"data": whole, "lagging": [items[code] for code in whole["lagging_items"]]}, body
+
+    monkeypatch.setattr(views, "_page", as_before)
+    before = client.get(URL, {"year": year})
+    assert per_request(page.content.decode()) == per_request(before.content.decode())
+    assert "V-A1" in page.content.decode() and "V-B1" not in page.content.decode()

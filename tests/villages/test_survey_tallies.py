@@ -187,9 +187,26 @@ def assert_results_as_from_the_answers(monkeypatch, years):
         from_answers = {year: pages(reference, year) for year in years}
     for year in years:
         assert from_tallies[year] == from_answers[year], year
+        for rows in (0, 1, 2, 1000):  # the page's figures: the whole dict's, cut
+            assert selectors.results(year, page_rows=rows) == page_part(from_answers[year][0], rows), (
+                year,
+                rows,
+            )
     assert any(unit["surveyed"] for unit in from_tallies[years[1]][1]["units"])  # answers seen
     assert any(unit["exited"] for year in years for unit in from_tallies[year][1]["units"])
     assert from_tallies[years[1]][0]["registered"]
+
+
+def page_part(whole, rows):
+    """The results page's figures (``selectors.results(year, page_rows=rows)``) as a cut of the
+    whole dict: the first ``rows`` villages' rows, their number, no assisting units."""
+    townships, left = [], rows
+    for township in whole["townships"]:
+        townships.append({**township, "villages": township["villages"][:left]})
+        left -= len(townships[-1]["villages"])
+    cut = {key: value for key, value in whole.items() if key not in ("assisting_units", "outreach")}
+    villages = sum(len(township["villages"]) for township in whole["townships"])
+    return {**cut, "townships": townships, "village_count": villages, "outreach": whole["outreach"]}
 
 
 def answered_years():

@@ -23,6 +23,7 @@ from villages.models import (
     Township,
     UnitHouseholdTally,
     Village,
+    VillageHouseholdTally,
 )
 
 # Who may enter answers: survey workers in their villages, county supervisors anywhere.
@@ -174,15 +175,34 @@ def _tuples(queryset):
         return cursor.fetchall()
 
 
-def _villages(year):
+def _villages(year, first=None):
     """The villages in order — ``(id, code, name, township id, registered)`` — with their
     households on the register during ``year``, from the households' tallies per village (one
-    query)."""
-    registered = Sum("household_tallies__households", filter=_registered_years_q(year, "household_tallies__"))
+    query). ``first``: the first villages only (their tallies read village by village)."""
+    villages = Village.objects.order_by("township__code", "code")
+    if first is None:
+        registered = Sum(
+            "household_tallies__households", filter=_registered_years_q(year, "household_tallies__")
+        )
+    else:
+        tallies = VillageHouseholdTally.objects.filter(_registered_years_q(year), village=OuterRef("pk"))
+        registered = Subquery(tallies.order_by().values("village").annotate(n=Sum("households")).values("n"))
+        villages = villages[:first]
     return _tuples(
-        Village.objects.annotate(registered=Coalesce(registered, 0))
-        .order_by("township__code", "code")
-        .values_list("id", "code", "name", "township_id", "registered")
+        villages.annotate(registered=Coalesce(registered, 0)).values_list(
+            "id", "code", "name", "township_id", "registered"
+        )
+    )
+
+
+def _registered_per_township(year):
+    """``{township id: households on the register during year}``, from the households'
+    tallies per village (one query)."""
+    tallies = VillageHouseholdTally.objects.filter(_registered_years_q(year)).order_by()
+    return dict(
+        tallies.values("village__township_id")
+        .annotate(n=Sum("households"))
+        .values_list("village__township_id", "n")
     )
 
 
@@ -196,14 +216,8 @@ def _counts(answers, satisfied, fair):
     }
 
 
-def _answer_sums(round_ids):
-    """The answers of the rounds ``round_ids`` summed per village and per unit, from the
-    households' tallies (``tallies.py``: a row per household and round, with its village and
-    unit), grouped in the database (two queries). Per village ``(surveyed, answers,
-    satisfied, fair, then for each round: answers, satisfied, fair, surveyed)``; per unit
-    ``{"answers", "satisfied", "fair", "surveyed"}``. ``surveyed``: the households that
-    answered (in any of the rounds, or in that round)."""
-    tallies = HouseholdSurveyTally.objects.filter(round_id__in=round_ids).order_by()
+def _village_sums(round_ids):
+    """The query of :func:`_answer_sums`' rows per village: ``(village id, c0, c1, …)``."""
     surveyed = Count("household_id", distinct=True)
     per_round = []
     for pk in round_ids:
@@ -212,8 +226,43 @@ def _answer_sums(round_ids):
         per_round.append(Count("pk", filter=in_round))
     aggregates = [surveyed, *(Sum(key) for key in LEVEL_KEYS), *per_round]
     aggregates = {f"c{index}": aggregate for index, aggregate in enumerate(aggregates)}
-    rows = tallies.values("village_id").annotate(**aggregates).values_list("village_id", *aggregates)
-    by_village = {row[0]: row[1:] for row in _tuples(rows)}
+    tallies = HouseholdSurveyTally.objects.filter(round_id__in=round_ids).order_by()
+    return tallies.values("village_id").annotate(**aggregates).values_list("village_id", *aggregates)
+
+
+def _township_sums(round_ids):
+    """``{township id: the sums of its villages' rows of _answer_sums}``: the villages' rows
+    summed again per township in the database (a household belongs to one village, so the
+    households surveyed add up), one query whose 850 rows in a province stand for its 6,100
+    villages' rows."""
+    villages = _village_sums(round_ids)
+    sql, params = villages.query.get_compiler(using=villages.db).as_sql()
+    connection = connections[villages.db]
+    quote = connection.ops.quote_name
+    width = 4 + 4 * len(round_ids)
+    sums = ", ".join(f"CAST(SUM({quote('sums')}.{quote(f'c{index}')}) AS BIGINT)" for index in range(width))
+    township = f"{quote('village')}.{quote('township_id')}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {township}, {sums} FROM ({sql}) {quote('sums')} "
+            f"INNER JOIN {quote(Village._meta.db_table)} {quote('village')} "
+            f"ON {quote('village')}.{quote('id')} = {quote('sums')}.{quote('village_id')} "
+            f"GROUP BY {township}",
+            params,
+        )
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _answer_sums(round_ids):
+    """The answers of the rounds ``round_ids`` summed per village and per unit, from the
+    households' tallies (``tallies.py``: a row per household and round, with its village and
+    unit), grouped in the database (two queries). Per village ``(surveyed, answers,
+    satisfied, fair, then for each round: answers, satisfied, fair, surveyed)``; per unit
+    ``{"answers", "satisfied", "fair", "surveyed"}``. ``surveyed``: the households that
+    answered (in any of the rounds, or in that round)."""
+    tallies = HouseholdSurveyTally.objects.filter(round_id__in=round_ids).order_by()
+    by_village = {row[0]: row[1:] for row in _tuples(_village_sums(round_ids))}
+    surveyed = Count("household_id", distinct=True)
     by_unit = {
         row["unit_id"]: row
         for row in tallies.values("unit_id").annotate(
@@ -247,50 +296,48 @@ def _add(total, row):
     return total
 
 
-def results(year):
+def results(year, page_rows=None):
     """The 群众满意度 page of ``year``: rounds (trend), items, townships → villages, the
     assisting units and outreach. Shares are percents; None where nobody was surveyed.
 
     The answers are read from their tallies (``tallies.py``) summed per village, per unit and
     per item in the database; a household belongs to one village, so the answers and the
     households surveyed in a round or over the year in a township or the county are sums of
-    the villages' rows. The registered households are the households' tallies per village."""
+    the villages' rows. The registered households are the households' tallies per village.
+
+    ``page_rows``: only what the page itself shows (``views.results``; the JSON, the exports
+    and the tables in full read the whole dict): the rows of the first ``page_rows``
+    villages — the townships' ``villages`` hold those only, ``village_count`` says how many
+    villages there are — and no ``assisting_units``; the townships' figures are then summed
+    per township in the database (:func:`_first_township_rows`), not from 6,100 villages'
+    rows in a province. Every other figure is the whole dict's."""
     rounds = list(SurveyRound.objects.filter(year=year).order_by("number"))
     round_ids = [r.pk for r in rounds]
-    by_village, by_unit = _answer_sums(round_ids) if round_ids else ({}, {})
+    units = page_rows is None
     items = _items(round_ids)
-    villages = _villages(year)
-    townships = list(Township.objects.order_by("code").values("id", "code", "name"))
-
+    townships = Township.objects.order_by("code").values("id", "code", "name")
+    if not units:
+        townships = townships.annotate(village_count=Count("villages"))
+    townships = list(townships)
     width = 4 + 4 * len(round_ids)  # surveyed, the year's counts, each round's counts
     nothing = (0,) * width
-    per_township = {t["id"]: ([], [], []) for t in townships}  # rows, counts, registered
-    for village_id, code, name, township_id, registered in villages:
-        counts = by_village.get(village_id, nothing)
-        rows, township_counts, township_registered = per_township[township_id]
-        township_counts.append(counts)
-        township_registered.append(registered)
-        rows.append(
-            {
-                "code": code,
-                "name": name,
-                "registered": registered,
-                "surveyed": counts[0],
-                **_counts(*counts[1:4]),
-                "rounds": _round_shares(counts),
-            }
-        )
+    by_unit = {}
+    if units:
+        by_village, by_unit = _answer_sums(round_ids) if round_ids else ({}, {})
+        per_township = _township_rows(_villages(year), by_village, townships, nothing)
+    else:
+        per_township = _first_township_rows(year, round_ids, townships, page_rows, nothing)
+
     township_out = []
     county = []
     for township in townships:
-        rows, township_counts, township_registered = per_township[township["id"]]
-        total = [sum(column) for column in zip(*township_counts, strict=True)] or list(nothing)
+        rows, total, registered = per_township[township["id"]]
         county.append(total)
         township_out.append(
             {
                 "code": township["code"],
                 "name": township["name"],
-                "registered": sum(township_registered),
+                "registered": registered,
                 "surveyed": total[0],
                 **_counts(*total[1:4]),
                 "rounds": _round_shares(total),
@@ -313,7 +360,7 @@ def results(year):
         )
     ranked = [i for i in item_out if i["content_share"] is not None]
     lagging = sorted(ranked, key=lambda i: (i["content_share"], i["code"]))[:5]
-    return {
+    data = {
         "year": year,
         "registered": sum(t["registered"] for t in township_out),
         "surveyed": county[0],
@@ -332,8 +379,63 @@ def results(year):
         "items": item_out,
         "lagging_items": [i["code"] for i in lagging],
         "townships": township_out,
-        "assisting_units": unit_results(year, cadres=False, unit_answers=by_unit)["units"],
-        "outreach": outreach(year, townships),
+    }
+    if units:
+        data["assisting_units"] = unit_results(year, cadres=False, unit_answers=by_unit)["units"]
+    else:
+        data["village_count"] = sum(t["village_count"] for t in townships)
+    data["outreach"] = outreach(year, townships)
+    return data
+
+
+def _village_row(village, counts):
+    """A village's row of the results: ``village`` as :func:`_villages` reads it, ``counts``
+    its row of :func:`_answer_sums`."""
+    _id, code, name, _township_id, registered = village
+    return {
+        "code": code,
+        "name": name,
+        "registered": registered,
+        "surveyed": counts[0],
+        **_counts(*counts[1:4]),
+        "rounds": _round_shares(counts),
+    }
+
+
+def _township_rows(villages, by_village, townships, nothing):
+    """``{township id: (its villages' rows, its counts, its registered households)}`` from
+    every village's ``(id, code, name, township id, registered)`` and counts: the townships'
+    counts are column sums of their villages'."""
+    per_township = {t["id"]: ([], [], []) for t in townships}  # rows, counts, registered
+    for village in villages:
+        counts = by_village.get(village[0], nothing)
+        rows, township_counts, township_registered = per_township[village[3]]
+        township_counts.append(counts)
+        township_registered.append(village[4])
+        rows.append(_village_row(village, counts))
+    return {
+        pk: (rows, [sum(column) for column in zip(*counts, strict=True)] or list(nothing), sum(registered))
+        for pk, (rows, counts, registered) in per_township.items()
+    }
+
+
+def _first_township_rows(year, round_ids, townships, count, nothing):
+    """:func:`_township_rows` with only the first ``count`` villages' rows (the page's): the
+    townships' counts and registered households summed per township in the database, the
+    first villages' read alone (four queries, three without rounds)."""
+    first = _villages(year, count) if count else []
+    totals = _township_sums(round_ids) if round_ids else {}
+    village_ids = [village[0] for village in first]
+    by_village = {}
+    if round_ids and village_ids:
+        first_sums = _village_sums(round_ids).filter(village_id__in=village_ids)
+        by_village = {row[0]: row[1:] for row in _tuples(first_sums)}
+    registered = _registered_per_township(year)
+    per_township = {t["id"]: [] for t in townships}
+    for village in first:
+        per_township[village[3]].append(_village_row(village, by_village.get(village[0], nothing)))
+    return {
+        pk: (rows, list(totals.get(pk, nothing)), registered.get(pk, 0)) for pk, rows in per_township.items()
     }
 
 
@@ -482,15 +584,28 @@ def outreach(year, townships=None):
             out[key] = o.get("people") or 0 if people else o.get("rows", 0)
         return out
 
-    rows = [{"code": t["code"], "name": t["name"], **figures(t["id"])} for t in townships]
+    def nothing():  # figures() of a township without any (most of a province's)
+        return {
+            **{key: {"sessions": 0, "attendance": 0} for key in event_keys},
+            **dict.fromkeys((key for key, _people in outcome_keys), 0),
+        }
+
+    recorded = {township_id for township_id, _kind in (*events, *outcomes)}
+    rows, counted = [], []  # counted: the rows of the townships with any
+    for t in townships:
+        if t["id"] in recorded:
+            rows.append({"code": t["code"], "name": t["name"], **figures(t["id"])})
+            counted.append(rows[-1])
+        else:
+            rows.append({"code": t["code"], "name": t["name"], **nothing()})
     totals = {}
     for kind in event_kinds:
         totals[kind["key"]] = {
-            "sessions": sum(r[kind["key"]]["sessions"] for r in rows),
-            "attendance": sum(r[kind["key"]]["attendance"] for r in rows),
+            "sessions": sum(r[kind["key"]]["sessions"] for r in counted),
+            "attendance": sum(r[kind["key"]]["attendance"] for r in counted),
         }
     for kind in outcome_kinds:
-        totals[kind["key"]] = sum(r[kind["key"]] for r in rows)
+        totals[kind["key"]] = sum(r[kind["key"]] for r in counted)
     return {
         "event_kinds": event_kinds,
         "outcome_kinds": outcome_kinds,

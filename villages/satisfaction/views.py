@@ -79,10 +79,13 @@ def _villages(data):
 
 def _first_villages(data, count):
     """The first ``count`` rows of :func:`_villages`, and how many it has (thousands in a
-    province: the page shows the first rows)."""
+    province: the page shows the first rows). ``data`` may be the page's figures, which hold
+    the first villages' rows only and their number (``selectors.results``' ``page_rows``)."""
     rows = []
     for township in data["townships"]:
         rows += [{**v, "township": township["name"]} for v in township["villages"][: count - len(rows)]]
+    if "village_count" in data:
+        return rows, data["village_count"]
     return rows, sum(len(township["villages"]) for township in data["townships"])
 
 
@@ -169,9 +172,47 @@ def _result_charts(data):
     ]
 
 
-def _serve(request, page, specs, build, template, title, charts_of=None):
+def _results_head(data):
+    """What the results page shows around its body (``results.html``): the year's figures,
+    the outreach totals and the lagging items — a few hundred bytes to cache, where the
+    whole dict of a province is 900 KB."""
+    items = {i["code"]: i for i in data["items"]}
+    head = {key: data[key] for key in ("rounds", "registered", "surveyed", "answers")}
+    head.update(satisfied_share=data["satisfied_share"], content_share=data["content_share"])
+    head["outreach"] = {key: data["outreach"][key] for key in ("recorded", "totals")}
+    return {"data": head, "lagging": [items[code] for code in data["lagging_items"]]}
+
+
+@dataclass(frozen=True)
+class PageFigures:
+    """How a page is built without its selector's whole dict: ``build(year)`` gives the
+    figures its body and head need, ``head(figures)`` the context around the body."""
+
+    build: Callable
+    head: Callable
+
+
+def _page(request, pieces, year, specs, build, page_figures, charts_of):
+    """The page's context around its rendered body, cached: from the selector's whole dict
+    (cached too, the JSON's and the exports'), or from ``page_figures`` (the page's piece is
+    then all there is to store)."""
+    body_template = "villages/satisfaction/body.html"
+    if page_figures is None:
+        data = pieces.get("data", year, lambda: build(year))
+        body = pieces.get("body", year, lambda: _body(request, year, specs, data, body_template, charts_of))
+        return {"data": data}, body
+
+    def both():
+        figures = page_figures.build(year)
+        return page_figures.head(figures), _body(request, year, specs, figures, body_template, charts_of)
+
+    return pieces.get("page", year, both)
+
+
+def _serve(request, page, specs, build, template, title, charts_of=None, page_figures=None):
     """The flow both result pages share: year → the selector's dict (cached per year and
-    language) → an export, the JSON, one table in full, or the page (its body cached)."""
+    language) → an export, the JSON, one table in full; or the page: its head and body
+    (cached, :func:`_page`)."""
     pieces = cache.Pieces(page)
     year, error = _year(request, pieces)
     if error:
@@ -181,40 +222,37 @@ def _serve(request, page, specs, build, template, title, charts_of=None):
     except ValueError as exc:
         return bad_request(request, str(exc))
 
+    context = {
+        "year": year,
+        "json_url": f"{request.path}?year={year}&format=json",
+        "previous_url": f"{request.path}?year={year - 1}",
+        "next_url": f"{request.path}?year={year + 1}",
+        "generated_at": timezone.localtime(),
+    }
+    if fmt == "html" and name is None:
+        head, body = _page(request, pieces, year, specs, build, page_figures, charts_of)
+        context.update(head)
+        context["body"] = mark_safe(body)  # rendered by our templates, escaped there
+        return render(request, template, context)
+
     data = pieces.get("data", year, lambda: build(year))
     if export is not None:
         spec = specs[name]
         return export_response(spec.table(spec.rows(data), data), export, f"{page}-{year}-{name}")
     if fmt == "json":
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    context = {
-        "year": year,
-        "data": data,
-        "json_url": f"{request.path}?year={year}&format=json",
-        "previous_url": f"{request.path}?year={year - 1}",
-        "next_url": f"{request.path}?year={year + 1}",
-        "generated_at": timezone.localtime(),
-    }
-    if name is not None:
-        spec = specs[name]
-        table = spec.table(spec.rows(data), data)
-        table.prefix = f"{name}-"
-        paginate(request, table, PAGE_ROWS)
-        context.update(
-            name=name,
-            entry=_entry(request, year, specs, name, table),
-            title=title,
-            back_url=f"{request.path}?year={year}",
-        )
-        return render(request, "villages/satisfaction/full_table.html", context)
-    body = pieces.get(
-        "body", year, lambda: _body(request, year, specs, data, "villages/satisfaction/body.html", charts_of)
+    spec = specs[name]  # one table in full
+    table = spec.table(spec.rows(data), data)
+    table.prefix = f"{name}-"
+    paginate(request, table, PAGE_ROWS)
+    context.update(
+        data=data,
+        name=name,
+        entry=_entry(request, year, specs, name, table),
+        title=title,
+        back_url=f"{request.path}?year={year}",
     )
-    context["body"] = mark_safe(body)  # rendered by our templates, escaped there
-    if page == "satisfaction":
-        items = {i["code"]: i for i in data["items"]}
-        context["lagging"] = [items[code] for code in data["lagging_items"]]
-    return render(request, template, context)
+    return render(request, "villages/satisfaction/full_table.html", context)
 
 
 @result_roles
@@ -229,6 +267,7 @@ def results(request):
         "villages/satisfaction/results.html",
         _("群众满意度"),
         charts_of=_result_charts,
+        page_figures=PageFigures(lambda year: selectors.results(year, page_rows=TOP_ROWS), _results_head),
     )
 
 
