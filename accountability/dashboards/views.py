@@ -35,6 +35,7 @@ from accountability.exports import export_response
 from accountability.pagination import paginate
 from accountability.periods import Month, PeriodError, Quarter, Week, Year
 from accountability.reminders import tables as reminder_tables
+from accountability.tasks.tables import task_url
 from chishui import errors
 from chishui.pagination import PAGE_ROWS, TOP_ROWS, requested_output
 from villages.scope import UserScope
@@ -259,10 +260,7 @@ def _task_urls(request, spec, data, shown=None):
         for row in table_spec.rows(data)[:shown]
         if row[table_spec.task_key]
     }
-    return {
-        code: reverse("accountability:task_detail", args=[pk])
-        for code, pk in selectors.openable_tasks(request.user, codes).items()
-    }
+    return {code: task_url(pk) for code, pk in selectors.openable_tasks(request.user, codes).items()}
 
 
 def _breadcrumbs(request, spec, period, scope):
