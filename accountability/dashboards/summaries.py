@@ -21,7 +21,7 @@ page needs is built, and otherwise run the live queries; tests compare both.
 import datetime as dt
 from collections import defaultdict
 
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 
@@ -36,6 +36,7 @@ from accountability.models import (
     WeeklySummary,
 )
 from accountability.periods import Month, Quarter, Week, week_start
+from chishui.sql import plain_rows
 from villages.models import Household, SurveyAnswer, SurveyRound, Township
 from villages.satisfaction import tallies
 
@@ -168,21 +169,12 @@ def _survey_rows(rounds):
     """The survey's cells over ``rounds``: tuples ``(township_id, item_id, answers, content,
     level_sum)``, one per (township, item) — a round's rows as they are stored, several
     rounds' summed. A province has some 20,000: read as the database gives them (integers),
-    without Django's conversion of every aggregated value (``_plain_rows``)."""
+    without Django's conversion of every aggregated value (``chishui.sql.plain_rows``)."""
     rows = SurveySummary.objects.filter(round_id__in=[r["id"] for r in rounds]).order_by()
     fields = ("answers", "content", "level_sum")
     if len(rounds) > 1:
         rows = rows.values("township_id", "item_id").annotate(**{f: Sum(f) for f in fields})
-    return _plain_rows(rows.values_list("township_id", "item_id", *fields))
-
-
-def _plain_rows(queryset):
-    """The rows of ``queryset`` as the database driver returns them: its SQL run once,
-    without Django's per-value converters (integers and sums of integers need none)."""
-    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return plain_rows(rows.values_list("township_id", "item_id", *fields))
 
 
 # ---- building -----------------------------------------------------------------------------

@@ -4,12 +4,12 @@ database: a page runs the same queries whatever the size of the county."""
 import datetime as dt
 from functools import lru_cache
 
-from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from chishui.sql import plain_rows, quote
 from villages import roles
 from villages.models import (
     Household,
@@ -166,15 +166,6 @@ def _registered_years_q(year, path=""):
     )
 
 
-def _tuples(queryset):
-    """The rows of ``queryset`` as the database driver returns them: the results read
-    thousands of counts, which the ORM would pass one by one through its converters."""
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _villages(year, first=None):
     """The villages in order — ``(id, code, name, township id, registered)`` — with their
     households on the register during ``year``, from the households' tallies per village (one
@@ -188,7 +179,7 @@ def _villages(year, first=None):
         tallies = VillageHouseholdTally.objects.filter(_registered_years_q(year), village=OuterRef("pk"))
         registered = Subquery(tallies.order_by().values("village").annotate(n=Sum("households")).values("n"))
         villages = villages[:first]
-    return _tuples(
+    return plain_rows(
         villages.annotate(registered=Coalesce(registered, 0)).values_list(
             "id", "code", "name", "township_id", "registered"
         )
@@ -236,21 +227,16 @@ def _township_sums(round_ids):
     households surveyed add up), one query whose 850 rows in a province stand for its 6,100
     villages' rows."""
     villages = _village_sums(round_ids)
-    sql, params = villages.query.get_compiler(using=villages.db).as_sql()
-    connection = connections[villages.db]
-    quote = connection.ops.quote_name
     width = 4 + 4 * len(round_ids)
-    sums = ", ".join(f"CAST(SUM({quote('sums')}.{quote(f'c{index}')}) AS BIGINT)" for index in range(width))
-    township = f"{quote('village')}.{quote('township_id')}"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {township}, {sums} FROM ({sql}) {quote('sums')} "
-            f"INNER JOIN {quote(Village._meta.db_table)} {quote('village')} "
-            f"ON {quote('village')}.{quote('id')} = {quote('sums')}.{quote('village_id')} "
-            f"GROUP BY {township}",
-            params,
-        )
-        return {row[0]: row[1:] for row in cursor.fetchall()}
+    sums = ", ".join(f"CAST(SUM({quote('sums', f'c{index}')}) AS BIGINT)" for index in range(width))
+    township = quote("village", "township_id")
+    rows = plain_rows(
+        villages,
+        f"SELECT {township}, {sums} FROM ({{query}}) {quote('sums')} "
+        f"INNER JOIN {quote(Village._meta.db_table)} {quote('village')} "
+        f"ON {quote('village', 'id')} = {quote('sums', 'village_id')} GROUP BY {township}",
+    )
+    return {row[0]: row[1:] for row in rows}
 
 
 def _answer_sums(round_ids):
@@ -261,7 +247,7 @@ def _answer_sums(round_ids):
     ``{"answers", "satisfied", "fair", "surveyed"}``. ``surveyed``: the households that
     answered (in any of the rounds, or in that round)."""
     tallies = HouseholdSurveyTally.objects.filter(round_id__in=round_ids).order_by()
-    by_village = {row[0]: row[1:] for row in _tuples(_village_sums(round_ids))}
+    by_village = {row[0]: row[1:] for row in plain_rows(_village_sums(round_ids))}
     surveyed = Count("household_id", distinct=True)
     by_unit = {
         row["unit_id"]: row
@@ -429,7 +415,7 @@ def _first_township_rows(year, round_ids, townships, count, nothing):
     by_village = {}
     if round_ids and village_ids:
         first_sums = _village_sums(round_ids).filter(village_id__in=village_ids)
-        by_village = {row[0]: row[1:] for row in _tuples(first_sums)}
+        by_village = {row[0]: row[1:] for row in plain_rows(first_sums)}
     registered = _registered_per_township(year)
     per_township = {t["id"]: [] for t in townships}
     for village in first:
