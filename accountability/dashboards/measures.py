@@ -16,7 +16,7 @@ from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 
 from accountability.models import ProgressReport
-from accountability.models.tasks import open_on_q
+from accountability.models.tasks import open_on_q, reported_in_q
 from accountability.models.tasks import overdue_q as task_overdue_q
 
 # The weekly dashboard's trend covers this many weeks up to the week shown.
@@ -39,7 +39,7 @@ def active_q(week):
 
 
 def reported_in(week):
-    return Exists(ProgressReport.objects.filter(task=OuterRef("pk"), week=week.start))
+    return reported_in_q(week.start)
 
 
 def latest_percent(day):

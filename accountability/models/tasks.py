@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
@@ -214,6 +214,14 @@ def overdue_q(on, latest_percent):
     week (accountability/dashboards/measures.py)."""
     zero = Value(0, output_field=DecimalField(max_digits=5, decimal_places=1))
     return Q(due_on__lt=on) & LessThan(Coalesce(latest_percent, zero), 100) & open_on_q(on)
+
+
+def reported_in_q(week):
+    """The one definition of a task *reported* in the week starting ``week`` (A6): it has a
+    report for that week. The weekly dashboard and its summary table ask it of every week
+    (dashboards/measures.py); the task list reads it from the task's copy of its latest
+    report where that decides it (tasks/selectors.py ``reported_in``)."""
+    return Exists(ProgressReport.objects.filter(task=OuterRef("pk"), week=week))
 
 
 # The copy of a task's latest report kept on the task (``TaskQuerySet.refresh_progress``).

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability import periods
 from accountability.models import Evidence, Problem, ProgressReport, Task, WeekLock
-from accountability.models.tasks import open_on_q, overdue_q
+from accountability.models.tasks import open_on_q, overdue_q, reported_in_q
 from chishui.sql import plain_rows, quote
 from villages.scope import UserScope
 
@@ -50,13 +50,14 @@ class Urgency(models.IntegerChoices):
 
 
 def reported_in(week):
-    """Whether the task has a report for ``week``, from the copy of its latest report kept on
-    the task: no report if its latest is earlier (or it has none), one if its latest is of
-    ``week``; only a task reported beyond ``week`` (a later week's data) reads its reports."""
+    """``reported_in_q(week)`` (models/tasks.py) answered from the copy of the task's latest
+    report where it can: no report if its latest is earlier (or it has none), one if its
+    latest is of ``week``; only a task reported beyond ``week`` (a later week's data) reads
+    its reports."""
     return Case(
         When(Q(progress_week__isnull=True) | Q(progress_week__lt=week), then=Value(False)),
         When(progress_week=week, then=Value(True)),
-        default=Exists(ProgressReport.objects.filter(task=OuterRef("pk"), week=week)),
+        default=reported_in_q(week),
         output_field=BooleanField(),
     )
 
