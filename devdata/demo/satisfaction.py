@@ -22,7 +22,6 @@ from devdata.demo.figures import (
 from devdata.demo.names import CROPS
 from villages.models import LivelihoodItem, LivelihoodOutcome, OutreachEvent, SurveyAnswer
 from villages.satisfaction import services as survey_services
-from villages.satisfaction import tallies
 
 ITEMS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "livelihood_items.json"
 OUTREACH_TITLES = {
@@ -85,7 +84,9 @@ def survey_answers(county):
                         SurveyAnswer(round=survey_round, household=household, item=item, level=level)
                     )
     save(SurveyAnswer, answers)
-    tallies.refresh([survey_round.pk for survey_round in county.rounds])  # as answers_written does
+    survey_services.answers_written(
+        [survey_round.pk for survey_round in county.rounds]
+    )  # as every write does
     county.count(SurveyAnswer, len(answers))
 
 
