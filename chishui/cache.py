@@ -121,6 +121,24 @@ def key(current, *parts):
     return f"dashboards:{current}:{digest}"
 
 
+def enabled():
+    """Whether pages are cached at all (``DASHBOARD_CACHE_SECONDS`` above 0)."""
+    return settings.DASHBOARD_CACHE_SECONDS > 0
+
+
+def kept(current, parts, build):
+    """The value kept under ``parts`` of version ``current``, or ``build()``'s, stored there
+    for ``DASHBOARD_CACHE_SECONDS``. ``current`` None (caching off): built every time."""
+    if current is None:
+        return build()
+    name = key(current, *parts)
+    value = cache.get(name)
+    if value is None:
+        value = build()
+        cache.set(name, value, timeout=settings.DASHBOARD_CACHE_SECONDS)
+    return value
+
+
 class Pieces:
     """The cached pieces of one page request: ``get(piece, period, build)`` returns the
     cached value or builds, stores and returns it. The version is read once, before any
@@ -134,15 +152,7 @@ class Pieces:
         self.page = page
         self.place = (*place, *viewer)
         self.language = get_language()
-        self.enabled = settings.DASHBOARD_CACHE_SECONDS > 0
-        self.current = version() if self.enabled else None
+        self.current = version() if enabled() else None
 
     def get(self, piece, period, build):
-        if not self.enabled:
-            return build()
-        name = key(self.current, self.page, piece, period, *self.place, self.language)
-        value = cache.get(name)
-        if value is None:
-            value = build()
-            cache.set(name, value, timeout=settings.DASHBOARD_CACHE_SECONDS)
-        return value
+        return kept(self.current, (self.page, piece, period, *self.place, self.language), build)

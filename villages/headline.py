@@ -25,8 +25,6 @@ oversight rows), which none of these tables refers to.
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.db.models import Q, Sum
 
 from chishui import cache
@@ -173,22 +171,17 @@ def cached(day, townships, history_years=()):
     since it was built (the households version, chishui/cache.py), built and stored
     otherwise. ``townships`` count by id and code (the result's keys, ``missing_statistics``).
     Two queries when built, none from the cache."""
-    townships = list(townships)
-    if settings.DASHBOARD_CACHE_SECONDS <= 0:
-        return headline(day, townships, history_years)
-    history_years = list(history_years)
-    name = cache.key(
-        cache.households_version(),
-        "headline",
-        day.isoformat(),
-        ",".join(map(str, history_years)),
-        *(f"{t.pk}:{t.code}" for t in townships),
+    townships, history_years = list(townships), list(history_years)
+    return cache.kept(
+        cache.households_version() if cache.enabled() else None,
+        (
+            "headline",
+            day.isoformat(),
+            ",".join(map(str, history_years)),
+            *(f"{t.pk}:{t.code}" for t in townships),
+        ),
+        lambda: headline(day, townships, history_years),
     )
-    value = django_cache.get(name)
-    if value is None:
-        value = headline(day, townships, history_years)
-        django_cache.set(name, value, timeout=settings.DASHBOARD_CACHE_SECONDS)
-    return value
 
 
 def incidence_by_year(years, townships):
