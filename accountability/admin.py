@@ -139,7 +139,7 @@ class WeekLockAdmin(admin.ModelAdmin):
     autocomplete_fields = ["locked_by"]
 
 
-class FiledOnThePageAdmin:
+class FiledOnThePageAdmin(villages_admin.ReadOnly):
     """Weekly reports and their evidence are filed on the task page only, through
     ``tasks.services.file_report``: this week's report, by its township secretary or owner,
     with the over-target confirmation, the file checks (type, size, Pillow's downscale of
@@ -147,15 +147,6 @@ class FiledOnThePageAdmin:
     refresh. An admin is none of those reporters and a past week is read-only there, so the
     admin only reads these rows (and their history): adding, changing, reverting or
     deleting one here would be a back door for a report the product refuses."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history saves a posted old version even when the admin may only view it
@@ -252,19 +243,10 @@ class CommendationAdmin(VersionedAdmin):
     autocomplete_fields = ["cadre"]
 
 
-class ComputedOnlyAdmin(admin.ModelAdmin):
+class ComputedOnlyAdmin(villages_admin.ReadOnly, admin.ModelAdmin):
     """Year-end versions and scores are computed and published on the year-end page
     (accountability/oversight/scoring.py), never typed in: the admin only reads them, so a
     published (frozen) version cannot be edited here either."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(YearEndRun)

@@ -119,14 +119,11 @@ class WritesHouseholds:
         satisfaction.households_written([])
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Derived rows (the survey's tallies): read in the admin, written by their refresh. They
-    go with the rows they are derived from (a round, a household deleted), which their own
-    missing delete permission does not block (``CountedDeleteMixin``)."""
+class ReadOnly:
+    """A model admin that only reads its rows: they are written elsewhere, by the one
+    service or refresh whose rules they follow."""
 
-    derived = True
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -134,6 +131,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    """Derived rows (the survey's tallies): read in the admin, written by their refresh. They
+    go with the rows they are derived from (a round, a household deleted), which their own
+    missing delete permission does not block (``CountedDeleteMixin``)."""
+
+    derived = True
 
 
 class CountedDeleteMixin:
