@@ -244,21 +244,29 @@ def refresh_weekly(township_ids, from_day=None):
     """After a write to tasks or weekly reports of ``township_ids`` that changes the weeks
     from ``from_day`` on (all built weeks when None): recompute those townships' rows of the
     built weeks from then on. A report for a week after the last built one extends the
-    table to that week and the trend weeks before it, for every township. Nothing is done
-    while no week is built."""
-    built = _built_periods(WEEK, Week)
+    table to that week and the trend weeks before it, for every township (a long gap stays
+    unbuilt: live). Nothing is done while no week is built."""
+    _refresh_periods(WEEK, Week, _build_weeks, township_ids, from_day, back=measures.TREND_WEEKS - 1)
+
+
+def _refresh_periods(kind, period_class, build, township_ids, from_day, back=None):
+    """The refresh of a summary table built per period (``kind``: its SummaryPeriod kind;
+    ``build(periods, township_ids=None)``): those townships' rows of the built periods from
+    ``from_day``'s on; a period after the last built one extends the table to it for every
+    township — from ``back`` periods before it (the gap before them stays unbuilt), or from
+    the last built one when ``back`` is None."""
+    built = _built_periods(kind, period_class)
     if not built:
         return
-    extends = from_day is not None and Week.of(from_day) > built[-1]
-    _lock(None if extends else township_ids)
-    built = _built_periods(WEEK, Week)  # as the writer before us left it
-    if from_day is not None and Week.of(from_day) > built[-1]:
-        # the new week and the trend weeks before it (a long gap stays unbuilt: live)
-        new = Week.of(from_day)
-        _build_weeks(_period_range(max(built[-1].shift(1), new.shift(1 - measures.TREND_WEEKS)), new))
-        built = _built_periods(WEEK, Week)
-    start = Week.of(from_day) if from_day is not None else built[0]
-    _build_weeks([w for w in built if w >= start], township_ids=list(township_ids))
+    new = period_class.of(from_day) if from_day is not None else None
+    _lock(None if new is not None and new > built[-1] else township_ids)
+    built = _built_periods(kind, period_class)  # as the writer before us left it
+    if new is not None and new > built[-1]:
+        first = built[-1].shift(1) if back is None else max(built[-1].shift(1), new.shift(-back))
+        build(_period_range(first, new))
+        built = _built_periods(kind, period_class)
+    start = new if new is not None else built[0]
+    build([p for p in built if p >= start], township_ids=list(township_ids))
 
 
 def rebuild_weekly():
@@ -334,17 +342,7 @@ def refresh_progress_summary(township_ids, from_day=None):
     townships' rows of those built quarters. A report in a quarter after the last built one
     extends the table to that quarter, for every township. Nothing is done while no quarter
     is built."""
-    built = _built_periods(QUARTER, Quarter)
-    if not built:
-        return
-    extends = from_day is not None and Quarter.of(from_day) > built[-1]
-    _lock(None if extends else township_ids)
-    built = _built_periods(QUARTER, Quarter)  # as the writer before us left it
-    if from_day is not None and Quarter.of(from_day) > built[-1]:
-        _build_quarters(_period_range(built[-1].shift(1), Quarter.of(from_day)))
-        built = _built_periods(QUARTER, Quarter)
-    start = Quarter.of(from_day) if from_day is not None else built[0]
-    _build_quarters([q for q in built if q >= start], township_ids=list(township_ids))
+    _refresh_periods(QUARTER, Quarter, _build_quarters, township_ids, from_day)
 
 
 def rebuild_progress():
