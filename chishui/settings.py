@@ -177,7 +177,8 @@ if os.environ.get("DJANGO_REDIS_URL", "").strip():
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's file cache, writing for less (chishui/cache.py FileCache)
+            "BACKEND": "chishui.cache.FileCache",
             "LOCATION": os.environ.get("DJANGO_CACHE_DIR", "").strip() or str(BASE_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }

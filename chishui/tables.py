@@ -16,7 +16,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import numberformat
 from django.utils.encoding import force_str
 from django.utils.formats import get_format, localize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
@@ -80,6 +80,20 @@ def cell_html(content, number):
     return conditional_escape(localize(template_localtime(content)))
 
 
+def escaped(value):
+    """``conditional_escape(value)``: what ``format_html`` does to each argument, without
+    django.utils.html.escape's check for lazy arguments (a plain function call a cell)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def link_html(url, text):
+    """``format_html('<a href="{}">{}</a>', url, text)``: the links of the tables' cells
+    (drill-down, task pages, ``linkify``)."""
+    return SafeString(f'<a href="{escaped(url)}">{escaped(text)}</a>')
+
+
 def _attrs_html(attrs, part):
     """The template's ``{{ table.attrs.<part>.as_html }}``: "" unless that part is an
     ``AttributeDict``."""
@@ -115,6 +129,26 @@ def method_signature(fn):
 def _computed(attrs):
     """Whether an attribute dict has a value worked out per cell (a callable)."""
     return any(callable(v) or (isinstance(v, dict) and _computed(v)) for v in attrs.values())
+
+
+# the values whose <td …> is kept per table when it follows from the value alone: those whose
+# type and repr() say what they are
+KEPT_KINDS = {int, float, Decimal, bool, str, SafeString, type(None)}
+
+
+def _of_value_only(attrs):
+    """Whether every value worked out per cell in an attribute dict asks for the cell's
+    value alone (``lambda value: ...``), not its record, column or table: then a cell's
+    attributes follow from its value."""
+    for v in attrs.values():
+        if isinstance(v, dict):
+            if not _of_value_only(v):
+                return False
+        elif callable(v):
+            wanted, catch_all = method_signature(v)
+            if catch_all or not set(wanted) <= {"value"}:
+                return False
+    return True
 
 
 class RowsTable(tables.Table):
@@ -229,12 +263,27 @@ class RowsTable(tables.Table):
             output = self._localize_filter(column.localize)
 
         if _computed(self.attrs) or _computed(column.attrs):
+            # the <td …> of each value once, when the attributes follow from the value alone
+            # (the share's colour): django-tables2 works them out again for every cell
+            starts = {} if _of_value_only(self.attrs) and _of_value_only(column.attrs) else None
+
+            def td(content, record):
+                # what BoundRow.items() leaves for the template's column.attrs.td
+                bound_column.current_value, bound_column.current_record = content, record
+                return f"<td {bound_column.attrs['td'].as_html()}>"
 
             def cell(row, record):
                 content = content_of(row, record)
-                # what BoundRow.items() leaves for the template's column.attrs.td
-                bound_column.current_value, bound_column.current_record = content, record
-                return f"<td {bound_column.attrs['td'].as_html()}>{output(content)}</td>"
+                kind = type(content)
+                if starts is None or kind not in KEPT_KINDS:
+                    return f"{td(content, record)}{output(content)}</td>"
+                # by type and spelling (0.0 and -0.0 are equal, but not to a callable that
+                # prints them); a record of None is passed on as no record at all
+                key = (kind, repr(content), record is None)
+                start = starts.get(key)
+                if start is None:
+                    start = starts[key] = td(content, record)
+                return f"{start}{output(content)}</td>"
 
             return cell
 
@@ -275,7 +324,7 @@ class RowsTable(tables.Table):
             url = link.url
 
             def link(content, record, **kwargs):
-                return format_html('<a href="{}">{}</a>', url(record), content)
+                return link_html(url(record), content)
 
         bits = accessor.bits
 
@@ -348,11 +397,11 @@ class UnitRowsTable(RowsTable):
 
     def task_link(self, code):
         url = self.task_urls.get(code)
-        return format_html('<a href="{}">{}</a>', url, code) if url else code
+        return link_html(url, code) if url else code
 
     def render_name(self, value, record):
         if self.drill_url and record.get("code"):
-            return format_html('<a href="{}">{}</a>', self.drill_url(record["code"]), value)
+            return link_html(self.drill_url(record["code"]), value)
         return value
 
     def value_name(self, value):

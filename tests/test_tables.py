@@ -10,13 +10,19 @@ from decimal import Decimal
 
 import django_tables2 as tables
 import pytest
-from django.utils.safestring import mark_safe
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 from django_tables2.utils import signature
 
 from accountability.dashboards import tables as dashboard_tables
-from accountability.reminders.tables import CSRF_SLOT, RemindColumn, RemindMixin
+from accountability.reminders import tables as reminder_tables
+from accountability.reminders.tables import CSRF_SLOT, NEXT_SLOT, RemindColumn, RemindMixin
 from accountability.tasks.tables import TaskTable
-from chishui.tables import MoneyColumn, RowsTable, method_signature
+from chishui.tables import MoneyColumn, RowsTable, UnitRowsTable, escaped, link_html, method_signature
 from tests.tables import assert_same_as_django_tables2
 from villages.organization import tables as organization_tables
 from villages.satisfaction import tables as satisfaction_tables
@@ -272,3 +278,79 @@ def test_the_render_methods_signatures_are_worked_out_once_and_the_same(table_cl
     for one, other in zip(first.columns.iterall(), second.columns.iterall(), strict=True):
         assert method_signature(one.render) == signature(one.render), one.name
         assert method_signature(other.render) == signature(other.render) == method_signature(one.render)
+
+
+def test_the_cells_links_are_what_format_html_makes():
+    """The drill-down, task and ``linkify`` links are put together without
+    ``format_html``'s generic steps: the same HTML, escaped once."""
+    texts = [TEXT, mark_safe("<em>安全</em>"), None, 12, 0.5, Decimal("3.250"), gettext_lazy("催报")]
+    urls = ['/dashboard/weekly/?township=<1>&x="2"', mark_safe("/tasks/1/?a=1&amp;b=2"), "/tasks/3/"]
+    for text in texts:
+        assert escaped(text) == conditional_escape(text)
+        for url in urls:
+            made = link_html(url, text)
+            assert made == format_html('<a href="{}">{}</a>', url, text)
+            assert isinstance(made, SafeString)
+
+
+def old_remind_form(value, table, column):
+    """The 催报 form as RemindColumn.render made it, one format_html a row."""
+    request = table.remind_request
+    deferred = getattr(table, "remind_deferred", False)
+    return format_html(
+        '<form method="post" action="{}" class="inline remind-form">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="{}" value="{}">'
+        '<input type="hidden" name="next" value="{}">'
+        '<button type="submit" class="secondary small">{}</button></form>',
+        reverse("accountability:reminder_send"),
+        CSRF_SLOT if deferred else reminder_tables.get_token(request),
+        column.target,
+        value,
+        NEXT_SLOT if deferred else request.get_full_path(),
+        gettext_lazy("催报"),
+    )
+
+
+@pytest.mark.parametrize("deferred", [True, False])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    "table_class", [dashboard_tables.NotReportedTable, dashboard_tables.WeeklyTownshipTable]
+)
+def test_the_remind_form_is_worked_out_once_a_table_and_the_same(
+    table_class, language, deferred, monkeypatch
+):
+    # the same token for both (each get_token() masks it afresh)
+    monkeypatch.setattr(reminder_tables, "get_token", lambda request: "token-<&>")
+    request = RequestFactory().get('/dashboard/weekly/?week=2016-W40&x=<"&>')
+    request.user = MayRemind()
+    with translation.override(language):
+        table = make(table_class, [])
+        table.remind_deferred = deferred
+        table.remind_request = request
+        column = table.base_columns["remind"]
+        for code in ["CS-001", 'CS-<003>&"', "CS-001", mark_safe("<b>CS</b>")]:
+            assert column.render(code, table) == old_remind_form(code, table, column)
+        assert column.render("", table) == ""
+
+
+def test_cell_attributes_kept_per_value_are_those_of_each_cell():
+    """A cell's attributes worked out once per value when they follow from the value alone
+    (kept by type and spelling: 0, 0.0 and -0.0 apart), per cell when they read the record."""
+
+    class Attributed(UnitRowsTable):
+        name = tables.Column(attrs={"td": {"class": lambda record: record["colour"]}})
+        active = tables.Column(attrs={"td": {"data-v": lambda value: repr(value)}})
+        overdue = tables.Column(attrs={"td": {"class": lambda value: "bad" if value else ""}})
+
+    values = [3, 0, 3, 0.0, -0.0, None, Decimal("3.25"), Decimal("3.250"), "3", True, 1, 1.0, TEXT]
+    rows = [
+        {"name": f"甲{i}", "code": f"A{i}", "colour": f"c{i % 3}", "active": value, "overdue": value}
+        for i, value in enumerate(values)
+    ]
+
+    body = assert_same_as_django_tables2(lambda **kwargs: Attributed(rows, **kwargs))["zh-hans"]
+
+    assert 'data-v="-0.0"' in body and 'data-v="0.0"' in body and 'data-v="0"' in body
+    assert 'data-v="Decimal(&#x27;3.250&#x27;)"' in body
+    assert '<td class="c2">' in body

@@ -3,7 +3,8 @@
 Builds a synthetic county (devdata/synthetic.py) in a database of its own — for
 PostgreSQL ``<NAME>_bench``, for SQLite a temporary file — never the user's data; serves each
 page through Django's test client (at least 20 times) with production settings (DEBUG off,
-template debugging off, the file cache of settings.py in a temporary directory) and reports
+template debugging off, the file cache of settings.py in a temporary directory), after the
+start-up every gunicorn worker makes (chishui/startup.py ``ready_to_serve``), and reports
 median and p95 server time and SQL queries per page. The dashboards, the satisfaction results
 and the organization overview are measured as users meet them, from the cache after the
 first request, and cold (``<name>_cold``: the first request after a weekly report's write,
@@ -41,6 +42,7 @@ from accountability.dashboards import selectors, summaries
 from accountability.dashboards.selectors import Scope
 from accountability.models import Task
 from chishui import cache as shared_cache
+from chishui.startup import ready_to_serve
 from devdata import import_benchmark, load, synthetic
 from villages import roles
 from villages.models import Cadre
@@ -88,7 +90,7 @@ def production_settings(cache_dir):
         TEMPLATES=templates,
         CACHES={
             "default": {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "BACKEND": "chishui.cache.FileCache",
                 "LOCATION": str(cache_dir),
                 "OPTIONS": {"MAX_ENTRIES": 20_000},
             }
@@ -250,6 +252,8 @@ class Command(BaseCommand):
         client = Client()
         client.force_login(user)
         urls = self.urls()
+        # what a gunicorn worker does before its first request (chishui/wsgi.py)
+        ready_to_serve()
         pages = {}
         for name, url in urls.items():
             pages[name] = self.measure_page(client, url, runs)
