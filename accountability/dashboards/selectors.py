@@ -656,10 +656,10 @@ def _survey_sums(cells, item_ids):
 FINDING_CELLS = [(c, sev) for c in Finding.Category.values for sev in Finding.Severity.values]
 
 
-# The quarterly page's two grouped queries with the most aggregates, grouped per unit (the
-# ``key``: townships or villages) and made once per process, then filtered per request:
-# resolving their filtered counts is most of what making them costs (3–4 ms of CPU a
-# request), and a filter clones the queryset, never changes it.
+# The quarterly page's grouped queries, grouped per unit (the ``key``: townships or villages)
+# and made once per process, then filtered per request: resolving their aggregates (the
+# filtered counts above all) is most of what making them costs (4–5 ms of CPU a request),
+# and a filter clones the queryset, never changes it.
 
 
 @cache
@@ -686,6 +686,20 @@ def _inspection_groups(key):
         .values(key, "kind")
         .annotate(inspections=Count("pk", distinct=True), **counts)
         .values_list(key, "kind", "inspections", *counts)
+    )
+
+
+@cache
+def _action_groups(key):
+    """Accountability actions per (unit, kind, rank class): how many, and how many cadres;
+    a cadre's township (``township_ref``) is his own or his village's."""
+    return (
+        AccountabilityAction.objects.annotate(
+            township_ref=Coalesce("cadre__township_id", "cadre__village__township_id")
+        )
+        .order_by()
+        .values(key, "kind", "rank")
+        .annotate(n=Count("pk"), cadres=Count("cadre", distinct=True))
     )
 
 
@@ -744,23 +758,16 @@ def quarterly_dashboard(scope, quarter, use_summaries=True, overdue_limit=LIST_L
     )
 
     # accountability actions (A10, C4); a cadre's township is his own or his village's
-    actions = (
-        AccountabilityAction.objects.annotate(
-            township_ref=Coalesce("cadre__township_id", "cadre__village__township_id")
-        )
-        .filter(
-            scope.q("township_ref", "cadre__village_id"),
-            decided_on__gte=span["gte"],
-            decided_on__lte=span["lte"],
-        )
-        .order_by()
-    )
     a_key = scope.unit_path("township_ref", "cadre__village_id")
     # per unit, kind and rank class: the records, and the distinct cadres (a cadre talked to
     # twice in the quarter counts once in ``distinct_cadres``; a cadre has one unit, so the
     # units' sums count him once)
     a_groups = list(
-        actions.values(a_key, "kind", "rank").annotate(n=Count("pk"), cadres=Count("cadre", distinct=True))
+        _action_groups(a_key).filter(
+            scope.q("township_ref", "cadre__village_id"),
+            decided_on__gte=span["gte"],
+            decided_on__lte=span["lte"],
+        )
     )
     a_rows = [{a_key: r[a_key], "actions": r["n"]} for r in _sum_groups(a_groups, a_key, ("n",))]
     a_cells, a_cadres = {}, {}
