@@ -245,11 +245,16 @@ def _url(request, spec, period, township=None, village=None, **extra):
 
 
 def _drill(request, spec, period, scope):
+    """``code -> the URL of this page drilled into that township (county level) or village
+    (township level)``: ``_url`` with the place added, the part before it made once (a
+    province's page has a few hundred rows to link)."""
     if scope.level == "county":
-        return lambda code: _url(request, spec, period, township=code)
-    if scope.level == "township":
-        return lambda code: _url(request, spec, period, township=scope.township.code, village=code)
-    return None
+        here, name = _url(request, spec, period), "township"
+    elif scope.level == "township":
+        here, name = _url(request, spec, period, township=scope.township.code), "village"
+    else:
+        return None
+    return lambda code: f"{here}&{urlencode({name: code})}" if code else here
 
 
 def _make_table(request, spec, name, data, scope, period, task_urls=None, page=False):

@@ -110,3 +110,20 @@ def test_the_json_is_the_selectors_whole_dict(client, supervisor, county, spec, 
         spec.build(scope, PERIODS[spec.name]), json_dumps_params={"ensure_ascii": False}
     )
     assert response.content == whole.content
+
+
+@pytest.mark.parametrize("place", ["county", "township"])
+def test_a_drill_link_is_the_pages_url_with_the_place(rf, county, place):
+    township = Township.objects.get(code="ST000")
+    scope = selectors.Scope(township=township if place == "township" else None)
+    period = PERIODS["quarterly"]
+    request = rf.get("/dashboard/quarterly/")
+    drill = views._drill(request, views.QUARTERLY, period, scope)
+    for code in ["ST001", "SV00000", "A B&C=?", "", None]:
+        if place == "county":
+            expected = views._url(request, views.QUARTERLY, period, township=code)
+        else:
+            expected = views._url(request, views.QUARTERLY, period, township="ST000", village=code)
+        assert drill(code) == expected, code
+    village = Village.objects.get(code="SV00000")
+    assert views._drill(request, views.QUARTERLY, period, selectors.Scope(township, village)) is None
