@@ -632,8 +632,9 @@ def _survey_sums(cells, item_ids):
         total[0] += answers
         total[1] += content
         total[2] += level_sum
-        if answers:
-            total[3][position[item]] = _share(content, answers)
+        column = position.get(item)  # None: an item deleted since the cells were read
+        if answers and column is not None:
+            total[3][column] = _share(content, answers)
         total = items.get(item)
         if total is None:
             items[item] = [answers, content, level_sum]
