@@ -2,8 +2,9 @@
 
 A dashboard is the same for everyone who sees the same place: its figures, tables and charts
 depend on the period, the scope (county, a township, a village) and the language, never on
-the user. So each piece — the latest period, the selector's dict (the page's figures and the
-JSON), the rendered tables and charts — is kept in Django's cache under
+the user. So each piece — the latest period, the page's piece (the figures it shows around
+its body and the rendered tables and charts: views._page), the selector's whole dict for
+the JSON — is kept in Django's cache under
 ``(data version, dashboard, piece, period, scope, language)``; only the page around it (menu,
 breadcrumbs, the user's name) is rendered per request.
 

@@ -8,9 +8,10 @@ table export (``&export=csv|xlsx&table=NAME``) or as one table in full, page by 
 403.
 
 The page shows the first ``TOP_ROWS`` rows of each table with a link to the whole table;
-the JSON and the exports carry every row. The latest period, the selector's dict and the
-rendered tables and charts are cached per period, scope and language (cache.py) until a
-write changes a figure; only the page around them is rendered per request.
+the JSON and the exports carry every row. The latest period, the page's figures and its
+rendered tables and charts (the page's piece), and the selector's dict of the JSON are cached
+per period, scope and language (cache.py) until a write changes a figure; only the page
+around them is rendered per request.
 """
 
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ class Dashboard:
     template: str
     tables: dict = field(default_factory=dict)
     charts: Any = None  # data dict -> [(element id, figure)]
+    # data dict -> what the page's template reads of it beyond every page's HEAD (its stats)
+    head: Any = None
 
 
 WEEKLY = Dashboard(
@@ -107,6 +110,7 @@ WEEKLY = Dashboard(
         ("chart-weekly-trend", charts.weekly_trend(d["trend"])),
         ("chart-weekly-units", charts.weekly_units(d["units"])),
     ],
+    head=lambda d: {"summary": d["summary"]},
 )
 
 MONTHLY = Dashboard(
@@ -128,6 +132,7 @@ MONTHLY = Dashboard(
         ("chart-monthly-curve", charts.monthly_curve(d["by_month"])),
         ("chart-monthly-funds", charts.monthly_funds(d["units"])),
     ],
+    head=lambda d: {key: d[key] for key in ("month", "year_to_date", "targets", "progress")},
 )
 
 QUARTERLY = Dashboard(
@@ -189,6 +194,11 @@ QUARTERLY = Dashboard(
         ),
         ("chart-quarterly-findings", charts.findings_by_category(d["findings"])),
     ],
+    head=lambda d: {
+        "summary": d["summary"],
+        "overdue_rectifications": {key: d["overdue_rectifications"][key] for key in ("as_of", "total")},
+        "satisfaction": {"rounds": d["satisfaction"]["rounds"]},
+    },
 )
 
 YEARLY = Dashboard(
@@ -213,6 +223,7 @@ YEARLY = Dashboard(
         if d["units"]
         else []
     ),
+    head=lambda d: {key: d[key] for key in ("headline", "income_line_yuan", *selectors.HEADLINE_KEYS_NONE)},
 )
 
 DASHBOARDS = (WEEKLY, MONTHLY, QUARTERLY, YEARLY)
@@ -234,11 +245,16 @@ def _url(request, spec, period, township=None, village=None, **extra):
 
 
 def _drill(request, spec, period, scope):
+    """``code -> the URL of this page drilled into that township (county level) or village
+    (township level)``: ``_url`` with the place added, the part before it made once (a
+    province's page has a few hundred rows to link)."""
     if scope.level == "county":
-        return lambda code: _url(request, spec, period, township=code)
-    if scope.level == "township":
-        return lambda code: _url(request, spec, period, township=scope.township.code, village=code)
-    return None
+        here, name = _url(request, spec, period), "township"
+    elif scope.level == "township":
+        here, name = _url(request, spec, period, township=scope.township.code), "village"
+    else:
+        return None
+    return lambda code: f"{here}&{urlencode({name: code})}" if code else here
 
 
 def _make_table(request, spec, name, data, scope, period, task_urls=None, page=False):
@@ -334,6 +350,26 @@ def _body(request, spec, data, scope, period):
     return render_to_string("accountability/dashboard_body.html", context, request=request)
 
 
+# What every dashboard page's template reads of the figures (dashboard_base.html).
+HEAD = ("period", "label", "start", "end", "scope")
+
+
+def _head(spec, data):
+    """What the page's template reads of the figures around its body: the period, the place
+    and the dashboard's own figures (``spec.head``) — a few hundred bytes, where the whole
+    dict of a province (every unit's rows, the survey's township × item cells) is hundreds
+    of kB to pickle and compress into the cache."""
+    return {**{key: data[key] for key in HEAD}, **(spec.head(data) if spec.head else {})}
+
+
+def _page(request, spec, scope, period):
+    """The page's cached piece: its head (:func:`_head`) and its body (:func:`_body`), both
+    from the selector's dict, which is not kept (the JSON, an export or a table in full
+    build theirs)."""
+    data = spec.build(scope, period)
+    return _head(spec, data), _body(request, spec, data, scope, period)
+
+
 def _page_context(request, spec, scope, period, data):
     here = _here(scope)
     return {
@@ -406,11 +442,11 @@ def serve(request, spec):
     if name is not None and fmt == "html":
         return _full_table(request, spec, name, scope, period)
 
-    data = pieces.get("data", period, lambda: spec.build(scope, period))
     if fmt == "json":
+        data = pieces.get("data", period, lambda: spec.build(scope, period))
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    context = _page_context(request, spec, scope, period, data)
-    body = pieces.get("body", period, lambda: _body(request, spec, data, scope, period))
+    head, body = pieces.get("page", period, lambda: _page(request, spec, scope, period))
+    context = _page_context(request, spec, scope, period, head)
     context["body"] = mark_safe(reminder_tables.fill_slots(body, request))
     return render(request, spec.template, context)
 
