@@ -10,12 +10,13 @@ from django.db.models import F
 from django.template.defaultfilters import truncatechars
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accountability.models import Task
 from accountability.tasks import selectors
 from accountability.tasks.selectors import NEWEST_PROBLEMS, OPEN_FIRST, Status, Urgency
-from chishui.tables import RowsTable
+from chishui.tables import RowsTable, number_formatter
 
 
 def card(name, label=None, css=""):
@@ -123,6 +124,21 @@ class TaskTable(RowsTable):
             else F("latest_percent").asc(nulls_last=True)
         )
         return queryset.order_by(expression, "due_on", "code"), True
+
+    def body_rows(self, number=None):
+        """``RowsTable.body_rows``, each row's attributes worked out once for each urgency and
+        parity (``Meta.row_attrs`` depends on the urgency only), not once a row."""
+        number = number or number_formatter()
+        plans = [self.cell_plan(column, number) for column in self.columns]
+        row_html = {}
+        for row in self.paginated_rows:
+            record = row.record
+            key = (record.urgency, row.row_counter % 2)
+            attrs = row_html.get(key)
+            if attrs is None:
+                attrs = row_html[key] = row.attrs.as_html()
+            cells = "".join([cell(row, record) for cell in plans])
+            yield mark_safe(f"<tr {attrs}>{cells}</tr>")
 
     def cell_plan(self, bound_column, number):
         """The cells of the list's own columns as one f-string each, their constant parts
