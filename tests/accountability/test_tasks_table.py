@@ -235,3 +235,33 @@ def test_the_task_address_is_what_reverse_gives(prefix):
         assert task_url(5).startswith(prefix)
     finally:
         set_script_prefix(old)
+
+
+def test_the_cells_of_closed_out_tasks_and_every_factor_are_what_django_tables2_renders(
+    secretary_a, village_a, fixed_today
+):
+    # the list's own columns are joined from parts worked out once a page
+    # (TaskTable.cell_plan): a task closed out at a year's end, one per factor, with and
+    # without a village, reported or not, in both languages
+    from accountability.models import Factor, Task
+
+    for index, factor in enumerate(Factor.values):
+        task = make_task(
+            secretary_a,
+            f"C-{index:02}",
+            village=village_a if index % 2 else None,
+            factor=factor,
+            due_on=dt.date(2016, 1, 1) + dt.timedelta(days=40 * index),
+        )
+        if index % 3 == 0:
+            make_report(task, THIS_WEEK if index % 2 else LAST_WEEK, "30", secretary_a)
+    closed = Task.objects.filter(code__in=["C-00", "C-01"])
+    closed.update(closure=Task.Closure.UNFINISHED, closed_on=dt.date(2016, 1, 5))
+    Task.objects.filter(code="C-02").update(closure=Task.Closure.CARRIED_OVER, closed_on=dt.date(2016, 1, 5))
+
+    bodies = assert_same_as_django_tables2(task_table(secretary_a), per_page=50)
+
+    for language, closure in (("zh-hans", "未完成结项"), ("en", "Closed unfinished")):
+        assert f'<span class="badge">{closure}</span>' in bodies[language]
+    assert bodies["zh-hans"].count("<tr ") == len(Factor.values)
+    assert all(f">{label}</td>" in bodies["zh-hans"] for label in Factor.labels)

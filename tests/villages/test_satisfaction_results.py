@@ -201,17 +201,17 @@ def grow(village, n, items, first):
         answer_all(first, h, items, 3)
 
 
-# Session, user and groups, then the selector's grouped queries: the results nine (rounds,
+# Session, user and groups, then the selector's grouped queries: the results eight (rounds,
 # answers per village and per assisting unit with each round in the same row, answers per
 # item and round, items, villages with their registered households, townships, the units'
-# linked households, outreach and outcomes; the page itself as many made otherwise —
-# ``results(page_rows=…)``: no assisting unit, the answers and the registered households
+# linked households, outreach and outcomes in one); the page itself as many made otherwise
+# (``results(page_rows=…)``: no assisting unit, the answers and the registered households
 # summed per township, the first villages and their answers apart), the units page three
 # (answers per unit and cadre, the units' and the cadres' linked households); without ?year
 # the latest round's year is one more. Afterwards the figures and the rendered body come
 # from the cache (chishui/cache.py): session, user and groups only. Exports read the cached
 # figures too.
-QUERIES = {URL: 12, "/satisfaction/units/": 6}
+QUERIES = {URL: 11, "/satisfaction/units/": 6}
 A_TABLE = {URL: "villages", "/satisfaction/units/": "cadres"}
 
 
@@ -305,3 +305,35 @@ def test_the_page_is_the_one_its_whole_dict_makes(client, supervisor, county, mo
     before = client.get(URL, {"year": year})
     assert per_request(page.content.decode()) == per_request(before.content.decode())
     assert "V-A1" in page.content.decode() and "V-B1" not in page.content.decode()
+
+
+@pytest.mark.parametrize("url", [URL, "/satisfaction/units/"])
+def test_the_tables_put_together_in_python_are_the_ones_django_tables2_renders(
+    client, supervisor, county, monkeypatch, url
+):
+    # the body's tables are plain (their first rows, no sorting, one page): each is put
+    # together by RowsTable.html, not by django-tables2's template; the page is the one the
+    # template made (but for the whitespace the template leaves at a header cell's edges)
+    from chishui.tables import RowsTable
+    from tests.tables import text_trimmed
+
+    client.force_login(supervisor)
+    through_template = []
+    as_html = RowsTable.as_html
+
+    def counted(table, request):
+        through_template.append(type(table).__name__)
+        return as_html(table, request)
+
+    monkeypatch.setattr(RowsTable, "as_html", counted)
+    django_cache.clear()
+    page = per_request(client.get(url, {"year": 2016}).content.decode())
+    assert through_template == [] and page.count('<table class="table') == len(
+        views.RESULT_TABLES if url == URL else views.UNIT_TABLES
+    )
+
+    monkeypatch.setattr(RowsTable, "html", lambda table, request: table.as_html(request))
+    django_cache.clear()
+    before = per_request(client.get(url, {"year": 2016}).content.decode())
+    assert len(through_template) == page.count('<table class="table')
+    assert page != before and text_trimmed(page) == text_trimmed(before)

@@ -4,7 +4,7 @@ database: a page runs the same queries whatever the size of the county."""
 import datetime as dt
 from functools import lru_cache
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -221,12 +221,11 @@ def _village_sums(round_ids):
     return tallies.values("village_id").annotate(**aggregates).values_list("village_id", *aggregates)
 
 
-def _township_sums(round_ids):
+def _township_sums(round_ids, villages):
     """``{township id: the sums of its villages' rows of _answer_sums}``: the villages' rows
-    summed again per township in the database (a household belongs to one village, so the
-    households surveyed add up), one query whose 850 rows in a province stand for its 6,100
-    villages' rows."""
-    villages = _village_sums(round_ids)
+    (``villages``, the query of ``_village_sums(round_ids)``) summed again per township in
+    the database (a household belongs to one village, so the households surveyed add up),
+    one query whose 850 rows in a province stand for its 6,100 villages' rows."""
     width = 4 + 4 * len(round_ids)
     sums = ", ".join(f"CAST(SUM({quote('sums', f'c{index}')}) AS BIGINT)" for index in range(width))
     township = quote("village", "township_id")
@@ -410,11 +409,12 @@ def _first_township_rows(year, round_ids, townships, count, nothing):
     townships' counts and registered households summed per township in the database, the
     first villages' read alone (four queries, three without rounds)."""
     first = _villages(year, count) if count else []
-    totals = _township_sums(round_ids) if round_ids else {}
+    village_sums = _village_sums(round_ids) if round_ids else None  # built once, run twice
+    totals = _township_sums(round_ids, village_sums) if round_ids else {}
     village_ids = [village[0] for village in first]
     by_village = {}
     if round_ids and village_ids:
-        first_sums = _village_sums(round_ids).filter(village_id__in=village_ids)
+        first_sums = village_sums.filter(village_id__in=village_ids)
         by_village = {row[0]: row[1:] for row in plain_rows(first_sums)}
     registered = _registered_per_township(year)
     per_township = {t["id"]: [] for t in townships}
@@ -537,20 +537,29 @@ def outreach(year, townships=None):
     order, when the caller read them already."""
     if townships is None:
         townships = list(Township.objects.order_by("code").values("id", "code", "name"))
-    events = {
-        (r["township_id"], r["kind"]): r
-        for r in OutreachEvent.objects.filter(held_on__year=year)
+    # the sessions and attendances per township and kind of outreach, and the rows and
+    # people per township and kind of outcome: one query (the two groupings' rows, marked)
+    grouped = (
+        OutreachEvent.objects.filter(held_on__year=year)
         .values("township_id", "kind")
-        .annotate(sessions=Count("pk"), attendance=Sum("attendance"))
+        .annotate(outcome=Value(False), n=Count("pk"), total=Sum("attendance"))
+        .values_list("outcome", "township_id", "kind", "n", "total")
         .order_by()
-    }
-    outcomes = {
-        (r["village__township_id"], r["kind"]): r
-        for r in LivelihoodOutcome.objects.filter(started_on__year=year)
-        .values("village__township_id", "kind")
-        .annotate(rows=Count("pk"), people=Sum("people"))
-        .order_by()
-    }
+        .union(
+            LivelihoodOutcome.objects.filter(started_on__year=year)
+            .values("village__township_id", "kind")
+            .annotate(outcome=Value(True), n=Count("pk"), total=Sum("people"))
+            .values_list("outcome", "village__township_id", "kind", "n", "total")
+            .order_by(),
+            all=True,
+        )
+    )
+    events, outcomes = {}, {}
+    for outcome, township_id, kind, n, total in grouped:
+        if outcome:
+            outcomes[(township_id, kind)] = {"rows": n, "people": total}
+        else:
+            events[(township_id, kind)] = {"sessions": n, "attendance": total}
     event_kinds = [{"key": k, "label": str(label)} for k, label in OutreachEvent.Kind.choices]
     outcome_kinds = [{"key": k, "label": str(label)} for k, label in LivelihoodOutcome.Kind.choices]
 

@@ -150,6 +150,7 @@ def _body(request, year, specs, data, template, charts_of=None):
         else:
             rows, total = spec.first(data, TOP_ROWS)
         entry = _entry(request, year, specs, name, spec.table(rows, data))
+        entry["html"] = entry["table"].html(request)  # a plain table, put together in Python
         if total > TOP_ROWS:
             entry["total"] = total
             entry["full_url"] = f"{request.path}?year={year}&table={name}"
