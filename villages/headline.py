@@ -23,13 +23,17 @@ oversight rows), which none of these tables refers to.
 """
 
 import datetime as dt
+import operator
 from decimal import Decimal
+from functools import reduce
 
-from django.db.models import Q, Sum
+from django.db.models import F, IntegerField, Q, Sum, Value
+from django.db.models.functions import TruncMonth
 
 from chishui import cache
+from chishui.sql import plain_rows
 
-from .models import Household, PovertyReturn, TownshipStatistics
+from .models import Household, PovertyLedger, PovertyReturn, TownshipStatistics
 
 # The seed's line: rural disposable income per head above 10,000 yuan.
 INCOME_LINE_YUAN = 10_000
@@ -47,6 +51,12 @@ def poor_on(day):
     )
 
 
+def ever_returned():
+    """Q over households: has any return to poverty (whatever its dates). The ledger leaves
+    these households out; the headline reads them one by one with :func:`poor_on`."""
+    return Q(pk__in=PovertyReturn.objects.values("household_id"))
+
+
 def year_end(year):
     return dt.date(year, 12, 31)
 
@@ -59,36 +69,161 @@ def _round(value, digits=2):
     return None if value is None else round(value, digits)
 
 
-def _household_sums(townships, days, since=None, day=None):
-    """One query over the households of ``townships``, grouped by township: the people poor
-    on each of ``days`` and, when ``since`` and ``day`` are given, the people identified,
-    exited and returned to poverty after ``since`` up to ``day`` (动态调整: poor on ``day`` =
-    poor on ``since`` + identified − exited + returned − exited again). One pass over the
-    households, however many days: ``{township id: {"poor": {day: people}, "identified_people",
-    "exited_people", "returned_people"}}``."""
-    days = list(dict.fromkeys(days))
-    aggregates = {f"d{i}": Sum("size", filter=poor_on(d)) for i, d in enumerate(days)}
-    flow_keys = ()
-    if since is not None:
-        returned = PovertyReturn.objects.filter(returned_on__gt=since, returned_on__lte=day)
-        aggregates |= {
-            "identified": Sum("size", filter=Q(registered_on__gt=since, registered_on__lte=day)),
-            "exited": Sum("size", filter=Q(exited_on__gt=since, exited_on__lte=day)),
-            "returned": Sum("size", filter=Q(pk__in=returned.values("household_id"))),
-        }
-        flow_keys = ("identified", "exited", "returned")
-    rows = (
-        Household.objects.filter(village__township_id__in=[t.pk for t in townships])
-        .order_by()
-        .values("village__township_id")
-        .annotate(**aggregates)
+def _month_end(day):
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+
+
+# ---- the ledger: the households without a return, summed per township and month --------
+
+
+def ledger_rows(households):
+    """The ledger's rows for ``households`` (a queryset of households; in a migration, of its
+    historical model): ``{(township id, month's first day): [people registered, people
+    exited]}`` in that month, of the households that never had a return to poverty. Two
+    grouped queries."""
+    kept = households.filter(returns__isnull=True).order_by()
+    rows = {}
+    for index, field in enumerate(("registered_on", "exited_on")):
+        grouped = (
+            kept.filter(**{f"{field}__isnull": False})
+            .values(township=F("village__township_id"), month=TruncMonth(field))
+            .annotate(people=Sum("size"))
+        )
+        for row in grouped:
+            rows.setdefault((row["township"], row["month"]), [0, 0])[index] += row["people"]
+    return rows
+
+
+def refresh_ledger(township_ids=None):
+    """Write the ledger (``PovertyLedger``) again from the households: every township's, or
+    only ``township_ids``' — the townships whose households, returns to poverty or villages
+    changed, before and after the write. The one writer of the ledger; every write path
+    reaches it through ``satisfaction.services.households_written``, ``rebuild_summaries``
+    calls it whole. Runs in the caller's transaction."""
+    households, ledger = Household.objects.all(), PovertyLedger.objects.all()
+    if township_ids is not None:
+        township_ids = {pk for pk in township_ids if pk is not None}
+        if not township_ids:
+            return
+        households = households.filter(village__township_id__in=township_ids)
+        ledger = ledger.filter(township_id__in=township_ids)
+    ledger.delete()
+    PovertyLedger.objects.bulk_create(
+        (
+            PovertyLedger(township_id=township, month=month, registered_people=r, exited_people=e)
+            for (township, month), (r, e) in sorted(ledger_rows(households).items())
+        ),
+        batch_size=5000,
     )
-    found = {row["village__township_id"]: row for row in rows}
+
+
+def _household_sums(townships, days, since=None, day=None):
+    """One query, grouped by township, over the ledger and the few households it leaves out:
+    the people poor on each of ``days`` and, when ``since`` and ``day`` are given, the people
+    identified, exited and returned to poverty after ``since`` up to ``day`` (动态调整: poor on
+    ``day`` = poor on ``since`` + identified − exited + returned − exited again):
+    ``{township id: {"poor": {day: people}, "identified_people", "exited_people",
+    "returned_people"}}``.
+
+    A household that never returned to poverty is poor on D exactly when it was registered
+    by D and had not exited by D (:func:`poor_on`), and it never exits before it was
+    registered (the constraint ``household_exit_not_before_registration``): so the people of
+    these households poor on D are the people registered by D less the people exited by D,
+    and those are the ledger's months up to D's month less the households registered or
+    exited after D within D's month (none when D is a month's last day, as every page's day
+    is: that part of the query is then left out). The households with a return are summed
+    with :func:`poor_on` itself."""
+    days = list(dict.fromkeys(days))
+    flows = since is not None
+    cuts = list(dict.fromkeys([*days, *((since, day) if flows else ())]))
+    ids = [t.pk for t in townships]
+    zero = Value(0, output_field=IntegerField())
+
+    def columns(part, cut=lambda field, c: zero, poor=lambda d: zero, flow=lambda key: zero):
+        """The union's columns, the same in every part, in this order."""
+        out = {"part": Value(part, output_field=IntegerField())}
+        for j, c in enumerate(cuts):
+            out |= {f"r{j}": cut("registered", c), f"e{j}": cut("exited", c)}
+        out |= {f"p{i}": poor(d) for i, d in enumerate(days)}
+        return out | {key: flow(key) for key in ("identified", "exited", "returned")}
+
+    # 0: the ledger's people registered and exited in the months up to each cut's month
+    parts = [
+        PovertyLedger.objects.filter(township_id__in=ids)
+        .order_by()
+        .values("township_id")
+        .annotate(
+            **columns(0, cut=lambda kind, c: Sum(f"{kind}_people", filter=Q(month__lte=c.replace(day=1))))
+        )
+    ]
+    households = Household.objects.filter(village__township_id__in=ids).order_by()
+    # 1: the households with a return, summed with poor_on
+    if flows:
+        returned = PovertyReturn.objects.filter(returned_on__gt=since, returned_on__lte=day)
+        flow_q = {
+            "identified": Q(registered_on__gt=since, registered_on__lte=day),
+            "exited": Q(exited_on__gt=since, exited_on__lte=day),
+            "returned": Q(pk__in=returned.values("household_id")),
+        }
+    parts.append(
+        households.filter(ever_returned())
+        .values(township_id=F("village__township_id"))
+        .annotate(
+            **columns(
+                1,
+                poor=lambda d: Sum("size", filter=poor_on(d)),
+                flow=(lambda key: Sum("size", filter=flow_q[key])) if flows else (lambda key: zero),
+            )
+        )
+    )
+    # 2: the others registered or exited after a cut that is not a month's last day, within
+    # its month: to take off the ledger's months
+    after = {
+        c: {
+            kind: Q(**{f"{kind}_on__gt": c, f"{kind}_on__lte": _month_end(c)})
+            for kind in ("registered", "exited")
+        }
+        for c in cuts
+        if c != _month_end(c)
+    }
+    if after:
+        parts.append(
+            households.exclude(ever_returned())
+            .filter(reduce(operator.or_, (q for windows in after.values() for q in windows.values())))
+            .values(township_id=F("village__township_id"))
+            .annotate(
+                **columns(2, cut=lambda kind, c: Sum("size", filter=after[c][kind]) if c in after else zero)
+            )
+        )
+    # read as the driver returns them: integer sums need none of Django's converters
+    rows = plain_rows(parts[0].union(*parts[1:], all=True))
+
+    n = len(cuts)
+    width = 2 * n + len(days) + 3
+    sums = {t.pk: [0] * width for t in townships}
+    for township, part, *values in rows:
+        sign = -1 if part == 2 else 1  # the window part is taken off
+        total = sums[township]
+        for k, value in enumerate(values):
+            if value:
+                total[k] += sign * value
     out = {}
     for t in townships:
-        row = found.get(t.pk, {})
-        out[t.pk] = {"poor": {d: row.get(f"d{i}") or 0 for i, d in enumerate(days)}}
-        out[t.pk] |= {f"{k}_people": row.get(k) or 0 for k in flow_keys}
+        total = sums[t.pk]
+        registered, exited = total[0 : 2 * n : 2], total[1 : 2 * n : 2]
+        poor, flow = total[2 * n : 2 * n + len(days)], total[2 * n + len(days) :]
+        out[t.pk] = {
+            "poor": {
+                d: registered[cuts.index(d)] - exited[cuts.index(d)] + poor[i] for i, d in enumerate(days)
+            }
+        }
+        if flows:
+            a, b = cuts.index(since), cuts.index(day)
+            out[t.pk] |= {
+                "identified_people": registered[b] - registered[a] + flow[0],
+                "exited_people": exited[b] - exited[a] + flow[1],
+                "returned_people": flow[2],
+            }
     return out
 
 
