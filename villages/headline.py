@@ -15,11 +15,19 @@ the dashboards, exports and the demo's checks all call it.
 A figure is ``None`` when a township in scope has no statistics for the year needed: a rate
 over part of the county is never passed off as the county's.
 
+The people poor are not counted household by household (701,500 in a province): they are
+summed from the **ledger** (``PovertyLedger``: per township and month, the people
+registered and the people exited, of the households that never returned to poverty), the
+few households with a return read one by one with :func:`poor_on` (:func:`_household_sums`
+says why that is the same). The ledger is a stored copy written by one writer,
+:func:`refresh_ledger`, which every write of households, returns and villages' townships
+reaches (``satisfaction.services.households_written``), and ``rebuild_summaries``.
+
 The pages read it through :func:`cached`: the same result, kept in the pages' cache under
 the households version (chishui/cache.py). Its inputs are villages' households, returns to
-poverty, township statistics, villages (their township) and townships (id and code): every
-write bumps that version but those of accountability's rows alone (weekly reports, tasks,
-oversight rows), which none of these tables refers to.
+poverty, the ledger, township statistics, villages (their township) and townships (id and
+code): every write bumps that version but those of accountability's rows alone (weekly
+reports, tasks, oversight rows), which none of these tables refers to.
 """
 
 import datetime as dt
@@ -133,6 +141,8 @@ def _household_sums(townships, days, since=None, day=None):
     exited after D within D's month (none when D is a month's last day, as every page's day
     is: that part of the query is then left out). The households with a return are summed
     with :func:`poor_on` itself."""
+    if not townships:
+        return {}  # no query: nothing to sum (as the ORM runs none for an empty IN)
     days = list(dict.fromkeys(days))
     flows = since is not None
     cuts = list(dict.fromkeys([*days, *((since, day) if flows else ())]))
@@ -267,7 +277,7 @@ def headline(day, townships, history_years=()):
     together: ``{"total": {...}, "townships": {township id: {...}}}``, with the year's
     flows (people identified, exited, returned). With ``history_years``, also the incidence
     on 31 December of each of those years, as ``incidence_by_year`` gives it, under
-    ``"history"``: read in the same pass over the households. Two queries."""
+    ``"history"``: read in the same query (the ledger and the returned households). Two queries."""
     townships = list(townships)
     previous_day = year_end(day.year - 1)
     history_years = list(history_years)

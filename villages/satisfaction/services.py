@@ -7,10 +7,11 @@ headline: rounds, answers, outreach sessions and outcomes are none of its inputs
 ``households=False``. A write of households bumps everything.
 
 Every write of answers ends with :func:`answers_written`, which counts them again for the
-satisfaction results (``tallies.py``); every write of households (a registry load, the admin) — and of returns to poverty and
-villages' townships — with :func:`households_written`, which counts the households again
-for them and writes the headline's ledger (``villages/headline.py``) again. Other apps derive tables from the answers
-(accountability's survey summary); villages may not import them, so they subscribe with
+satisfaction results (``tallies.py``); every write of households (a registry load, the
+admin) — and of returns to poverty and villages' townships — with :func:`households_written`,
+which counts the households again for them and writes the headline's ledger
+(``villages/headline.py``) again. Other apps derive tables from the answers (accountability's
+survey summary); villages may not import them, so they subscribe with
 :func:`on_answers_written`.
 """
 
