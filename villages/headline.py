@@ -166,8 +166,8 @@ def _household_sums(townships, days, since=None, day=None):
             **columns(0, cut=lambda kind, c: Sum(f"{kind}_people", filter=Q(month__lte=c.replace(day=1))))
         )
     ]
-    households = Household.objects.filter(village__township_id__in=ids).order_by()
-    # 1: the households with a return, summed with poor_on
+    # 1: the households with a return, summed with poor_on: few, read whatever their township
+    # (the others' rows are skipped below) rather than filtered by a list of every township
     if flows:
         returned = PovertyReturn.objects.filter(returned_on__gt=since, returned_on__lte=day)
         flow_q = {
@@ -176,7 +176,8 @@ def _household_sums(townships, days, since=None, day=None):
             "returned": Q(pk__in=returned.values("household_id")),
         }
     parts.append(
-        households.filter(ever_returned())
+        Household.objects.filter(ever_returned())
+        .order_by()
         .values(township_id=F("village__township_id"))
         .annotate(
             **columns(
@@ -198,7 +199,9 @@ def _household_sums(townships, days, since=None, day=None):
     }
     if after:
         parts.append(
-            households.exclude(ever_returned())
+            Household.objects.filter(village__township_id__in=ids)
+            .exclude(ever_returned())
+            .order_by()
             .filter(reduce(operator.or_, (q for windows in after.values() for q in windows.values())))
             .values(township_id=F("village__township_id"))
             .annotate(
@@ -212,20 +215,21 @@ def _household_sums(townships, days, since=None, day=None):
     width = 2 * n + len(days) + 3
     sums = {t.pk: [0] * width for t in townships}
     for township, part, *values in rows:
+        total = sums.get(township)
+        if total is None:
+            continue  # a returned household of a township not asked for
         sign = -1 if part == 2 else 1  # the window part is taken off
-        total = sums[township]
         for k, value in enumerate(values):
             if value:
                 total[k] += sign * value
+    at = [cuts.index(d) for d in days]
     out = {}
     for t in townships:
         total = sums[t.pk]
         registered, exited = total[0 : 2 * n : 2], total[1 : 2 * n : 2]
         poor, flow = total[2 * n : 2 * n + len(days)], total[2 * n + len(days) :]
         out[t.pk] = {
-            "poor": {
-                d: registered[cuts.index(d)] - exited[cuts.index(d)] + poor[i] for i, d in enumerate(days)
-            }
+            "poor": {d: registered[j] - exited[j] + p for d, j, p in zip(days, at, poor, strict=True)}
         }
         if flows:
             a, b = cuts.index(since), cuts.index(day)
