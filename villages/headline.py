@@ -87,18 +87,26 @@ def _month_end(day):
 def ledger_rows(households):
     """The ledger's rows for ``households`` (a queryset of households; in a migration, of its
     historical model): ``{(township id, month's first day): [people registered, people
-    exited]}`` in that month, of the households that never had a return to poverty. Two
-    grouped queries."""
+    exited]}`` in that month, of the households that never had a return to poverty. One
+    query: the households grouped by their registration's month and, after them, by their
+    exit's."""
     kept = households.filter(returns__isnull=True).order_by()
-    rows = {}
-    for index, field in enumerate(("registered_on", "exited_on")):
-        grouped = (
+    zero = Value(0, output_field=IntegerField())
+
+    def grouped(field, registered, exited):
+        return (
             kept.filter(**{f"{field}__isnull": False})
             .values(township=F("village__township_id"), month=TruncMonth(field))
-            .annotate(people=Sum("size"))
+            .annotate(registered=registered, exited=exited)
         )
-        for row in grouped:
-            rows.setdefault((row["township"], row["month"]), [0, 0])[index] += row["people"]
+
+    rows = {}
+    for row in grouped("registered_on", Sum("size"), zero).union(
+        grouped("exited_on", zero, Sum("size")), all=True
+    ):
+        counts = rows.setdefault((row["township"], row["month"]), [0, 0])
+        counts[0] += row["registered"]
+        counts[1] += row["exited"]
     return rows
 
 
@@ -107,7 +115,7 @@ def refresh_ledger(township_ids=None):
     only ``township_ids``' — the townships whose households, returns to poverty or villages
     changed, before and after the write. The one writer of the ledger; every write path
     reaches it through ``satisfaction.services.households_written``, ``rebuild_summaries``
-    calls it whole. Runs in the caller's transaction."""
+    calls it whole. Runs in the caller's transaction: three queries (delete, read, insert)."""
     households, ledger = Household.objects.all(), PovertyLedger.objects.all()
     if township_ids is not None:
         township_ids = {pk for pk in township_ids if pk is not None}
