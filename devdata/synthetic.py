@@ -65,6 +65,7 @@ from villages.models import (
     Unit,
     Village,
 )
+from villages.satisfaction import services as satisfaction_services
 
 YEAR = 2016
 YEAR_START, YEAR_END = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
@@ -302,6 +303,8 @@ def build(scale="small", seed=2016, prefix="S"):
                 f"{v.code}-{j:04d}", v.pk, units[j % len(units)].pk, *(fields[f] for f in HOUSEHOLD_FIELDS)
             )
     households.flush()
+    # what every write of households ends with: their counts and the headline's ledger
+    satisfaction_services.households_written()
 
     # contracts (A2): township committees and village branches
     villages_of = {}

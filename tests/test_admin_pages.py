@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accountability import models as acc
 from tests.conftest import PASSWORD
+from villages import headline
 from villages import models as vil
 from villages.satisfaction import tallies
 
@@ -44,6 +45,7 @@ READ_ONLY_MODELS = {
     vil.ItemSurveyTally,
     vil.VillageHouseholdTally,
     vil.UnitHouseholdTally,
+    vil.PovertyLedger,
     acc.YearEndRun,
     acc.YearEndScore,
 }
@@ -142,6 +144,7 @@ def populate(rows, user):
         vil.SurveyAnswer.objects.create(round=survey, household=household, item=item, level=3)
         tallies.refresh([survey.pk])
         tallies.households_written()
+        headline.refresh_ledger()
         vil.OutreachEvent.objects.create(
             kind="night_school",
             title=f"夜校{i}",

@@ -29,6 +29,7 @@ from villages.models import (
     OutreachEvent,
     PairingProject,
     PartyOrganization,
+    PovertyLedger,
     PovertyReturn,
     SurveyAnswer,
     SurveyRound,
@@ -104,19 +105,66 @@ class WritesAnswers:
 
 class WritesHouseholds:
     """Households written in the admin end with ``satisfaction.households_written`` as a
-    registry load does: the satisfaction results' households counted again."""
+    registry load does: the satisfaction results' households counted again, the headline's
+    ledger of the townships concerned (the household's before and after) written again."""
 
     def save_model(self, request, obj, form, change):
+        before = _townships(Household.objects.filter(pk=obj.pk)) if change else set()
         super().save_model(request, obj, form, change)
-        satisfaction.households_written([obj.pk])
+        satisfaction.households_written(
+            [obj.pk], townships=before | _townships(Household.objects.filter(pk=obj.pk))
+        )
 
     def delete_model(self, request, obj):
+        before = _townships(Household.objects.filter(pk=obj.pk))
         super().delete_model(request, obj)
-        satisfaction.households_written([])  # its answers' tallies went with it
+        satisfaction.households_written([], townships=before)  # its answers' tallies went with it
 
     def delete_queryset(self, request, queryset):
+        before = _townships(queryset)
         super().delete_queryset(request, queryset)
-        satisfaction.households_written([])
+        satisfaction.households_written([], townships=before)
+
+
+def _townships(households):
+    """The ids of the townships of ``households`` (a queryset)."""
+    return set(households.order_by().values_list("village__township_id", flat=True).distinct())
+
+
+class WritesReturns:
+    """Returns to poverty written in the admin end with ``satisfaction.households_written``
+    (the households themselves unchanged): the headline's ledger of the townships of the
+    return's household, before and after, written again."""
+
+    def save_model(self, request, obj, form, change):
+        before = _townships(Household.objects.filter(returns=obj.pk)) if change else set()
+        super().save_model(request, obj, form, change)
+        satisfaction.households_written(
+            townships=before | _townships(Household.objects.filter(pk=obj.household_id)), tallied=False
+        )
+
+    def delete_model(self, request, obj):
+        before = _townships(Household.objects.filter(pk=obj.household_id))
+        super().delete_model(request, obj)
+        satisfaction.households_written(townships=before, tallied=False)
+
+    def delete_queryset(self, request, queryset):
+        before = _townships(Household.objects.filter(returns__in=queryset))
+        super().delete_queryset(request, queryset)
+        satisfaction.households_written(townships=before, tallied=False)
+
+
+class MovesHouseholds:
+    """A village moved to another township in the admin moves its households in the
+    headline's ledger: both townships' rows written again (``satisfaction.households_written``)."""
+
+    def save_model(self, request, obj, form, change):
+        before = (
+            set(Village.objects.filter(pk=obj.pk).values_list("township_id", flat=True)) if change else set()
+        )
+        super().save_model(request, obj, form, change)
+        if before and before != {obj.township_id}:
+            satisfaction.households_written(townships=before | {obj.township_id}, tallied=False)
 
 
 class ReadOnly:
@@ -210,7 +258,7 @@ class TownshipAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
+class VillageAdmin(MovesHouseholds, KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "township", "kind", "poverty", "exited_on"]
     list_filter = ["township", "kind", "poverty"]
     list_select_related = ["township"]
@@ -373,6 +421,16 @@ class UnitHouseholdTallyAdmin(ReadOnlyAdmin):
     search_fields = ["unit__name"]
 
 
+@admin.register(PovertyLedger)
+class PovertyLedgerAdmin(ReadOnlyAdmin):
+    """The headline's ledger (villages/headline.py): written by ``headline.refresh_ledger``."""
+
+    list_display = ["township", "month", "registered_people", "exited_people"]
+    list_filter = ["month"]
+    list_select_related = ["township"]
+    search_fields = ["township__code", "township__name"]
+
+
 @admin.register(OutreachEvent)
 class OutreachEventAdmin(KeepsPagesFresh, CountedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["held_on", "kind", "title", "township", "village", "attendance"]
@@ -420,7 +478,7 @@ class TownshipStatisticsAdmin(KeepsPagesFresh, SimpleHistoryAdmin):
 
 
 @admin.register(PovertyReturn)
-class PovertyReturnAdmin(KeepsPagesFresh, SimpleHistoryAdmin):
+class PovertyReturnAdmin(WritesReturns, KeepsPagesFresh, SimpleHistoryAdmin):
     """返贫: recorded with date and reason; the household's exit date is never edited."""
 
     list_display = ["household", "returned_on", "reason", "exited_again_on", "recorded_by", "recorded_at"]

@@ -37,6 +37,7 @@ from accountability.models import (
 )
 from accountability.periods import Month, Quarter, Week, week_start
 from chishui.sql import plain_rows
+from villages import headline
 from villages.models import Household, SurveyAnswer, SurveyRound, Township
 from villages.satisfaction import tallies
 
@@ -536,6 +537,7 @@ def rebuild():
     cache.invalidate()
     Task.objects.refresh_progress()  # not a table, but a copy kept exact on the same writes
     tallies.rebuild()  # villages' counts of the survey answers (the satisfaction results)
+    headline.refresh_ledger()  # villages' ledger of the households for the headline
     return {
         "weeks": rebuild_weekly(),
         "months": rebuild_exits(),

@@ -740,6 +740,29 @@ def test_2016_poverty_incidence_is_7_48_down_5_5_points_through_the_formula():
     assert result["exited_people"] == 31_700
 
 
+def test_the_headline_s_ledger_is_exact_for_the_demo():
+    """The demo writes its households and returns through the product's writers and ends with
+    rebuild_summaries: the ledger holds the households counted afresh, and the headline from it
+    is the one pass over every household (tests/villages/headline_reference.py)."""
+    from unittest import mock
+
+    from tests.villages import headline_reference
+    from villages import headline
+    from villages.models import PovertyLedger
+
+    stored = {
+        (r.township_id, r.month): [r.registered_people, r.exited_people] for r in PovertyLedger.objects.all()
+    }
+    assert stored and stored == headline.ledger_rows(Household.objects.all())
+    places = list(Township.objects.order_by("code"))
+    this_year = dt.date.today().year
+    for day in (dt.date(2015, 12, 31), dt.date(2016, 6, 30), dt.date(2016, 9, 17), dt.date(2016, 12, 31),
+                dt.date(this_year, 1, 31), dt.date.today()):  # fmt: skip
+        computed = headline.headline(day, places, [2015, 2016])
+        with mock.patch.object(headline, "_household_sums", headline_reference.household_sums):
+            assert computed == headline.headline(day, places, [2015, 2016]), day
+
+
 def test_the_monthly_json_carries_the_headline_of_2016(client):
     client.force_login(User.objects.get(username="supervisor"))
     body = client.get("/dashboard/monthly/?month=2016-12&format=json").json()

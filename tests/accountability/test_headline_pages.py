@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from villages.models import Household, TownshipStatistics
+from villages.satisfaction.services import households_written
 
 D = dt.date
 
@@ -22,6 +23,7 @@ def data(township_a, township_b, village_a, village_b):
     hh("A1", village_a, 10, D(2014, 1, 1), D(2016, 5, 1))
     hh("A2", village_a, 20, D(2014, 1, 1))
     hh("B1", village_b, 5, D(2014, 1, 1))
+    households_written()  # as every write of households ends
     for year, pop_a, pop_b in ((2015, 1000, 500), (2016, 1000, 500)):
         TownshipStatistics.objects.create(
             township=township_a, year=year, rural_population=pop_a, income_per_head=Decimal("9500")

@@ -19,6 +19,7 @@ from villages.models import (
     LivelihoodOutcome,
     PairingProject,
     PartyOrganization,
+    PovertyLedger,
     PovertyReturn,
     SurveyAnswer,
     SurveyRound,
@@ -352,6 +353,19 @@ def test_a_round_has_one_tally_per_household_and_per_item(survey):
     assert_stored(
         lambda: ItemSurveyTally.objects.create(item=survey["item"], **{**tally, "round": other_round})
     )
+
+
+@covers("povertyledger_unique")
+def test_the_ledger_has_one_row_per_township_and_month(village_a):
+    row = {
+        "township": village_a.township,
+        "month": dt.date(2016, 6, 1),
+        "registered_people": 3,
+        "exited_people": 0,
+    }
+    PovertyLedger.objects.create(**row)
+    assert_rejected(lambda: PovertyLedger.objects.create(**row))
+    assert_stored(lambda: PovertyLedger.objects.create(**{**row, "month": dt.date(2016, 7, 1)}))
 
 
 @covers("surveyanswer_level_1_3")

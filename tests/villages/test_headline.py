@@ -9,15 +9,19 @@ from django.core.exceptions import ValidationError
 
 from villages import headline
 from villages.models import Household, PovertyReturn, Township, TownshipStatistics, Village
+from villages.satisfaction import services as survey_services
 
 D = dt.date
 
 
 def household(code, village, size, registered_on, exited_on=None):
-    return Household.objects.create(
+    """A household, written as every write of households ends (its counts, the ledger)."""
+    created = Household.objects.create(
         code=code, village=village, head=f"户主{code}", size=size, assistance="industry",
         registered_on=registered_on, exited_on=exited_on,
     )  # fmt: skip
+    survey_services.households_written([created.pk], townships={village.township_id})
+    return created
 
 
 @pytest.fixture
@@ -32,6 +36,7 @@ def county(township_a, township_b, village_a, village_b):
     household("B1", village_b, 2, D(2015, 1, 1))
     household("B2", village_b, 6, D(2014, 1, 1), D(2015, 5, 1))
     PovertyReturn.objects.create(household=a3, returned_on=D(2016, 9, 1), reason="因病返贫")
+    survey_services.households_written(townships={township_a.pk}, tallied=False)
     for year in (2015, 2016):
         TownshipStatistics.objects.create(
             township=township_a,

@@ -21,7 +21,7 @@ from villages.models.places import (  # noqa: F401
     phone_validator,
     place_errors,
 )
-from villages.models.poverty import PovertyReturn, TownshipStatistics  # noqa: F401
+from villages.models.poverty import PovertyLedger, PovertyReturn, TownshipStatistics  # noqa: F401
 from villages.models.satisfaction import (  # noqa: F401
     HouseholdSurveyTally,
     ItemSurveyTally,

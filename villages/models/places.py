@@ -384,6 +384,9 @@ class Household(models.Model):
         indexes = [
             # monthly dashboard: households and people out of poverty in a period
             models.Index(fields=["exited_on"], name="household_exited_on_idx"),
+            # headline: households registered in the rest of a month after a day (the ledger's
+            # correction within a month, villages/headline.py)
+            models.Index(fields=["registered_on"], name="household_registered_on_idx"),
         ]
 
     def __str__(self):

@@ -131,3 +131,29 @@ class PovertyReturn(models.Model):
                         % {"date": other.returned_on}
                     }
                 )
+
+
+class PovertyLedger(models.Model):
+    """贫困人口进出台账: the people of a township's households registered (识别) and the people
+    that left poverty (脱贫) in one month, counting only the households that never had a
+    return to poverty (those are read one by one: they are few). Derived — written only by
+    ``villages.headline.refresh_ledger``, which every write of households, returns to
+    poverty or villages' townships calls (``satisfaction.services.households_written``), and
+    ``manage.py rebuild_summaries`` after a change behind the app's back. The headline sums
+    these rows instead of reading every household (villages/headline.py)."""
+
+    township = models.ForeignKey(Township, on_delete=models.CASCADE, related_name="+", verbose_name=_("乡镇"))
+    month = models.DateField(_("月份"))  # its first day
+    registered_people = models.PositiveIntegerField(_("识别人数"))
+    exited_people = models.PositiveIntegerField(_("脱贫人数"))
+
+    class Meta:
+        verbose_name = _("贫困人口进出台账")
+        verbose_name_plural = _("贫困人口进出台账")
+        constraints = [
+            # also serves the headline's and the writer's filter by township
+            models.UniqueConstraint(fields=["township", "month"], name="povertyledger_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.township} {self.month:%Y-%m}: +{self.registered_people} −{self.exited_people}"

@@ -863,14 +863,38 @@ def _write(ctx, user):
             written[spec.key] = _write_sheet(ctx, ctx.sheets[spec.key], history)
         elif spec.key in ctx.custom:
             written[spec.key] = spec.loader.write(ctx, ctx.custom[spec.key], user)
-    households = written.get("households")
-    if households and (households.created or any(TALLIED & set(old) for _h, old in households.updated)):
+    households, villages = written.get("households"), written.get("villages")
+    tallied = bool(households) and (
+        bool(households.created) or any(TALLIED & set(old) for _h, old in households.updated)
+    )
+    moved = [(v, old) for v, old in villages.updated if "township_id" in old] if villages else []
+    if tallied or moved:
         # the satisfaction results' counts of the households (villages/satisfaction/tallies.py);
-        # a household created has no answers yet, whose tallies would carry its village and unit
-        satisfaction.households_written([h.pk for h, old in households.updated if TALLIED & set(old)])
+        # a household created has no answers yet, whose tallies would carry its village and unit;
+        # the headline's ledger of the townships concerned (villages/headline.py)
+        satisfaction.households_written(
+            [h.pk for h, old in households.updated if TALLIED & set(old)] if tallied else [],
+            townships=_townships_written(households if tallied else None, moved),
+            tallied=tallied,
+        )
     for callback in WRITE_CALLBACKS:
         callback(written)
     cache.invalidate()  # the cached pages (chishui/cache.py) show what was loaded
+
+
+def _townships_written(households, moved):
+    """The ids of the townships whose households a load wrote (``households``: a Written), before
+    and after, and of the villages ``moved`` to another township ([(village, old values)]),
+    before and after."""
+    from villages.models import Village
+
+    village_ids = set()
+    if households is not None:
+        village_ids |= {h.village_id for h in households.created}
+        for h, old in households.updated:
+            village_ids |= {h.village_id, old.get("village_id", h.village_id)}
+    townships = {old["township_id"] for _v, old in moved} | {v.township_id for v, _old in moved}
+    return townships | set(Village.objects.filter(pk__in=village_ids).values_list("township_id", flat=True))
 
 
 def stored_value(ctx, column, value):

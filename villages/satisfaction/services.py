@@ -7,9 +7,11 @@ headline: rounds, answers, outreach sessions and outcomes are none of its inputs
 ``households=False``. A write of households bumps everything.
 
 Every write of answers ends with :func:`answers_written`, which counts them again for the
-satisfaction results (``tallies.py``); every write of households (a registry load, the admin)
-with :func:`households_written`, which counts the households again for them. Other apps derive tables from the answers
-(accountability's survey summary); villages may not import them, so they subscribe with
+satisfaction results (``tallies.py``); every write of households (a registry load, the
+admin) — and of returns to poverty and villages' townships — with :func:`households_written`,
+which counts the households again for them and writes the headline's ledger
+(``villages/headline.py``) again. Other apps derive tables from the answers (accountability's
+survey summary); villages may not import them, so they subscribe with
 :func:`on_answers_written`.
 """
 
@@ -18,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chishui import cache
+from villages import headline
 from villages.models import LivelihoodItem, SurveyAnswer, SurveyRound
 from villages.satisfaction import tallies
 
@@ -42,12 +45,18 @@ def answers_written(round_ids, household_ids=None):
             callback(round_ids)
 
 
-def households_written(household_ids=None):
-    """After households (``household_ids``; default: any) were created, changed or deleted, in
-    the writing transaction: the households' tallies counted again and the households'
-    village and unit copied onto their answers' tallies (``tallies.households_written``), the
-    cached pages invalidated."""
-    tallies.households_written(household_ids)
+def households_written(household_ids=None, *, townships=None, tallied=True):
+    """After households (``household_ids``; default: any) were created, changed or deleted —
+    or their returns to poverty, or their villages' township — in the writing transaction:
+    the households' tallies counted again and the households' village and unit copied onto
+    their answers' tallies (``tallies.households_written``; ``tallied=False`` when no
+    household's village, unit, dates or size changed: a return to poverty, a village moved),
+    the headline's ledger written again for ``townships`` (ids of the townships concerned,
+    before and after the write; default: all — ``headline.refresh_ledger``), the cached pages
+    invalidated. The one entry point of every write of households."""
+    if tallied:
+        tallies.households_written(household_ids)
+    headline.refresh_ledger(townships)
     cache.invalidate()
 
 
