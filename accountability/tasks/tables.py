@@ -4,6 +4,7 @@ by itself."""
 
 import functools
 import html
+from types import SimpleNamespace
 
 import django_tables2 as tables
 from django.db.models import F
@@ -228,10 +229,12 @@ class TaskTable(RowsTable):
         return cell
 
     def _cells_reported_this_week(self, start, default):
-        reported = f"{start}{self.render_reported_this_week(True, None)}</td>"
-        done = f'{start}<span class="badge ok">{html.escape(str(Status.DONE.label))}</span></td>'
-        not_reported = f'{start}<span class="badge warn">{html.escape(str(_("未填报")))}</span></td>'
+        # the badges the render method gives, once a page: for a task reported this week, a
+        # task done, and one still to report (closed-out tasks name their closure, below)
         render = self.render_reported_this_week
+        reported = f"{start}{render(True, None)}</td>"
+        done = f"{start}{render(False, SimpleNamespace(status=Status.DONE, urgency=None))}</td>"
+        not_reported = f"{start}{render(False, SimpleNamespace(status=None, urgency=None))}</td>"
 
         def cell(row, record):
             if record.reported_this_week:
