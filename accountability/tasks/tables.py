@@ -29,6 +29,12 @@ def card(name, label=None, css=""):
     return {"td": attrs}
 
 
+def _progress_cell(title, percent):
+    """A task's latest percent, its status (already escaped) as the title: one decimal on
+    every database (SQLite drops it from subqueries)."""
+    return f'<span class="progress-cell" title="{title}">{percent:.1f}%</span>'
+
+
 # what django-tables2 takes for an empty cell (``Column.empty_values``): the column's default
 EMPTY = (None, "")
 
@@ -221,10 +227,7 @@ class TaskTable(RowsTable):
             percent = record.latest_percent
             if percent in EMPTY:
                 return empty
-            return (
-                f'{start}<span class="progress-cell" title="{titles[Status(record.status)]}">'
-                f"{percent:.1f}%</span></td>"
-            )
+            return f"{start}{_progress_cell(titles[Status(record.status)], percent)}</td>"
 
         return cell
 
@@ -257,11 +260,7 @@ class TaskTable(RowsTable):
         return value.strftime("%Y-%m-%d")
 
     def render_latest_percent(self, value, record):
-        return format_html(
-            '<span class="progress-cell" title="{}">{}%</span>',
-            Status(record.status).label,
-            f"{value:.1f}",  # one decimal on every database (SQLite drops it from subqueries)
-        )
+        return mark_safe(_progress_cell(html.escape(str(Status(record.status).label)), value))
 
     def value_status(self, value):
         return Status(value).label
