@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accountability.models import Task
 from accountability.tasks import selectors
 from accountability.tasks.selectors import NEWEST_PROBLEMS, OPEN_FIRST, Status, Urgency
-from chishui.tables import RowsTable, number_formatter
+from chishui.tables import RowsTable, link_html, number_formatter
 
 
 def card(name, label=None, css=""):
@@ -172,7 +172,7 @@ class TaskTable(RowsTable):
             value = getattr(record, name)
             if value in EMPTY:  # never for a saved task; as django-tables2 has it
                 return f"{start}{html.escape(str(default))}</td>"
-            return f'{start}<a href="{html.escape(record_url(record))}">{html.escape(value)}</a></td>'
+            return f"{start}{link_html(record_url(record), value)}</td>"
 
         return cell
 
