@@ -6,9 +6,8 @@ answer changed, deleted, deleted in bulk; a household deleted with its answers; 
 deleted), a round closed — and every write of households (a registry load, the admin: added,
 moved to another village and unit, out of poverty, deleted) — which recounts the households of
 the villages and units it touched, before and after, and leaves every other place's rows as
-they were; and the satisfaction results
-(and the results per unit and cadre) read from them are what the answers and the households
-themselves give."""
+they were; and the satisfaction results (and the results per unit and cadre) read from them
+are what the answers and the households themselves give."""
 
 import datetime as dt
 import importlib
