@@ -105,25 +105,32 @@ class WritesAnswers:
 
 class WritesHouseholds:
     """Households written in the admin end with ``satisfaction.households_written`` as a
-    registry load does: the satisfaction results' households counted again, the headline's
-    ledger of the townships concerned (the household's before and after) written again."""
+    registry load does: the satisfaction results' households of the villages and assisting
+    units concerned counted again, the headline's ledger of the townships concerned written
+    again — the household's before and after (a household moved changes both places)."""
 
     def save_model(self, request, obj, form, change):
-        before = _townships(Household.objects.filter(pk=obj.pk)) if change else set()
+        before = _places(Household.objects.filter(pk=obj.pk)) if change else _places(Household.objects.none())
         super().save_model(request, obj, form, change)
-        satisfaction.households_written(
-            [obj.pk], townships=before | _townships(Household.objects.filter(pk=obj.pk))
-        )
+        after = _places(Household.objects.filter(pk=obj.pk))
+        satisfaction.households_written([obj.pk], **{key: before[key] | after[key] for key in after})
 
     def delete_model(self, request, obj):
-        before = _townships(Household.objects.filter(pk=obj.pk))
+        before = _places(Household.objects.filter(pk=obj.pk))
         super().delete_model(request, obj)
-        satisfaction.households_written([], townships=before)  # its answers' tallies went with it
+        satisfaction.households_written([], **before)  # its answers' tallies went with it
 
     def delete_queryset(self, request, queryset):
-        before = _townships(queryset)
+        before = _places(queryset)
         super().delete_queryset(request, queryset)
-        satisfaction.households_written([], townships=before)
+        satisfaction.households_written([], **before)
+
+
+def _places(households):
+    """The ids of the townships, villages and assisting units of ``households`` (a queryset),
+    as ``satisfaction.households_written``'s keywords: one query (none for ``none()``)."""
+    rows = list(households.order_by().values_list("village__township_id", "village_id", "unit_id").distinct())
+    return {key: {row[i] for row in rows} for i, key in enumerate(("townships", "villages", "units"))}
 
 
 def _townships(households):

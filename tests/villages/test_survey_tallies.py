@@ -4,9 +4,10 @@ households' to the households counted afresh, after a rebuild, the migration's f
 write of answers — entered, corrected and emptied on the page, a survey sheet, the admin (an
 answer changed, deleted, deleted in bulk; a household deleted with its answers; a round
 deleted), a round closed — and every write of households (a registry load, the admin: added,
-moved to another village and unit, out of poverty, deleted); and the satisfaction results
-(and the results per unit and cadre) read from them are what the answers and the households
-themselves give."""
+moved to another village and unit, out of poverty, deleted) — which recounts the households of
+the villages and units it touched, before and after, and leaves every other place's rows as
+they were; and the satisfaction results (and the results per unit and cadre) read from them
+are what the answers and the households themselves give."""
 
 import datetime as dt
 import importlib
@@ -406,4 +407,186 @@ def test_households_added_edited_and_deleted_in_the_admin(county, admin_user, mo
     fresh = Household.objects.get(code="H-ADMIN-1")
     response = client.post(f"/admin/villages/household/{fresh.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
+    assert_tallies_exact()
+
+
+# A write of households recounts the households' tallies of the villages and assisting units it
+# touched, before and after the write, and no other (services.households_written(villages=,
+# units=)): the other places' rows stay the very same rows (same ids, same counts).
+
+
+def tally_rows():
+    """Every households' tally row, by model and id, with the place it counts."""
+    return {
+        (model.__name__, row["id"]): row
+        for model in (VillageHouseholdTally, UnitHouseholdTally)
+        for row in model.objects.values()
+    }
+
+
+def assert_only_rewritten(before, villages, units):
+    """The rows of places other than ``villages`` and ``units`` are those of ``before``, none
+    deleted, added or changed; and the rows of those places are new rows (counted again)."""
+    after = tally_rows()
+
+    def kept(rows):
+        return {
+            key: row
+            for key, row in rows.items()
+            if row.get("village_id", "-") not in villages and row.get("unit_id", "-") not in units
+        }
+
+    assert kept(after) == kept(before)
+    assert kept(before)  # other places have rows: the check is not empty
+    touched = after.keys() - kept(after).keys()
+    assert touched and not touched & before.keys()
+
+
+def test_one_household_edited_in_the_admin_field_by_field_recounts_its_places_only(county, admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    household = (
+        Household.objects.filter(survey_answers__isnull=False, unit__isnull=False)
+        .distinct()
+        .order_by("code")[0]
+    )
+    village = Village.objects.exclude(pk=household.village_id).order_by("code")[0]
+    unit = Unit.objects.exclude(pk=household.unit_id).order_by("name")[0]
+    registered = household.registered_on
+    edits = [
+        ({"size": household.size % 30 + 1}, "size"),
+        ({"registered_on": registered.replace(year=registered.year - 1)}, "registered"),
+        ({"exited_on": dt.date(registered.year + 1, 9, 30)}, "out of poverty"),
+        ({"village": village.pk}, "moved to another village"),
+        ({"unit": unit.pk}, "moved to another unit"),
+        ({"unit": ""}, "no unit any more"),
+    ]
+    for changes, what in edits:
+        household.refresh_from_db()
+        places = ({household.village_id}, {household.unit_id})
+        before = tally_rows()
+        response = client.post(
+            f"/admin/villages/household/{household.pk}/change/", admin_post(household, **changes)
+        )
+        assert response.status_code == 302, (what, response.content.decode()[:2000])
+        household.refresh_from_db()
+        assert_tallies_exact()
+        villages, units = places[0] | {household.village_id}, places[1] | {household.unit_id}
+        assert_only_rewritten(before, villages, units)
+    assert (household.village_id, household.unit_id, household.exited_on) == (
+        village.pk,
+        None,
+        dt.date(registered.year + 1, 9, 30),
+    )
+
+
+def test_a_village_and_a_unit_losing_their_last_household_lose_their_rows(county, admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    township = Village.objects.order_by("code")[0].township
+    empty_village = Village.objects.create(code="V-EMPTY", name="新村", township=township)
+    empty_unit = Unit.objects.create(name="新挂帮单位")
+    other = Household.objects.filter(unit__isnull=False).order_by("code")[0]
+    added = admin_post(other, code="H-LAST-1", village=empty_village.pk, unit=empty_unit.pk, exited_on="")
+    response = client.post("/admin/villages/household/add/", added)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert_tallies_exact()
+    assert VillageHouseholdTally.objects.filter(village=empty_village).exists()
+    assert UnitHouseholdTally.objects.filter(unit=empty_unit).exists()
+
+    household = Household.objects.get(code="H-LAST-1")
+    moved = admin_post(household, village=other.village_id, unit=other.unit_id)
+    response = client.post(f"/admin/villages/household/{household.pk}/change/", moved)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert_tallies_exact()
+    assert not VillageHouseholdTally.objects.filter(village=empty_village).exists()
+    assert not UnitHouseholdTally.objects.filter(unit=empty_unit).exists()
+
+    # back, then deleted: the places lose their rows again
+    response = client.post(
+        f"/admin/villages/household/{household.pk}/change/",
+        admin_post(household, village=empty_village.pk, unit=empty_unit.pk),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert UnitHouseholdTally.objects.filter(unit=empty_unit).exists()
+    response = client.post(f"/admin/villages/household/{household.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert_tallies_exact()
+    assert not VillageHouseholdTally.objects.filter(village=empty_village).exists()
+    assert not UnitHouseholdTally.objects.filter(unit=empty_unit).exists()
+
+
+def test_households_deleted_in_bulk_in_the_admin_recount_their_places_only(county, admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    chosen = list(Household.objects.filter(livelihood_outcomes__isnull=True).order_by("-code")[:2])
+    chosen.append(Household.objects.filter(livelihood_outcomes__isnull=True).order_by("code")[0])
+    villages, units = {h.village_id for h in chosen}, {h.unit_id for h in chosen}
+    assert len(villages) > 1
+    before = tally_rows()
+    response = client.post(
+        "/admin/villages/household/",
+        {"action": "delete_selected", "_selected_action": [h.pk for h in chosen], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Household.objects.filter(pk__in=[h.pk for h in chosen]).exists()
+    assert_tallies_exact()
+    assert_only_rewritten(before, villages, units)
+
+
+def test_a_registry_load_recounts_the_places_of_the_households_it_changed(county):
+    households = Household.objects.filter(unit__isnull=False).order_by("code")
+    resized = households[0]
+    moved = households.exclude(village=resized.village_id)[0]  # its old village recounted too
+    renamed = households.exclude(village__in=[resized.village_id, moved.village_id])[0]
+    other = Village.objects.exclude(pk__in=[moved.village_id, resized.village_id]).order_by("-code")[0]
+
+    def row(household, **changes):
+        values = {
+            "code": household.code,
+            "village": household.village.code,
+            "head": household.head,
+            "size": household.size,
+            "assistance": household.assistance,
+            "registered_on": household.registered_on.isoformat(),
+            "exited_on": household.exited_on.isoformat() if household.exited_on else "",
+        }
+        return list((values | changes).values())
+
+    header = ["code", "village", "head", "size", "assistance", "registered_on", "exited_on"]
+    before = tally_rows()
+    sheet = csv_bytes(
+        [
+            header,
+            row(resized, size=resized.size % 30 + 1),
+            row(moved, village=other.code),
+            row(renamed, head="改名"),  # a field the tallies do not count by: its places untouched
+        ]
+    )
+    report = registry.load([("households.csv", sheet)])
+    assert report.ok, report.errors
+    assert Household.objects.get(pk=moved.pk).village_id == other.pk
+    assert_tallies_exact()
+    villages = {resized.village_id, moved.village_id, other.pk}
+    units = {resized.unit_id, moved.unit_id}
+    assert_only_rewritten(before, villages, units)
+
+    # only a field the tallies do not count by: no row rewritten
+    before = tally_rows()
+    report = registry.load([("households.csv", csv_bytes([header, row(renamed, head="又改名")]))])
+    assert report.ok, report.errors
+    assert tally_rows() == before
+
+
+def test_a_village_moved_to_another_township_in_the_admin_keeps_the_tallies(county, admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    village = Village.objects.filter(households__isnull=False).distinct().order_by("code")[0]
+    township = Village.objects.exclude(township=village.township_id).order_by("code")[0].township_id
+    before = tally_rows()
+    data = {key: value for key, value in model_to_dict(village).items() if value is not None}
+    response = client.post(f"/admin/villages/village/{village.pk}/change/", {**data, "township": township})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Village.objects.get(pk=village.pk).township_id == township
+    assert tally_rows() == before  # its households stay in it: no count changes
     assert_tallies_exact()

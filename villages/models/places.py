@@ -387,6 +387,14 @@ class Household(models.Model):
             # headline: households registered in the rest of a month after a day (the ledger's
             # correction within a month, villages/headline.py)
             models.Index(fields=["registered_on"], name="household_registered_on_idx"),
+            # the satisfaction results' households of an assisting unit counted again after a
+            # write of households (villages/satisfaction/tallies.py live_units): read from the
+            # index alone, not from the unit's households spread over the whole table
+            models.Index(
+                fields=["unit", "registered_on", "exited_on"],
+                include=["size"],
+                name="household_unit_years_idx",
+            ),
         ]
 
     def __str__(self):

@@ -283,8 +283,9 @@ class HouseholdTally(models.Model):
 
 
 class VillageHouseholdTally(HouseholdTally):
-    """A village's households per (year registered, year out of poverty): one row each,
-    rebuilt whole."""
+    """A village's households per (year registered, year out of poverty): one row each, none
+    for a village without households; a village's rows counted again whole by every write of
+    its households."""
 
     village = models.ForeignKey(
         Village, on_delete=models.CASCADE, related_name="household_tallies", verbose_name=_("村")
@@ -297,7 +298,8 @@ class VillageHouseholdTally(HouseholdTally):
 
 class UnitHouseholdTally(HouseholdTally):
     """An assisting unit's linked households and their people per (year registered, year out
-    of poverty): one row each, rebuilt whole."""
+    of poverty): one row each, none for a unit without households; a unit's rows counted
+    again whole by every write of its households."""
 
     unit = models.ForeignKey(
         Unit, on_delete=models.CASCADE, related_name="household_tallies", verbose_name=_("挂帮单位")

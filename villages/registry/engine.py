@@ -874,7 +874,7 @@ def _write(ctx, user):
         # the headline's ledger of the townships concerned (villages/headline.py)
         satisfaction.households_written(
             [h.pk for h, old in households.updated if TALLIED & set(old)] if tallied else [],
-            townships=_townships_written(households if tallied else None, moved),
+            **_places_written(households if tallied else None, moved),
             tallied=tallied,
         )
     for callback in WRITE_CALLBACKS:
@@ -882,19 +882,25 @@ def _write(ctx, user):
     cache.invalidate()  # the cached pages (chishui/cache.py) show what was loaded
 
 
-def _townships_written(households, moved):
-    """The ids of the townships whose households a load wrote (``households``: a Written), before
-    and after, and of the villages ``moved`` to another township ([(village, old values)]),
-    before and after."""
+def _places_written(households, moved):
+    """``satisfaction.households_written``'s places: the ids of the villages and assisting units
+    of the households a load created or changed in a field the tallies count by (``TALLIED``),
+    before and after; of the townships of the villages of the households it wrote
+    (``households``: a Written), before and after, and of the villages ``moved`` to another
+    township ([(village, old values)]), before and after."""
     from villages.models import Village
 
-    village_ids = set()
+    village_ids, tallied = set(), {"villages": set(), "units": set()}
     if households is not None:
-        village_ids |= {h.village_id for h in households.created}
-        for h, old in households.updated:
-            village_ids |= {h.village_id, old.get("village_id", h.village_id)}
+        for h, old in [(h, {}) for h in households.created] + households.updated:  # created: no old
+            places = {h.village_id, old.get("village_id", h.village_id)}
+            village_ids |= places
+            if not old or TALLIED & set(old):
+                tallied["villages"] |= places
+                tallied["units"] |= {h.unit_id, old.get("unit_id", h.unit_id)}
     townships = {old["township_id"] for _v, old in moved} | {v.township_id for v, _old in moved}
-    return townships | set(Village.objects.filter(pk__in=village_ids).values_list("township_id", flat=True))
+    townships |= set(Village.objects.filter(pk__in=village_ids).values_list("township_id", flat=True))
+    return {"townships": townships, **tallied}
 
 
 def stored_value(ctx, column, value):

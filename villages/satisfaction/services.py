@@ -45,17 +45,19 @@ def answers_written(round_ids, household_ids=None):
             callback(round_ids)
 
 
-def households_written(household_ids=None, *, townships=None, tallied=True):
+def households_written(household_ids=None, *, townships=None, villages=None, units=None, tallied=True):
     """After households (``household_ids``; default: any) were created, changed or deleted —
     or their returns to poverty, or their villages' township — in the writing transaction:
-    the households' tallies counted again and the households' village and unit copied onto
-    their answers' tallies (``tallies.households_written``; ``tallied=False`` when no
-    household's village, unit, dates or size changed: a return to poverty, a village moved),
-    the headline's ledger written again for ``townships`` (ids of the townships concerned,
-    before and after the write; default: all — ``headline.refresh_ledger``), the cached pages
-    invalidated. The one entry point of every write of households."""
+    the households' tallies of ``villages`` and ``units`` counted again (ids of the villages
+    and assisting units of the households written, before and after the write; default: all)
+    and the households' village and unit copied onto their answers' tallies
+    (``tallies.households_written``; ``tallied=False`` when no household's village, unit,
+    dates or size changed: a return to poverty, a village moved), the headline's ledger
+    written again for ``townships`` (ids of the townships concerned, before and after the
+    write; default: all — ``headline.refresh_ledger``), the cached pages invalidated. The one
+    entry point of every write of households."""
     if tallied:
-        tallies.households_written(household_ids)
+        tallies.households_written(household_ids, villages=villages, units=units)
     headline.refresh_ledger(townships)
     cache.invalidate()
 

@@ -60,21 +60,26 @@ def live_items(round_ids):
     return answers.order_by().values("round_id", "item_id").annotate(**COUNTS)
 
 
-def live_villages():
-    """The households counted per (village, year registered, year out of poverty)."""
-    return (
-        Household.objects.order_by().values("village_id", **HOUSEHOLD_KEYS).annotate(households=Count("pk"))
-    )
+def live_villages(village_ids=None):
+    """The households counted per (village, year registered, year out of poverty) — of
+    ``village_ids`` only, when given. A village without households has no row."""
+    households = Household.objects.all()
+    if village_ids is not None:
+        households = households.filter(village_id__in=village_ids)
+    return households.order_by().values("village_id", **HOUSEHOLD_KEYS).annotate(households=Count("pk"))
 
 
-def live_units():
+def live_units(unit_ids=None):
     """The households linked to an assisting unit, and their people, counted per (unit, year
-    registered, year out of poverty)."""
+    registered, year out of poverty) — of ``unit_ids`` only, when given (read through
+    ``household_unit_years_idx``). A unit without households has no row."""
+    households = Household.objects.filter(unit__isnull=False)
+    if unit_ids is not None:
+        households = households.filter(unit_id__in=unit_ids)
     return (
-        Household.objects.filter(unit__isnull=False)
-        .order_by()
+        households.order_by()
         .values("unit_id", **HOUSEHOLD_KEYS)
-        .annotate(households=Count("pk"), people=Sum("size"))
+        .annotate(households=Count("*"), people=Sum("size"))
     )
 
 
@@ -99,19 +104,17 @@ def refresh(round_ids, household_ids=None):
     )
 
 
-def households_written(household_ids=None):
-    """After households were written (created, changed, deleted): count the households per
-    village and per unit again (whole: two grouped queries), and copy the village and unit of
-    the households ``household_ids`` (default: all) onto their answers' tallies. Runs in the
-    caller's transaction."""
-    VillageHouseholdTally.objects.all().delete()
-    VillageHouseholdTally.objects.bulk_create(
-        (VillageHouseholdTally(**row) for row in live_villages()), batch_size=BATCH
-    )
-    UnitHouseholdTally.objects.all().delete()
-    UnitHouseholdTally.objects.bulk_create(
-        (UnitHouseholdTally(**row) for row in live_units()), batch_size=BATCH
-    )
+def households_written(household_ids=None, *, villages=None, units=None):
+    """After households were written (created, changed, deleted): count again the households
+    of ``villages`` and of ``units`` (ids of the villages and assisting units of the households
+    written, before and after the write: a household moved changes both; default: every
+    village's, every unit's; ``None`` among the ids, a household without a unit, is skipped),
+    and copy the village and unit of the households ``household_ids`` (default: all) onto
+    their answers' tallies. A village's or unit's rows are deleted and counted again whole, so
+    they are what a whole recount makes (a village or unit left without households keeps no
+    row). Runs in the caller's transaction."""
+    _recount(VillageHouseholdTally, "village_id", live_villages, villages)
+    _recount(UnitHouseholdTally, "unit_id", live_units, units)
     tallies = HouseholdSurveyTally.objects.all()
     if household_ids is not None:
         household_ids = list(household_ids)
@@ -123,6 +126,19 @@ def households_written(household_ids=None):
         village_id=Subquery(household.values("village_id")[:1]),
         unit_id=Subquery(household.values("unit_id")[:1]),
     )
+
+
+def _recount(model, key, live, ids):
+    """``model``'s rows (a households' tally per ``key``) of the places ``ids`` (default: all)
+    deleted and counted again by ``live``: two queries, none when no place is given."""
+    rows = model.objects.all()
+    if ids is not None:
+        ids = sorted({pk for pk in ids if pk is not None})
+        if not ids:
+            return
+        rows = rows.filter(**{f"{key}__in": ids})
+    rows.delete()
+    model.objects.bulk_create((model(**row) for row in live(ids)), batch_size=BATCH)
 
 
 def rebuild():
