@@ -590,3 +590,32 @@ def test_a_village_moved_to_another_township_in_the_admin_keeps_the_tallies(coun
     assert Village.objects.get(pk=village.pk).township_id == township
     assert tally_rows() == before  # its households stay in it: no count changes
     assert_tallies_exact()
+
+
+def test_a_write_of_households_locks_the_places_it_recounts(county):
+    """Two writers of one place take turns (services._lock): each deletes the place's rows
+    and inserts them counted again, so without the lock they would leave both counts. The
+    township, village and unit rows are locked in one order; SQLite runs one writer at a
+    time and has no FOR UPDATE."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    if not connection.features.has_select_for_update:
+        pytest.skip("no row locks on this database")
+    household = Household.objects.exclude(unit=None).select_related("village").first()
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        services.households_written(
+            [household.pk],
+            townships=[household.village.township_id],
+            villages=[household.village_id],
+            units=[household.unit_id],
+        )
+        transaction.set_rollback(True)
+    locked = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    tables = [
+        next(t for t in ("villages_township", "villages_village", "villages_unit") if f'FROM "{t}"' in sql)
+        for sql in locked
+    ]
+    assert tables == ["villages_township", "villages_village", "villages_unit"]
+    first_write = next(i for i, q in enumerate(queries.captured_queries) if q["sql"].startswith("DELETE"))
+    assert first_write > max(i for i, q in enumerate(queries.captured_queries) if "FOR UPDATE" in q["sql"])
