@@ -134,8 +134,8 @@ def _places(households):
 
 
 def _townships(households):
-    """The ids of the townships of ``households`` (a queryset)."""
-    return set(households.order_by().values_list("village__township_id", flat=True).distinct())
+    """The ids of the townships of ``households`` (a queryset): one query."""
+    return _places(households)["townships"]
 
 
 class WritesReturns:
