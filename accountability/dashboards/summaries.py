@@ -36,7 +36,7 @@ from accountability.models import (
     WeeklySummary,
 )
 from accountability.periods import Month, Quarter, Week, week_start
-from chishui.sql import plain_rows
+from chishui.sql import lock, plain_rows
 from villages import headline
 from villages.models import Household, SurveyAnswer, SurveyRound, Township
 from villages.satisfaction import tallies
@@ -64,10 +64,7 @@ def _lock(township_ids=None):
     take turns: the second one recomputes after the first committed, and sees its rows
     (no duplicate row, no count lost). Held until the writer's transaction ends; nothing on
     SQLite, which runs one writer at a time anyway."""
-    townships = Township.objects.select_for_update().order_by("pk")
-    if township_ids is not None:
-        townships = townships.filter(pk__in=list(township_ids))
-    list(townships.values_list("pk", flat=True))
+    lock(Township, township_ids)
 
 
 def _period_key(period):

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chishui import cache
+from chishui.sql import lock
 from villages import headline
 from villages.models import LivelihoodItem, SurveyAnswer, SurveyRound, Township, Unit, Village
 from villages.satisfaction import tallies
@@ -58,30 +59,17 @@ def households_written(household_ids=None, *, townships=None, villages=None, uni
     write; default: all — ``headline.refresh_ledger``), the cached pages invalidated. The one
     entry point of every write of households.
 
-    The places' rows are locked first (:func:`_lock`): two writers of the same township,
+    The places' rows are locked first (``chishui.sql.lock``): two writers of the same township,
     village or unit take turns, the second counting after the first committed — each deletes
     a place's rows and inserts them counted again, so together they would leave both
     counts."""
-    _lock(Township, townships)
+    lock(Township, townships)
     if tallied:
-        _lock(Village, villages)
-        _lock(Unit, units)
+        lock(Village, villages)
+        lock(Unit, units)
         tallies.households_written(household_ids, villages=villages, units=units)
     headline.refresh_ledger(townships)
     cache.invalidate()
-
-
-def _lock(model, ids):
-    """Lock ``model``'s rows ``ids`` (every row when None) until the writer's transaction
-    ends, in the order of their keys so two writers cannot deadlock; nothing on SQLite, which
-    runs one writer at a time anyway."""
-    rows = model.objects.select_for_update().order_by("pk")
-    if ids is not None:
-        ids = {pk for pk in ids if pk is not None}
-        if not ids:
-            return
-        rows = rows.filter(pk__in=ids)
-    list(rows.values_list("pk", flat=True))
 
 
 @transaction.atomic
