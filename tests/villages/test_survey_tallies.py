@@ -593,7 +593,7 @@ def test_a_village_moved_to_another_township_in_the_admin_keeps_the_tallies(coun
 
 
 def test_a_write_of_households_locks_the_places_it_recounts(county):
-    """Two writers of one place take turns (services._lock): each deletes the place's rows
+    """Two writers of one place take turns (chishui.sql.lock): each deletes the place's rows
     and inserts them counted again, so without the lock they would leave both counts. The
     township, village and unit rows are locked in one order; SQLite runs one writer at a
     time and has no FOR UPDATE."""
