@@ -35,8 +35,9 @@ def _progress_cell(title, percent):
     return f'<span class="progress-cell" title="{title}">{percent:.1f}%</span>'
 
 
-# what django-tables2 takes for an empty cell (``Column.empty_values``): the column's default
-EMPTY = (None, "")
+# what django-tables2 takes for an empty cell, which shows the column's default (the list's
+# columns keep django-tables2's own)
+EMPTY = tables.Column.empty_values
 
 ROW_CLASSES = {
     Urgency.TO_REPORT: "to-report",
